@@ -1,0 +1,77 @@
+// The JSON-in / JSON-out facade over the core: the one surface the CLI, the C ABI, the wasm module and
+// the server call, so that every host gets byte-identical answers for the same inputs.
+//
+// Every function is pure (time, secrets, key material and random bytes come in as arguments), thread-safe,
+// and never throws: malformed input comes back as diagnostics, and an internal failure (including
+// std::bad_alloc) as ApiStatus::internal_error with a message.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace acmepolicy {
+
+/// Fixed values: the C ABI exposes them unchanged, so never renumber one.
+enum class ApiStatus {
+    ok = 0,               // the call worked; `json` holds the result
+    invalid_input = 1,    // an input document has errors; `json` holds the result with its diagnostics
+    bad_arguments = 2,    // the call itself is malformed (options not JSON, unknown format, ...)
+    not_found = 3,        // a named thing (device id, policy id) does not exist in the input
+    internal_error = 4,   // a bug or resource exhaustion; `json` holds {"error": {...}}
+};
+
+/// What every facade call returns. `json` is always a complete JSON document (UTF-8). `bytes` carries
+/// binary or non-JSON output (a rendered profile, a signed profile's DER, a command plist) and is empty
+/// otherwise.
+struct ApiResult {
+    ApiStatus status = ApiStatus::ok;
+    std::string json;
+    std::string bytes;
+};
+
+/// {"version": "0.1.0", "schema_version": 1, "abi_version": 1}
+ApiResult api_version();
+
+/// Validates one policy document. options_json: {} or {"now": "2026-11-28T12:00:00Z"} ("" = {}).
+/// json: {"valid": bool, "diagnostics": [...]}; status invalid_input when valid is false.
+ApiResult api_validate(std::string_view policy_json, std::string_view options_json);
+
+/// Validates a JSON array of policy documents, each alone and as a set (names unique ignoring case).
+/// json: {"valid": bool, "policies": [{"id", "name", "valid", "diagnostics"}], "diagnostics": [set-level]}
+ApiResult api_validate_set(std::string_view policies_json, std::string_view options_json);
+
+/// Renders a policy. options_json: {"format": "mobileconfig"|"ddm"|"install-command"|"remove-command",
+/// "device": <device record>|absent, "preview": bool, "identifier_prefix": "com.example",
+/// "organization", "description", "client_token_secret", "signing": {"certificate_pem", "key_pem",
+/// "chain_pem"}, "ddm_base_url", "command_uuid", "random_hex", "now"}. See docs/rendering.md.
+/// bytes: the rendered document; json: metadata {"format", "content_type", "payload_identifier",
+/// "payload_uuid", ...} plus "diagnostics". An invalid policy renders nothing (invalid_input).
+ApiResult api_render(std::string_view policy_json, std::string_view options_json);
+
+/// Checks a client_token. request_json: {"secret", "policy_id", "device_id", "token"}.
+/// json: {"valid": bool}.
+ApiResult api_verify_client_token(std::string_view request_json);
+
+/// Resolves which devices of an inventory receive which policies. policies_json: a JSON array of policy
+/// documents. json: see docs/assignment.md.
+ApiResult api_resolve(std::string_view inventory_json, std::string_view policies_json,
+                      std::string_view options_json);
+
+/// One policy/device pair in a sentence. json: {"policy", "device", "included", "reason"?, "message"}.
+ApiResult api_explain(std::string_view inventory_json, std::string_view policy_json,
+                      std::string_view device_id, std::string_view options_json);
+
+/// The reconciliation plan: which profiles to install, update or remove. state_json: the current state
+/// per device. json: {"actions": [...]}; see docs/assignment.md.
+ApiResult api_plan(std::string_view inventory_json, std::string_view policies_json,
+                   std::string_view state_json, std::string_view options_json);
+
+/// Reads an XML property list (a check-in message, a command report) strictly into JSON.
+/// json: {"value": ...} or diagnostics; dates become RFC 3339 strings, data becomes base64 strings.
+ApiResult api_parse_plist(std::string_view plist_bytes);
+
+/// Describes one PEM certificate: {"subject", "issuer", "not_before", "not_after", "is_ca", "key_type",
+/// "key_bits", "serial", "sha256_fingerprint"} or diagnostics.
+ApiResult api_inspect_certificate(std::string_view pem, std::string_view options_json);
+
+}  // namespace acmepolicy

@@ -1,0 +1,50 @@
+// The device record: what acmepolicy knows about one enrolled device (a public JSON contract).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "acmepolicy/diagnostics.hpp"
+
+namespace acmepolicy {
+
+enum class Platform { iOS, iPadOS, macOS, tvOS, watchOS, visionOS };
+enum class Enrollment { ade, device, user, none };
+
+const char* to_string(Platform platform) noexcept;      // "iOS", "iPadOS", ...
+const char* to_string(Enrollment enrollment) noexcept;  // "ade", "device", "user", "none"
+
+/// {"id", "serial_number", "udid", "enrollment_id", "platform", "os_version", "product_name",
+///  "enrollment", "supervised", "device_name", "user_email"}; only `id` is required. JSON null is the
+/// same as absent.
+struct DeviceRecord {
+    std::string id;
+    std::optional<std::string> serial_number;
+    std::optional<std::string> udid;
+    std::optional<std::string> enrollment_id;
+    std::optional<Platform> platform;
+    std::optional<std::string> os_version;
+    std::optional<std::string> product_name;
+    std::optional<Enrollment> enrollment;
+    std::optional<bool> supervised;
+    std::optional<std::string> device_name;
+    std::optional<std::string> user_email;
+
+    /// The value a policy variable takes on this device: serial_number, udid, enrollment_id, device_id
+    /// (= id), device_name, user_email. nullopt when the record lacks it; client_token is not a record
+    /// field (the renderer derives it) and gives nullopt here.
+    std::optional<std::string> variable(std::string_view name) const;
+};
+
+/// Reads a device record from parsed JSON, reporting problems under `path` (e.g. "/devices/3").
+/// Unknown keys, wrong types, an unknown platform or enrollment → errors (`device.*` codes).
+/// Returns nullopt when any error was reported.
+std::optional<DeviceRecord> read_device(const nlohmann::json& value, const std::string& path,
+                                        Report& report);
+
+nlohmann::json to_json(const DeviceRecord& device);
+
+}  // namespace acmepolicy

@@ -1,0 +1,69 @@
+// XML property lists: a writer for what we render and a strict reader for what devices send back.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "acmepolicy/diagnostics.hpp"
+
+namespace acmepolicy::plist {
+
+struct Value;
+using Array = std::vector<Value>;
+/// Dictionary entries keep insertion order: Apple's tools do not sort, and our output must be stable.
+using Dict = std::vector<std::pair<std::string, Value>>;
+
+struct Date { std::int64_t seconds = 0; };   // seconds since the Unix epoch, UTC
+struct Data { std::string bytes; };          // raw bytes, written as Base64
+
+/// A property-list value. Integers are 64-bit signed; reals are doubles.
+struct Value {
+    std::variant<std::string, std::int64_t, double, bool, Date, Data, Array, Dict> v;
+
+    Value() : v(std::string()) {}
+    template <typename T>
+    Value(T&& x) : v(std::forward<T>(x)) {}  // NOLINT(google-explicit-constructor)
+    Value(const char* s) : v(std::string(s)) {}  // NOLINT(google-explicit-constructor)
+    Value(int i) : v(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
+
+    const Dict* as_dict() const { return std::get_if<Dict>(&v); }
+    const Array* as_array() const { return std::get_if<Array>(&v); }
+    const std::string* as_string() const { return std::get_if<std::string>(&v); }
+    /// The member `key` of a dict, or nullptr.
+    const Value* find(std::string_view key) const;
+};
+
+/// Writes a complete XML plist document (XML declaration, Apple's DOCTYPE, <plist version="1.0">),
+/// tab-indented as Apple's tools write it, ending with a newline. Text is XML-escaped; byte-stable.
+std::string write_xml(const Value& root);
+
+struct ReadLimits {
+    std::size_t max_document_bytes = 1024 * 1024;
+    std::size_t max_depth = 32;
+    std::size_t max_string_bytes = 64 * 1024;
+    std::size_t max_data_bytes = 512 * 1024;
+};
+
+/// The result of reading untrusted plist bytes: `value` unless the report has an error (`plist.*` codes).
+struct ReadResult {
+    std::optional<Value> value;
+    Report report;
+};
+
+/// Strictly reads an XML plist (dict, array, string, integer, real, true, false, date, data). Rejects
+/// DTD entity declarations, unknown elements, duplicate dict keys, text outside values, and anything over
+/// the limits. Never throws for bad input.
+ReadResult read_xml(std::string_view bytes, const ReadLimits& limits = {});
+
+/// JSON form of a plist value: dates as RFC 3339 strings, data as Base64 strings.
+nlohmann::json to_json(const Value& value);
+
+}  // namespace acmepolicy::plist

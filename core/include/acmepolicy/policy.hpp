@@ -1,0 +1,71 @@
+// The typed ACME policy: what a policy document (schema_version 1) says once it has been read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace acmepolicy {
+
+enum class ServerProfile { generic, step_ca };
+const char* to_string(ServerProfile profile) noexcept;  // "generic" / "step-ca"
+
+/// One attribute of a relative distinguished name: a type (shortcut C, L, ST, O, OU, CN or a dotted OID)
+/// and its value, which may contain variables.
+struct SubjectAttribute {
+    std::string type;
+    std::string value;
+};
+using RelativeDistinguishedName = std::vector<SubjectAttribute>;
+
+/// Apple's SubjectAltName dictionary; each member present only when the document gives it.
+struct SubjectAltName {
+    std::optional<std::string> rfc822_name;
+    std::optional<std::string> dns_name;
+    std::optional<std::string> uniform_resource_identifier;
+    std::optional<std::string> nt_principal_name;
+};
+
+/// The com.apple.security.acme payload keys, as Apple spells them (see the schema in the reference).
+struct AcmePayload {
+    std::string directory_url;
+    std::string client_identifier;
+    std::string key_type;  // "RSA" or "ECSECPrimeRandom" in a valid policy
+    std::int64_t key_size = 0;
+    bool hardware_bound = false;
+    std::optional<bool> attest;
+    std::vector<RelativeDistinguishedName> subject;
+    std::optional<SubjectAltName> subject_alt_name;
+    std::optional<std::int64_t> usage_flags;
+    std::optional<std::vector<std::string>> extended_key_usage;
+    std::optional<bool> key_is_extractable;     // macOS only: never rendered for iOS
+    std::optional<bool> allow_all_apps_access;  // macOS only: never rendered for iOS
+
+    bool attest_enabled() const noexcept { return attest.value_or(false); }
+};
+
+struct PolicyTargets {
+    std::vector<std::string> device_groups;
+    std::vector<std::string> devices;
+};
+
+struct Policy {
+    int schema_version = 1;
+    std::string id;  // given, or derived from name (derive_policy_id)
+    std::string name;
+    std::string notes;
+    ServerProfile server_profile = ServerProfile::generic;
+    AcmePayload payload;
+    std::vector<std::string> ca_certificates;  // PEM texts
+    PolicyTargets targets;
+};
+
+/// The id used when a document gives none: the name lower-cased, every run of characters outside
+/// [a-z0-9] replaced by '-', trimmed of '-', cut to 64 characters; "policy" when nothing is left.
+/// Deterministic, so a policy keeps its identity (and its profile's PayloadIdentifier) across edits
+/// that keep its name.
+std::string derive_policy_id(const std::string& name);
+
+}  // namespace acmepolicy
