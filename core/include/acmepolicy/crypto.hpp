@@ -34,14 +34,17 @@ std::string base64url_encode(std::string_view bytes);
 bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 
 /// RFC 4122 version-5 UUID (SHA-1) of `name` in `namespace_uuid`, upper-case canonical text as Apple
-/// writes PayloadUUIDs ("8D4B2C1E-....").
+/// writes PayloadUUIDs ("8D4B2C1E-...."). `namespace_uuid` is canonical UUID text in either case; a
+/// malformed namespace is a programming error and throws std::invalid_argument.
+/// Example: uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org") ==
+/// "886313E1-3B8A-5372-9B90-0C9AEE199E5D" (the same as Python's uuid.uuid5).
 std::string uuid_v5(std::string_view namespace_uuid, std::string_view name);
 /// RFC 4122 version-4 UUID from 16 caller-supplied random bytes (the core draws no randomness itself).
 /// Returns nullopt unless `random16` is exactly 16 bytes.
 std::optional<std::string> uuid_v4(std::string_view random16);
 
 /// The namespace of every acmepolicy UUID v5 (itself uuid_v5 of "acmepolicy" in the RFC 4122 URL
-/// namespace, fixed here so it never changes).
+/// namespace, fixed here so it never changes): "2511AC94-A344-5981-9611-B5E36D739CA8".
 extern const char* const kAcmepolicyUuidNamespace;
 
 }  // namespace acmepolicy::crypto

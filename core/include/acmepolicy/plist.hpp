@@ -43,7 +43,14 @@ struct Value {
 
 /// Writes a complete XML plist document (XML declaration, Apple's DOCTYPE, <plist version="1.0">),
 /// tab-indented as Apple's tools write it, ending with a newline. Text is XML-escaped; byte-stable.
+/// &, < and > are written as entities (so "]]>" cannot end anything) and CR as "&#13;". Text XML 1.0
+/// cannot carry (invalid UTF-8, C0 controls other than tab/LF/CR) is replaced by U+FFFD: check inputs with
+/// is_xml_text first when that must be an error. <data> is Base64 in lines of 76 characters; reals use the
+/// shortest text that reads back exactly ("nan", "+infinity", "-infinity" as Apple spells them).
 std::string write_xml(const Value& root);
+
+/// True when `text` is valid UTF-8 of XML 1.0 characters only, i.e. write_xml keeps it unchanged.
+bool is_xml_text(std::string_view text) noexcept;
 
 struct ReadLimits {
     std::size_t max_document_bytes = 1024 * 1024;
