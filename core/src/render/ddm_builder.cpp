@@ -1,0 +1,188 @@
+// Builds the declarative (DDM) form: the ACME credential document, its asset declaration, and the
+// security.identity configuration that references the asset; and checks the DDM form's own rules.
+#include <cstdio>
+
+#include "acmepolicy/crypto.hpp"
+#include "render/builders.hpp"
+
+namespace acmepolicy::render_detail {
+namespace {
+
+// Declaration identifiers "should not exceed 64 octets" (Apple's DeclarationBase).
+constexpr std::size_t kMaxDeclarationIdentifier = 64;
+
+// Percent-encodes everything outside RFC 3986's unreserved set, so any device id is one path segment.
+std::string path_segment(std::string_view text) {
+    static const char* const hex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char c : text) {
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0x0F]);
+        }
+    }
+    return out;
+}
+
+std::string base_url(const PreparedPolicy& prepared) {
+    std::string base = prepared.options.ddm_base_url.value_or("");
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base;
+}
+
+// ServerToken: the SHA-256 (hex, 64 characters) of the declaration's compact JSON without its ServerToken.
+void set_server_token(nlohmann::json& declaration) {
+    declaration.erase("ServerToken");
+    declaration["ServerToken"] = crypto::to_hex(crypto::sha256(declaration.dump()));
+}
+
+// "17.4.1" → {17, 4}; nullopt when the text does not start with a number.
+std::optional<std::pair<int, int>> major_minor(const std::string& version) {
+    int major = 0;
+    int minor = 0;
+    std::size_t i = 0;
+    if (version.empty() || version[0] < '0' || version[0] > '9') return std::nullopt;
+    while (i < version.size() && version[i] >= '0' && version[i] <= '9' && major < 10000)
+        major = major * 10 + (version[i++] - '0');
+    if (i < version.size() && version[i] == '.') {
+        ++i;
+        while (i < version.size() && version[i] >= '0' && version[i] <= '9' && minor < 10000)
+            minor = minor * 10 + (version[i++] - '0');
+    }
+    return std::make_pair(major, minor);
+}
+
+}  // namespace
+
+void check_ddm_rules(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report) {
+    const AcmePayload& acme = prepared.policy.payload;
+    if (acme.key_type == "ECSECPrimeRandom" && acme.key_size == 192)
+        report.error("render.ddm_ec192", "/payload/KeySize",
+                     "The declarative ACME credential does not accept P-192 keys; use KeySize 256 or 384, or "
+                     "render a .mobileconfig instead.");
+    if (acme.key_is_extractable)
+        report.warning("render.ddm_macos_only_key", "/payload/KeyIsExtractable",
+                       "KeyIsExtractable is macOS-only; the declarative form for iOS/iPadOS leaves it out. Remove it "
+                       "from the policy to silence this warning.");
+    if (acme.allow_all_apps_access)
+        report.warning("render.ddm_macos_only_key", "/payload/AllowAllAppsAccess",
+                       "AllowAllAppsAccess is macOS-only; the declarative form for iOS/iPadOS leaves it out. Remove "
+                       "it from the policy to silence this warning.");
+    if (!prepared.ca_certificates.empty())
+        report.info("render.ddm_ca_not_included", "/ca_certificates",
+                    "The declarative form carries only the ACME credential; install the CA certificates with a "
+                    "profile (format mobileconfig) or a certificate asset so the device trusts the ACME server.");
+    if (!prepared.options.ddm_base_url || prepared.options.ddm_base_url->empty()) {
+        report.error("render.ddm_base_url_missing", "/options/ddm_base_url",
+                     "The declarative form needs the https:// base URL under which the server serves credential "
+                     "documents; give the ddm_base_url option.");
+    } else {
+        const std::string& url = *prepared.options.ddm_base_url;
+        const bool https = url.rfind("https://", 0) == 0 && url.size() > 8 && url[8] != '/';
+        const bool clean = url.find_first_of("?# \t\r\n\"<>\\") == std::string::npos;
+        if (!https || !clean)
+            report.error("render.ddm_base_url_invalid", "/options/ddm_base_url",
+                         "ddm_base_url \"" + url +
+                             "\" must be an https:// URL with a host and no query or fragment (Apple requires "
+                             "DataURL to start with https://).");
+    }
+    const std::string top = prepared.top_identifier + ".credential";
+    if (top.size() > kMaxDeclarationIdentifier)
+        report.warning("render.ddm_identifier_long", "/options/identifier_prefix",
+                       "The declaration identifier \"" + top + "\" is longer than the 64 octets Apple recommends; "
+                       "use a shorter identifier prefix or policy id.");
+    if (device && device->os_version) {
+        struct Minimum {
+            Platform platform;
+            int major, minor;
+            const char* text;
+        };
+        static const Minimum minimums[] = {{Platform::iOS, 17, 0, "iOS 17.0"},     {Platform::iPadOS, 17, 0, "iPadOS 17.0"},
+                                           {Platform::macOS, 14, 0, "macOS 14.0"}, {Platform::tvOS, 17, 0, "tvOS 17.0"},
+                                           {Platform::watchOS, 10, 0, "watchOS 10.0"},
+                                           {Platform::visionOS, 1, 1, "visionOS 1.1"}};
+        const Platform platform = device->platform.value_or(Platform::iOS);
+        auto version = major_minor(*device->os_version);
+        for (const auto& m : minimums) {
+            if (m.platform != platform || !version) continue;
+            if (version->first < m.major || (version->first == m.major && version->second < m.minor))
+                report.error("render.ddm_os_unsupported", "/device/os_version",
+                             "Device \"" + device->id + "\" runs " + to_string(platform) + " " + *device->os_version +
+                                 "; the declarative ACME credential needs " + m.text +
+                                 " or later. Render a .mobileconfig (format mobileconfig) for this device instead.");
+        }
+    }
+}
+
+nlohmann::json build_credential(const PreparedPolicy& prepared, const ResolvedValues& values) {
+    const AcmePayload& acme = prepared.policy.payload;
+    nlohmann::json c = nlohmann::json::object();
+    c["DirectoryURL"] = acme.directory_url;
+    c["ClientIdentifier"] = values.client_identifier;
+    c["KeyType"] = acme.key_type;
+    c["KeySize"] = acme.key_size;
+    c["HardwareBound"] = acme.hardware_bound;
+    if (acme.attest) c["Attest"] = *acme.attest;
+    nlohmann::json subject = nlohmann::json::array();
+    for (const auto& rdn : values.subject) {
+        nlohmann::json attributes = nlohmann::json::array();
+        for (const auto& [type, value] : rdn) attributes.push_back(nlohmann::json::array({type, value}));
+        subject.push_back(std::move(attributes));
+    }
+    c["Subject"] = std::move(subject);
+    if (acme.subject_alt_name) {
+        nlohmann::json san = nlohmann::json::object();
+        if (values.rfc822_name) san["rfc822Name"] = *values.rfc822_name;
+        if (values.dns_name) san["dNSName"] = *values.dns_name;
+        if (values.uniform_resource_identifier) san["uniformResourceIdentifier"] = *values.uniform_resource_identifier;
+        if (values.nt_principal_name) san["ntPrincipalName"] = *values.nt_principal_name;
+        c["SubjectAltName"] = std::move(san);
+    }
+    if (acme.usage_flags) c["UsageFlags"] = *acme.usage_flags;
+    if (acme.extended_key_usage) c["ExtendedKeyUsage"] = *acme.extended_key_usage;
+    return c;
+}
+
+BuiltDdm build_ddm(const PreparedPolicy& prepared, const ResolvedValues& values) {
+    BuiltDdm out;
+    nlohmann::json credential = build_credential(prepared, values);
+    // Compact, keys sorted (nlohmann's object is ordered by key): the exact bytes the host serves.
+    out.credential_json = credential.dump();
+    const std::string device_segment = values.device_id.empty() ? "preview" : path_segment(values.device_id);
+    out.credential_url = base_url(prepared) + "/" + path_segment(prepared.policy.id) + "/" + device_segment + ".json";
+
+    const std::string asset_id = prepared.top_identifier + ".credential";
+    nlohmann::json asset = {
+        {"Type", "com.apple.asset.credential.acme"},
+        {"Identifier", asset_id},
+        {"Payload",
+         {{"Reference",
+           {{"DataURL", out.credential_url},
+            {"ContentType", "application/json"},
+            {"Size", out.credential_json.size()},
+            {"Hash-SHA-256", crypto::to_hex(crypto::sha256(out.credential_json))}}},
+          {"Authentication", {{"Type", prepared.options.ddm_authentication}}},
+          {"Accessible", prepared.options.ddm_accessible}}},
+    };
+    set_server_token(asset);
+    nlohmann::json identity = {
+        {"Type", "com.apple.configuration.security.identity"},
+        {"Identifier", prepared.top_identifier + ".identity"},
+        {"Payload", {{"CredentialAssetReference", asset_id}}},
+    };
+    set_server_token(identity);
+
+    out.document = nlohmann::json::object();
+    out.document["declarations"] = nlohmann::json::array({std::move(asset), std::move(identity)});
+    out.document["credential"] = std::move(credential);
+    out.document["credential_url"] = out.credential_url;
+    return out;
+}
+
+}  // namespace acmepolicy::render_detail

@@ -1,0 +1,242 @@
+// Preparing a policy for rendering and filling in one device's variables.
+#include "render/prepared.hpp"
+
+#include "acmepolicy/certificate.hpp"
+
+namespace acmepolicy::render_detail {
+namespace {
+
+TemplateField make_field(std::string path, const std::string& text, Report& report) {
+    TemplateField field;
+    field.path = std::move(path);
+    field.text = text;
+    TemplateParse parse = parse_template(text);
+    if (parse.error) {
+        report.error("render.template_invalid", field.path,
+                     "This value has malformed {{variable}} syntax (" + *parse.error +
+                         "); validate the policy and fix the braces before rendering.");
+        return field;
+    }
+    for (const auto& part : parse.parts) {
+        if (!part.is_variable) continue;
+        field.has_variables = true;
+        if (!is_known_variable(part.text))
+            report.error("render.template_invalid", field.path,
+                         "{{" + part.text + "}} is not a known variable; validate the policy before rendering.");
+    }
+    field.parts = std::move(parse.parts);
+    return field;
+}
+
+bool uses_variable(const TemplateField& field, const std::string& name) {
+    for (const auto& part : field.parts)
+        if (part.is_variable && part.text == name) return true;
+    return false;
+}
+
+bool is_reverse_dns(const std::string& text) {
+    if (text.empty() || text.size() > 200 || text.front() == '.' || text.back() == '.') return false;
+    char previous = '.';
+    for (char c : text) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '.' || c == '_';
+        if (!ok || (c == '.' && previous == '.')) return false;
+        previous = c;
+    }
+    return true;
+}
+
+void check_text_option(const std::optional<std::string>& value, const char* name, Report& report) {
+    if (value && !is_xml_text(*value))
+        report.error("render.option_invalid", std::string("/options/") + name,
+                     std::string("The ") + name +
+                         " option holds bytes that are not UTF-8 text an XML profile can carry (NUL or other "
+                         "control characters); remove them.");
+}
+
+}  // namespace
+
+bool is_xml_text(std::string_view text) noexcept {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    for (std::size_t i = 0; i < n;) {
+        const unsigned char c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+            ++i;
+            continue;
+        }
+        std::size_t len = 0;
+        std::uint32_t cp = 0;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1Fu;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0Fu;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + len > n) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((s[i + k] & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+        if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+PreparedPolicy prepare(const Policy& policy, const RenderOptions& options) {
+    PreparedPolicy p;
+    p.policy = policy;
+    p.options = options;
+    p.top_identifier = options.identifier_prefix + "." + policy.id;
+    Report& report = p.report;
+
+    if (!is_reverse_dns(options.identifier_prefix))
+        report.error("render.identifier_prefix_invalid", "/options/identifier_prefix",
+                     "The identifier prefix \"" + options.identifier_prefix +
+                         "\" is not a reverse-DNS name; use letters, digits, '-' and '_' in dot-separated labels, "
+                         "e.g. \"com.example.mdm\".");
+    if (policy.id.empty())
+        report.error("render.policy_id_missing", "/id",
+                     "The policy has no id; give it an id or a name to derive one from, and validate it.");
+    check_text_option(options.organization, "organization", report);
+    check_text_option(options.description, "description", report);
+    if (options.ddm_authentication != "MDM" && options.ddm_authentication != "None")
+        report.error("render.option_invalid", "/options/ddm_authentication",
+                     "ddm_authentication must be \"MDM\" or \"None\" (Apple's Authentication Type values).");
+    if (options.ddm_accessible != "Default" && options.ddm_accessible != "AfterFirstUnlock")
+        report.error("render.option_invalid", "/options/ddm_accessible",
+                     "ddm_accessible must be \"Default\" or \"AfterFirstUnlock\".");
+
+    const AcmePayload& acme = policy.payload;
+    p.client_identifier = make_field("/payload/ClientIdentifier", acme.client_identifier, report);
+    for (std::size_t i = 0; i < acme.subject.size(); ++i) {
+        std::vector<std::pair<std::string, TemplateField>> rdn;
+        const std::string rdn_path = json_pointer_append("/payload/Subject", i);
+        for (std::size_t j = 0; j < acme.subject[i].size(); ++j) {
+            const auto& attribute = acme.subject[i][j];
+            rdn.emplace_back(attribute.type,
+                             make_field(json_pointer_append(json_pointer_append(rdn_path, j), 1), attribute.value,
+                                        report));
+        }
+        p.subject.push_back(std::move(rdn));
+    }
+    if (acme.subject_alt_name) {
+        const SubjectAltName& san = *acme.subject_alt_name;
+        auto field = [&](const std::optional<std::string>& v, const char* key) -> std::optional<TemplateField> {
+            if (!v) return std::nullopt;
+            return make_field(std::string("/payload/SubjectAltName/") + key, *v, report);
+        };
+        p.rfc822_name = field(san.rfc822_name, "rfc822Name");
+        p.dns_name = field(san.dns_name, "dNSName");
+        p.uniform_resource_identifier = field(san.uniform_resource_identifier, "uniformResourceIdentifier");
+        p.nt_principal_name = field(san.nt_principal_name, "ntPrincipalName");
+    }
+    auto token_in = [](const std::optional<TemplateField>& f) { return f && uses_variable(*f, "client_token"); };
+    p.uses_client_token = uses_variable(p.client_identifier, "client_token") || token_in(p.rfc822_name) ||
+                          token_in(p.dns_name) || token_in(p.uniform_resource_identifier) ||
+                          token_in(p.nt_principal_name);
+    for (const auto& rdn : p.subject)
+        for (const auto& attribute : rdn) p.uses_client_token = p.uses_client_token || uses_variable(attribute.second, "client_token");
+
+    for (std::size_t i = 0; i < policy.ca_certificates.size(); ++i) {
+        CertificateRead read = read_pem_certificate(policy.ca_certificates[i]);
+        if (!read.certificate) {
+            report.error("render.ca_certificate_invalid", json_pointer_append("/ca_certificates", i),
+                         "This CA certificate cannot be read (" + read.error +
+                             "); validate the policy and replace the certificate.");
+            continue;
+        }
+        PreparedCa ca;
+        ca.der = std::move(read.certificate->der);
+        ca.display_name = read.certificate->subject.empty() ? "CA certificate " + std::to_string(i + 1)
+                                                            : read.certificate->subject;
+        ca.file_name = policy.id + "-ca-" + std::to_string(i + 1) + ".cer";
+        p.ca_certificates.push_back(std::move(ca));
+    }
+    return p;
+}
+
+std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report) {
+    const bool preview = prepared.options.preview;
+    ResolvedValues out;
+    out.device_id = device ? device->id : std::string();
+    const std::size_t diagnostics_before = report.diagnostics().size();
+
+    if (!preview && !device) {
+        report.error("render.device_missing", "/options/device",
+                     "Rendering for a device needs its device record; give one, or ask for a preview.");
+        return std::nullopt;
+    }
+    std::optional<std::string> token;
+    if (!preview && prepared.uses_client_token) {
+        const auto& secret = prepared.options.client_token_secret;
+        if (!secret || secret->empty())
+            report.error("render.client_token_secret_missing", "/options/client_token_secret",
+                         "The policy uses {{client_token}}, which is derived from a server secret; give the "
+                         "client_token_secret option.");
+        else
+            token = client_token(*secret, prepared.policy.id, device->id);
+    }
+
+    auto fill = [&](const TemplateField& field) -> std::string {
+        if (!field.has_variables || preview) return field.text;
+        std::string result;
+        result.reserve(field.text.size() + 32);
+        for (const auto& part : field.parts) {
+            if (!part.is_variable) {
+                result += part.text;
+                continue;
+            }
+            std::optional<std::string> value =
+                part.text == "client_token" ? token : device->variable(part.text);
+            if (part.text == "client_token" && !token) continue;  // reported once above
+            if (!value || value->empty()) {
+                report.error("render.variable_missing", field.path,
+                             "Device \"" + device->id + "\" has no " + part.text + ", which this value uses ({{" +
+                                 part.text + "}}); add \"" + part.text +
+                                 "\" to the device record or leave this device out of the policy's targets.");
+                continue;
+            }
+            if (!is_xml_text(*value)) {
+                report.error("render.value_invalid", field.path,
+                             "Device \"" + device->id + "\" has a " + part.text +
+                                 " holding bytes an XML profile cannot carry (NUL or other control characters, or "
+                                 "invalid UTF-8); fix the device record.");
+                continue;
+            }
+            result += *value;
+        }
+        return result;
+    };
+
+    out.client_identifier = fill(prepared.client_identifier);
+    for (const auto& rdn : prepared.subject) {
+        std::vector<std::pair<std::string, std::string>> values;
+        for (const auto& [type, field] : rdn) values.emplace_back(type, fill(field));
+        out.subject.push_back(std::move(values));
+    }
+    auto fill_optional = [&](const std::optional<TemplateField>& f) -> std::optional<std::string> {
+        if (!f) return std::nullopt;
+        return fill(*f);
+    };
+    out.rfc822_name = fill_optional(prepared.rfc822_name);
+    out.dns_name = fill_optional(prepared.dns_name);
+    out.uniform_resource_identifier = fill_optional(prepared.uniform_resource_identifier);
+    out.nt_principal_name = fill_optional(prepared.nt_principal_name);
+
+    for (std::size_t i = diagnostics_before; i < report.diagnostics().size(); ++i)
+        if (report.diagnostics()[i].severity == Severity::error) return std::nullopt;
+    return out;
+}
+
+}  // namespace acmepolicy::render_detail

@@ -1,0 +1,70 @@
+// Per-policy work done once (templates parsed, options checked, CA certificates decoded) and the per-device
+// step that fills in the variables.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "acmepolicy/device.hpp"
+#include "acmepolicy/diagnostics.hpp"
+#include "acmepolicy/policy.hpp"
+#include "acmepolicy/render.hpp"
+#include "acmepolicy/variables.hpp"
+
+namespace acmepolicy::render_detail {
+
+/// One policy string that may hold {{variables}}, with the JSON pointer it came from.
+struct TemplateField {
+    std::string path;
+    std::string text;                 // as written in the policy
+    std::vector<TemplatePart> parts;  // its parse
+    bool has_variables = false;
+};
+
+/// One CA certificate ready to become a com.apple.security.root payload.
+struct PreparedCa {
+    std::string der;
+    std::string display_name;  // the certificate's subject
+    std::string file_name;     // PayloadCertificateFileName
+};
+
+/// Everything about a policy and the options that does not depend on the device.
+struct PreparedPolicy {
+    Policy policy;
+    RenderOptions options;
+    std::string top_identifier;  // <prefix>.<policy id>
+
+    TemplateField client_identifier;
+    std::vector<std::vector<std::pair<std::string, TemplateField>>> subject;  // RDNs of (type, value)
+    std::optional<TemplateField> rfc822_name, dns_name, uniform_resource_identifier, nt_principal_name;
+    bool uses_client_token = false;
+
+    std::vector<PreparedCa> ca_certificates;
+
+    /// Problems with the policy or the options that stop every render (render.* errors).
+    Report report;
+};
+
+/// The ACME payload strings with the variables of one device filled in (or kept, in preview mode).
+struct ResolvedValues {
+    std::string device_id;  // "" in preview mode without a device
+    std::string client_identifier;
+    std::vector<std::vector<std::pair<std::string, std::string>>> subject;
+    std::optional<std::string> rfc822_name, dns_name, uniform_resource_identifier, nt_principal_name;
+};
+
+/// Parses the policy's templates, checks the options and decodes the CA certificates. Never throws for
+/// bad input: problems land in the returned report.
+PreparedPolicy prepare(const Policy& policy, const RenderOptions& options);
+
+/// Fills in the variables for `device` (null = preview). Missing variables, a missing client-token
+/// secret, or values XML cannot carry → errors in `report` and nullopt.
+std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report);
+
+/// True when `text` is valid UTF-8 with only characters XML 1.0 can carry (no NUL or C0 controls other
+/// than tab, newline and carriage return, no U+FFFE/U+FFFF, no surrogates).
+bool is_xml_text(std::string_view text) noexcept;
+
+}  // namespace acmepolicy::render_detail

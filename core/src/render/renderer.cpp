@@ -1,0 +1,208 @@
+// The rendering entry points: PolicyRenderer and the free functions of render.hpp, one per format.
+#include "acmepolicy/crypto.hpp"
+#include "acmepolicy/plist.hpp"
+#include "acmepolicy/render.hpp"
+#include "render/builders.hpp"
+#include "render/prepared.hpp"
+#include "render/signing.hpp"
+
+namespace acmepolicy {
+
+namespace {
+
+constexpr const char* kProfileContentType = "application/x-apple-aspen-config";
+constexpr const char* kCommandContentType = "application/xml";
+constexpr const char* kDdmContentType = "application/json";
+constexpr std::size_t kMaxCommandUuid = 128;
+
+bool is_printable_token(const std::string& text) {
+    for (unsigned char c : text)
+        if (c <= 0x20 || c >= 0x7F) return false;
+    return true;
+}
+
+// The CommandUUID: as given, or a version-4 UUID from the host's random bytes.
+std::optional<std::string> command_uuid(const RenderOptions& options, Report& report) {
+    if (options.command_uuid) {
+        const std::string& given = *options.command_uuid;
+        if (given.empty() || given.size() > kMaxCommandUuid || !is_printable_token(given)) {
+            report.error("render.command_uuid_invalid", "/options/command_uuid",
+                         "command_uuid must be 1 to 128 printable ASCII characters without spaces, such as a UUID.");
+            return std::nullopt;
+        }
+        return given;
+    }
+    if (options.random_bytes.size() >= 16) return crypto::uuid_v4(options.random_bytes.substr(0, 16));
+    report.error("render.command_uuid_missing", "/options/command_uuid",
+                 "An MDM command needs a CommandUUID: give command_uuid, or 16 random bytes (random_hex) to make a "
+                 "version-4 UUID from.");
+    return std::nullopt;
+}
+
+}  // namespace
+
+struct PolicyRenderer::Impl {
+    render_detail::PreparedPolicy prepared;
+
+    // The XML profile for one device, or nullopt with errors in `result.report`.
+    std::optional<std::string> profile_xml(const DeviceRecord* device, RenderResult& result) const {
+        auto values = render_detail::resolve(prepared, device, result.report);
+        if (!values) return std::nullopt;
+        render_detail::BuiltProfile built = render_detail::build_profile(prepared, *values);
+        result.identity = std::move(built.identity);
+        return plist::write_xml(built.root);
+    }
+
+    // The profile bytes to deliver: signed when the options carry signing material.
+    std::optional<std::string> profile_bytes(const DeviceRecord* device, RenderResult& result) const {
+        auto xml = profile_xml(device, result);
+        if (!xml || !prepared.options.signing) return xml;
+        result.signed_profile = true;
+        return render_detail::sign_content(*xml, prepared.options, result.report);
+    }
+
+    void render_mobileconfig(const DeviceRecord* device, RenderResult& result) const {
+        auto bytes = profile_bytes(device, result);
+        if (!bytes) return;
+        result.content_type = kProfileContentType;
+        result.bytes = std::move(*bytes);
+    }
+
+    void render_ddm(const DeviceRecord* device, RenderResult& result) const {
+        render_detail::check_ddm_rules(prepared, device, result.report);
+        auto values = render_detail::resolve(prepared, device, result.report);
+        if (!values || !result.report.valid()) return;
+        render_detail::BuiltDdm built = render_detail::build_ddm(prepared, *values);
+        result.identity.payload_identifier = prepared.top_identifier;
+        result.content_type = kDdmContentType;
+        result.credential_json = std::move(built.credential_json);
+        result.credential_url = std::move(built.credential_url);
+        result.bytes = built.document.dump(2) + "\n";
+    }
+
+    void render_install(const DeviceRecord* device, RenderResult& result) const {
+        auto uuid = command_uuid(prepared.options, result.report);
+        auto bytes = profile_bytes(device, result);
+        if (!uuid || !bytes) return;
+        plist::Dict request;
+        request.emplace_back("Payload", plist::Data{std::move(*bytes)});
+        request.emplace_back("RequestType", plist::Value("InstallProfile"));
+        result.content_type = kCommandContentType;
+        result.bytes = plist::write_xml(render_detail::build_command(std::move(request), *uuid));
+    }
+
+    void render_remove(RenderResult& result) const {
+        auto uuid = command_uuid(prepared.options, result.report);
+        result.identity.payload_identifier = prepared.top_identifier;
+        if (!uuid) return;
+        plist::Dict request;
+        request.emplace_back("Identifier", plist::Value(prepared.top_identifier));
+        request.emplace_back("RequestType", plist::Value("RemoveProfile"));
+        result.content_type = kCommandContentType;
+        result.bytes = plist::write_xml(render_detail::build_command(std::move(request), *uuid));
+    }
+};
+
+PolicyRenderer::PolicyRenderer(const Policy& policy, const RenderOptions& options)
+    : impl_(std::make_unique<Impl>(Impl{render_detail::prepare(policy, options)})) {}
+
+PolicyRenderer::~PolicyRenderer() = default;
+
+RenderResult PolicyRenderer::render(const DeviceRecord* device, RenderFormat format) const {
+    RenderResult result;
+    result.report.append(impl_->prepared.report);
+    result.identity.payload_identifier = impl_->prepared.top_identifier;
+    if (!result.report.valid()) return result;
+    switch (format) {
+        case RenderFormat::mobileconfig: impl_->render_mobileconfig(device, result); break;
+        case RenderFormat::ddm: impl_->render_ddm(device, result); break;
+        case RenderFormat::install_command: impl_->render_install(device, result); break;
+        case RenderFormat::remove_command: impl_->render_remove(result); break;
+    }
+    // Nothing partial: any error empties the output.
+    if (!result.report.valid()) {
+        result.bytes.clear();
+        result.credential_json.clear();
+        result.credential_url.clear();
+        result.content_type.clear();
+        result.identity.payload_uuid.clear();
+    }
+    return result;
+}
+
+ProfileIdentity PolicyRenderer::identity(const DeviceRecord& device, Report* report) const {
+    RenderResult result;
+    result.report.append(impl_->prepared.report);
+    result.identity.payload_identifier = impl_->prepared.top_identifier;
+    if (result.report.valid()) {
+        auto values = render_detail::resolve(impl_->prepared, &device, result.report);
+        if (values) result.identity = render_detail::build_profile(impl_->prepared, *values).identity;
+    }
+    if (report) report->append(result.report);
+    return result.identity;
+}
+
+const char* to_string(RenderFormat format) noexcept {
+    switch (format) {
+        case RenderFormat::mobileconfig: return "mobileconfig";
+        case RenderFormat::ddm: return "ddm";
+        case RenderFormat::install_command: return "install-command";
+        case RenderFormat::remove_command: return "remove-command";
+    }
+    return "mobileconfig";
+}
+
+std::optional<RenderFormat> parse_render_format(std::string_view text) noexcept {
+    for (RenderFormat f : {RenderFormat::mobileconfig, RenderFormat::ddm, RenderFormat::install_command,
+                           RenderFormat::remove_command})
+        if (text == to_string(f)) return f;
+    return std::nullopt;
+}
+
+RenderResult render(const Policy& policy, const DeviceRecord* device, RenderFormat format,
+                    const RenderOptions& options) {
+    return PolicyRenderer(policy, options).render(device, format);
+}
+
+RenderResult render_profile(const Policy& policy, const DeviceRecord* device, const RenderOptions& options) {
+    RenderOptions unsigned_options = options;
+    unsigned_options.signing.reset();
+    return render(policy, device, RenderFormat::mobileconfig, unsigned_options);
+}
+
+RenderResult render_signed_profile(const Policy& policy, const DeviceRecord* device, const RenderOptions& options) {
+    if (!options.signing) {
+        RenderResult result;
+        result.identity.payload_identifier = profile_payload_identifier(policy, options);
+        result.report.error("render.signing_missing", "/options/signing",
+                            "A signed profile needs signing material: a certificate and its private key in PEM.");
+        return result;
+    }
+    return render(policy, device, RenderFormat::mobileconfig, options);
+}
+
+RenderResult render_ddm(const Policy& policy, const DeviceRecord* device, const RenderOptions& options) {
+    return render(policy, device, RenderFormat::ddm, options);
+}
+
+RenderResult render_install_command(const Policy& policy, const DeviceRecord* device, const RenderOptions& options) {
+    return render(policy, device, RenderFormat::install_command, options);
+}
+
+RenderResult render_remove_command(const Policy& policy, const RenderOptions& options) {
+    return render(policy, nullptr, RenderFormat::remove_command, options);
+}
+
+ProfileIdentity profile_identity(const Policy& policy, const DeviceRecord& device, const RenderOptions& options,
+                                 Report* report) {
+    RenderOptions identity_options = options;
+    identity_options.signing.reset();
+    identity_options.preview = false;
+    return PolicyRenderer(policy, identity_options).identity(device, report);
+}
+
+std::string profile_payload_identifier(const Policy& policy, const RenderOptions& options) {
+    return options.identifier_prefix + "." + policy.id;
+}
+
+}  // namespace acmepolicy
