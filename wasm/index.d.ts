@@ -1,0 +1,217 @@
+// Types of the acmepolicy WebAssembly package (index.js). Every result is a plain object with the same
+// shape as the core's JSON (the CLI's `--format json` output), plus `status` where a call can fail.
+
+/** Where and how to load the module. */
+export interface LoadOptions {
+  /** Load the debug build (assertions, SAFE_HEAP): slower and larger, for chasing memory bugs. */
+  debug?: boolean;
+  /**
+   * Where the .wasm file lives. Default: `acmepolicy.wasm` (or `acmepolicy.debug.wasm`) beside index.js.
+   * In Node: a file path, a `file:` URL, or an http(s) URL.
+   */
+  wasmUrl?: string | URL;
+  /** The .wasm bytes themselves; when given, nothing is fetched or read. */
+  wasmBinary?: ArrayBuffer | ArrayBufferView;
+}
+
+/** Loads and instantiates the module; works in browsers and in Node >= 18. */
+export function loadAcmePolicy(options?: LoadOptions): Promise<AcmePolicy>;
+
+/** The facade's outcome of a call: `ok` unless the input or the call itself was wrong. */
+export type Status = 'ok' | 'invalid_input' | 'bad_arguments' | 'not_found' | 'internal_error';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding about an input document (see docs/diagnostics.md for the codes). */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable, dotted, lower-case, e.g. "keysize.rsa_range". */
+  code: string;
+  /** RFC 6901 JSON pointer to the offending value ("" for the whole document or the call). */
+  path: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}
+
+/** The facade's error document for a call that could not run (bad options, internal failure). */
+export interface CallError {
+  code: string;
+  message: string;
+}
+
+/** Present on every result that went through the facade. */
+export interface Outcome {
+  status: Status;
+  /** Set when the call itself failed (bad options, internal failure); then also the one diagnostic. */
+  error?: CallError;
+}
+
+/** An ACME policy document (schema_version 1), see README.md. Unknown keys are reported, not dropped. */
+export interface Policy {
+  schema_version?: number;
+  id?: string;
+  name: string;
+  notes?: string;
+  server_profile?: 'generic' | 'step-ca' | string;
+  payload: Record<string, unknown>;
+  ca_certificates?: string[];
+  targets?: { device_groups?: string[]; devices?: string[] };
+  [key: string]: unknown;
+}
+
+/** A device record; only `id` is required. */
+export interface DeviceRecord {
+  id: string;
+  serial_number?: string | null;
+  udid?: string | null;
+  enrollment_id?: string | null;
+  platform?: 'iOS' | 'iPadOS' | 'macOS' | 'tvOS' | 'watchOS' | 'visionOS' | string;
+  os_version?: string | null;
+  product_name?: string | null;
+  enrollment?: 'ade' | 'device' | 'user' | 'none' | string;
+  supervised?: boolean;
+  device_name?: string | null;
+  user_email?: string | null;
+  [key: string]: unknown;
+}
+
+/** Devices and groups. */
+export interface Inventory {
+  devices: DeviceRecord[];
+  groups?: Array<{ id: string; name?: string; devices: string[]; [key: string]: unknown }>;
+  [key: string]: unknown;
+}
+
+/** A document given either as an object or as JSON text (handed to the core unchanged). */
+export type Document<T> = T | string;
+/** A list of documents: an array of objects or JSON strings, or the JSON text of the whole array. */
+export type DocumentList<T> = Array<T | string> | string;
+
+/** The current time for time-dependent rules (certificate validity): RFC 3339 text or a Date. */
+export interface TimeOptions {
+  now?: string | Date;
+}
+
+export interface ValidateResult extends Outcome {
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface ValidateSetResult extends Outcome {
+  valid: boolean;
+  policies: Array<{ id: string; name: string; valid: boolean; diagnostics: Diagnostic[] }>;
+  /** Set-level findings (e.g. duplicate names). */
+  diagnostics: Diagnostic[];
+}
+
+export type RenderFormat = 'mobileconfig' | 'ddm' | 'install-command' | 'remove-command';
+
+export interface RenderOptions extends TimeOptions {
+  format?: RenderFormat;
+  /** The device to render for; absent with `preview: true` keeps the variables visible. */
+  device?: Document<DeviceRecord>;
+  preview?: boolean;
+  identifier_prefix?: string;
+  organization?: string;
+  description?: string;
+  client_token_secret?: string;
+  ddm_base_url?: string;
+  command_uuid?: string;
+  random_hex?: string;
+  /**
+   * Not offered: signing stays on the server so private keys never reach a browser. Giving it throws a
+   * TypeError.
+   */
+  signing?: never;
+  [key: string]: unknown;
+}
+
+export interface RenderResult extends Outcome {
+  /** True when something was rendered (`output` is then a string). */
+  ok: boolean;
+  format: RenderFormat | string | null;
+  content_type: string | null;
+  payload_identifier?: string;
+  payload_uuid?: string;
+  diagnostics: Diagnostic[];
+  /** The rendered text: mobileconfig XML, the DDM JSON bundle, or a command plist; null when nothing rendered. */
+  output: string | null;
+  [key: string]: unknown;
+}
+
+/** Which devices receive which policies and why the others don't (see docs/assignment.md). */
+export interface ResolveResult extends Outcome {
+  diagnostics?: Diagnostic[];
+  [key: string]: unknown;
+}
+
+/** One policy/device pair in a sentence. */
+export interface ExplainResult extends Outcome {
+  policy?: string;
+  device?: string;
+  included?: boolean;
+  reason?: string;
+  message?: string;
+  diagnostics?: Diagnostic[];
+  [key: string]: unknown;
+}
+
+/** The reconciliation plan. */
+export interface PlanResult extends Outcome {
+  actions?: Array<Record<string, unknown>>;
+  diagnostics?: Diagnostic[];
+  [key: string]: unknown;
+}
+
+/** A certificate's description, or diagnostics when the PEM is not one readable certificate. */
+export interface CertificateInfo extends Outcome {
+  subject?: string;
+  issuer?: string;
+  not_before?: string;
+  not_after?: string;
+  is_ca?: boolean;
+  key_type?: string;
+  key_bits?: number;
+  serial?: string;
+  sha256_fingerprint?: string;
+  diagnostics?: Diagnostic[];
+}
+
+/** An XML property list read into JSON (dates as RFC 3339 strings, data as base64), or diagnostics. */
+export interface PlistResult extends Outcome {
+  value?: unknown;
+  diagnostics?: Diagnostic[];
+}
+
+export interface VersionInfo {
+  version: string;
+  schema_version: number;
+  abi_version: number;
+}
+
+/** Allocation figures of the module, for leak checks. */
+export interface MemoryStats {
+  /** Bytes currently allocated by malloc inside the module. */
+  heap_in_use: number;
+  /** Size of the module's linear memory (it only grows). */
+  memory_bytes: number;
+}
+
+/**
+ * The loaded module. Bad data never throws (it comes back as diagnostics); a wrong argument type throws a
+ * TypeError. Nothing is leaked per call.
+ */
+export interface AcmePolicy {
+  version(): VersionInfo;
+  validate(policy: Document<Policy>, options?: TimeOptions): ValidateResult;
+  validateSet(policies: DocumentList<Policy>, options?: TimeOptions): ValidateSetResult;
+  render(policy: Document<Policy>, options?: RenderOptions): RenderResult;
+  resolve(inventory: Document<Inventory>, policies: DocumentList<Policy>, options?: TimeOptions): ResolveResult;
+  explain(inventory: Document<Inventory>, policy: Document<Policy>, deviceId: string,
+          options?: TimeOptions): ExplainResult;
+  plan(inventory: Document<Inventory>, policies: DocumentList<Policy>, state: Document<Record<string, unknown>>,
+       options?: TimeOptions & Record<string, unknown>): PlanResult;
+  inspectCertificate(pem: string): CertificateInfo;
+  parsePlist(plist: string | Uint8Array): PlistResult;
+  memoryStats(): MemoryStats;
+}
