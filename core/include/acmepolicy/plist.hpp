@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -29,7 +30,8 @@ struct Value {
     std::variant<std::string, std::int64_t, double, bool, Date, Data, Array, Dict> v;
 
     Value() : v(std::string()) {}
-    template <typename T>
+    // Not for Value itself: libc++ (Emscripten) would pick this over the copy constructor.
+    template <typename T, typename = std::enable_if_t<!std::is_same_v<std::decay_t<T>, Value>>>
     Value(T&& x) : v(std::forward<T>(x)) {}  // NOLINT(google-explicit-constructor)
     Value(const char* s) : v(std::string(s)) {}  // NOLINT(google-explicit-constructor)
     Value(int i) : v(static_cast<std::int64_t>(i)) {}  // NOLINT(google-explicit-constructor)
