@@ -1,0 +1,85 @@
+// The REST client of `acmepolicy serve` (/api/v1): bearer token from sessionStorage, one error shape.
+
+const TOKEN_KEY = 'acmepolicy.token';
+
+/** An API failure: `status` is the HTTP status (0 when the server is unreachable), `code` the server's
+ *  stable error code (e.g. "auth.required", "policy.invalid"), `diagnostics` the core's, when given. */
+export class ApiError extends Error {
+  constructor(status, code, message, diagnostics) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.diagnostics = Array.isArray(diagnostics) ? diagnostics : [];
+  }
+}
+
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY) || '';
+}
+
+export function setToken(token) {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(`api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+  } catch (err) {
+    throw new ApiError(0, 'network.unreachable',
+      'The acmepolicy server cannot be reached. Check that `acmepolicy serve` is running and reload.');
+  }
+  if (response.status === 204) return null;
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(response.status, error.code || `http.${response.status}`,
+      error.message || `The server answered ${response.status} ${response.statusText}.`, error.diagnostics);
+  }
+  return data;
+}
+
+/** GET /api/v1/health (no auth): {status, version}; throws ApiError when the server is not there. */
+export async function health() {
+  const data = await request('GET', '/health');
+  if (!data || data.status !== 'ok') throw new ApiError(0, 'health.bad', 'The server is not healthy.');
+  return data;
+}
+
+/** Unwraps list answers that come either as {"<key>": [...]} or as a bare array. */
+function listOf(data, key) {
+  if (Array.isArray(data)) return data;
+  if (data && Array.isArray(data[key])) return data[key];
+  return [];
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listPolicies: async () => listOf(await request('GET', '/policies'), 'policies'),
+  getPolicy: (id) => request('GET', `/policies/${enc(id)}`),
+  createPolicy: (document) => request('POST', '/policies', document),
+  updatePolicy: (id, document) => request('PUT', `/policies/${enc(id)}`, document),
+  deletePolicy: (id) => request('DELETE', `/policies/${enc(id)}`),
+  assignments: (id) => request('GET', `/policies/${enc(id)}/assignments`),
+  listDevices: async () => listOf(await request('GET', '/devices'), 'devices'),
+  listGroups: async () => listOf(await request('GET', '/groups'), 'groups'),
+};
