@@ -1,0 +1,202 @@
+// Browser tests of the portal against the real `acmepolicy serve` (temporary SQLite database, inventory
+// seeded over REST), driven in Debian's Chromium: the admin's walk from the seed, end to end.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { launchChromium, sourceDir } from './lib/browser.mjs';
+import { startAcmepolicyServer } from './lib/acmepolicy-server.mjs';
+import { seedInventory } from './lib/inventory.mjs';
+import { openPortal, signIn, expectMessage, expectInvalid, openTab, median, messagesAt } from './lib/portal-page.mjs';
+
+const binary = process.env.ACMEPOLICY_BIN;
+const webRoot = process.env.ACMEPOLICY_WEB_ROOT || path.join(sourceDir, 'web');
+const wasmRoot = process.env.ACMEPOLICY_WASM_PKG || path.join(sourceDir, 'build', 'wasm', 'pkg');
+const artifacts = process.env.ACMEPOLICY_ARTIFACTS || path.join(sourceDir, 'test-artifacts', 'portal');
+const POLICY_NAME = 'Corporate ACME';
+
+let server;
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  assert.ok(binary, 'ACMEPOLICY_BIN names the acmepolicy binary');
+  await mkdir(artifacts, { recursive: true });
+  server = await startAcmepolicyServer({ binary, webRoot, wasmRoot });
+  await seedInventory(server.api);
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+});
+
+test('the portal is served at / and asks for the admin token; a wrong token is refused', async () => {
+  await openPortal(page, server.url);
+  await page.waitForSelector('#token-panel:not([hidden])');
+  await page.fill('#token-input', 'not-the-token');
+  await page.click('#token-form button[type="submit"]');
+  await page.waitForFunction(() => /rejected/.test(document.querySelector('#token-error').textContent));
+  await signIn(page, server.token);
+  assert.match(await page.locator('#list-title').innerText(), /ACME certificate policies/);
+});
+
+test('RSA with Hardware Bound: the error sits at the field and Save is disabled; fixing it enables Save; saving lists the policy', async () => {
+  await page.click('#new-policy');
+  await page.waitForSelector('#f-name');
+  await page.fill('#f-name', POLICY_NAME);
+  await page.fill('#f-notes', 'Piloted on headquarters devices.');
+  await page.fill('#f-directory', 'https://acme.example.com/acme/directory');
+  await page.selectOption('#f-key-type', 'RSA');
+  await page.fill('#f-key-size', '2048');
+  await page.check('#f-hardware-bound');
+
+  // The core decides which of the two fields carries the cross-field error; the portal shows it there.
+  const boxes = [messagesAt(page, '/payload/KeyType'), messagesAt(page, '/payload/HardwareBound')];
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-msgs-for="/payload/KeyType"], [data-msgs-for="/payload/HardwareBound"]')]
+    .some((b) => !b.hidden && /Error:/.test(b.textContent)));
+  const texts = await Promise.all(boxes.map(async (b) => ((await b.isVisible()) ? b.innerText() : '')));
+  assert.match(texts.join(' '), /hardware ?bound/i, `the error names Hardware Bound: ${texts.join(' | ')}`);
+  const invalidField = texts[0].includes('Error:') ? '#f-key-type' : '#f-hardware-bound';
+  await expectInvalid(page, invalidField);
+  assert.equal(await page.locator('#save-policy').isDisabled(), true, 'Save is disabled while errors remain');
+  const summary = await page.locator('#diag-summary').innerText();
+  assert.match(summary, /error/i);
+  // The summary links to the field.
+  await page.locator('#diag-summary button', { hasText: /hardware ?bound/i }).first().click();
+  assert.ok(['f-key-type', 'f-hardware-bound', 'f-key-size'].includes(await page.evaluate(() => document.activeElement.id)));
+  await page.screenshot({ path: path.join(artifacts, 'editor-with-errors.png'), fullPage: true });
+
+  await page.selectOption('#f-key-type', 'ECSECPrimeRandom');
+  await page.fill('#f-key-size', '384');
+  await page.waitForFunction(() => !document.querySelector('[aria-invalid="true"]'));
+  for (const b of boxes) assert.equal(await b.isVisible(), false);
+  await page.waitForSelector('#save-policy:not([disabled])');
+
+  await page.click('#save-policy');
+  await page.waitForFunction(() => /Saved/.test(document.querySelector('#save-status').textContent), null, { timeout: 10000 });
+  await page.click('#nav-policies');
+  const row = page.locator('#policy-table tbody tr', { hasText: POLICY_NAME });
+  await row.waitFor({ timeout: 10000 });
+  assert.equal(await row.count(), 1);
+  const listed = await server.api('GET', '/policies');
+  assert.equal(listed.status, 200);
+  assert.ok(listed.body.policies.some((p) => p.name === POLICY_NAME), 'the server stored the policy');
+});
+
+test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject becomes two rows', async () => {
+  await page.locator('#policy-table a.policy-link', { hasText: POLICY_NAME }).click();
+  await page.waitForSelector('#f-key-size');
+  await page.fill('#f-key-size', '512');
+  await expectMessage(page, '/payload/KeySize', /521/);
+  await expectInvalid(page, '#f-key-size');
+  assert.equal(await page.locator('#save-policy').isDisabled(), true);
+  await page.fill('#f-key-size', '384');
+  await page.waitForFunction(() => !document.querySelector('#f-key-size[aria-invalid="true"]'));
+
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.evaluate(() => navigator.clipboard.writeText('/C=US/CN=x'));
+  await page.locator('[data-path="/payload/Subject"]').focus();
+  await page.keyboard.press('Control+V');
+  await page.waitForFunction(() => document.querySelectorAll('.subject-row').length === 2);
+  const rows = await page.locator('.subject-row').evaluateAll((els) => els.map((el) =>
+    [el.querySelector('.subject-type').value, el.querySelector('.subject-value').value]));
+  assert.deepEqual(rows, [['C', 'US'], ['CN', 'x']]);
+  // Valid again, so it can be saved with the new subject.
+  await page.waitForSelector('#save-policy:not([disabled])');
+  await page.click('#save-policy');
+  await page.waitForFunction(() => /Saved/.test(document.querySelector('#save-status').textContent));
+});
+
+test('assigning a mixed group: the assignment view lists the macOS device as excluded with its reason', async () => {
+  await openTab(page, 'Device Groups');
+  await page.fill('[data-path="/targets/device_groups"]', 'headquarters');
+  await page.getByLabel('Headquarters (mixed)').check();
+  await openTab(page, 'Assignment');
+  const mac = page.locator('#assign-excluded tr[data-device="d-mac"]');
+  await mac.waitFor({ timeout: 10000 });
+  assert.equal(await mac.getAttribute('data-reason'), 'platform_unsupported');
+  const reason = await mac.locator('.reason-text').innerText();
+  assert.match(reason, /macOS/);
+  const old = page.locator('#assign-excluded tr[data-device="d-old-iphone"]');
+  assert.equal(await old.getAttribute('data-reason'), 'os_too_old');
+  assert.match(await old.locator('.reason-text').innerText(), /15\.7/);
+  const included = await page.locator('#assign-included tbody tr').evaluateAll((els) => els.map((e) => e.dataset.device));
+  assert.deepEqual(included.sort(), ['d-ipad', 'd-iphone']);
+  await page.screenshot({ path: path.join(artifacts, 'assignment-view.png'), fullPage: true });
+
+  await page.click('#save-policy');
+  await page.waitForFunction(() => /Saved/.test(document.querySelector('#save-status').textContent));
+  const id = (await server.api('GET', '/policies')).body.policies.find((p) => p.name === POLICY_NAME).id;
+  const assignments = await server.api('GET', `/policies/${id}/assignments`);
+  assert.equal(assignments.status, 200);
+  assert.ok(assignments.body.excluded.some((e) => e.device === 'd-mac' && e.reason === 'platform_unsupported'),
+    'the server resolves the saved policy the same way');
+});
+
+test('the downloaded preview parses with plistlib and carries the policy and device values', async () => {
+  await openTab(page, 'Preview');
+  await page.selectOption('#panel-preview select >> nth=1', 'd-iphone');
+  await page.waitForSelector('#download-profile:not([disabled])');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
+  const file = path.join(artifacts, 'preview-d-iphone.mobileconfig');
+  await download.saveAs(file);
+  const script = [
+    'import json, plistlib, sys',
+    'p = plistlib.load(open(sys.argv[1], "rb"))',
+    'acme = [c for c in p["PayloadContent"] if c["PayloadType"] == "com.apple.security.acme"][0]',
+    'print(json.dumps({"name": p["PayloadDisplayName"], "type": p["PayloadType"], "acme": {k: acme.get(k) for k in',
+    '  ["DirectoryURL", "ClientIdentifier", "KeyType", "KeySize", "HardwareBound", "Subject", "ExtendedKeyUsage"]},',
+    '  "keysize_is_int": type(acme["KeySize"]) is int, "hb_is_bool": type(acme["HardwareBound"]) is bool}))',
+  ].join('\n');
+  const parsed = JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' }));
+  assert.equal(parsed.name, POLICY_NAME);
+  assert.equal(parsed.type, 'Configuration');
+  assert.equal(parsed.acme.DirectoryURL, 'https://acme.example.com/acme/directory');
+  assert.equal(parsed.acme.ClientIdentifier, 'F2LXK1ABCD', 'the variable became the device serial number');
+  assert.equal(parsed.acme.KeyType, 'ECSECPrimeRandom');
+  assert.equal(parsed.acme.KeySize, 384);
+  assert.equal(parsed.keysize_is_int, true);
+  assert.equal(parsed.acme.HardwareBound, true);
+  assert.equal(parsed.hb_is_bool, true);
+  assert.deepEqual(parsed.acme.Subject, [[['C', 'US']], [['CN', 'x']]]);
+  assert.deepEqual(parsed.acme.ExtendedKeyUsage, ['1.3.6.1.5.5.7.3.2']);
+});
+
+test('validation latency per keystroke, measured in the page, has a median of at most 16 ms', async () => {
+  await openTab(page, 'Settings');
+  await page.fill('#f-directory', '');
+  await page.evaluate(() => { window.acmePortalMetrics.validation.length = 0; });
+  await page.locator('#f-directory').focus();
+  await page.keyboard.type('https://acme.example.com/acme/directory/2026', { delay: 5 });
+  const samples = await page.evaluate(() => [...window.acmePortalMetrics.validation]);
+  assert.ok(samples.length >= 40, `one sample per keystroke (${samples.length})`);
+  const med = median(samples);
+  const p95 = [...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.95)];
+  console.log(`portal validation latency per keystroke: median ${med.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, ` +
+    `max ${Math.max(...samples).toFixed(2)} ms over ${samples.length} keystrokes`);
+  assert.ok(med <= 16, `median ${med} ms <= 16 ms`);
+});
+
+test('the policy list shows counts and deletes a policy after confirmation', async () => {
+  await page.click('#nav-policies');
+  const row = page.locator('#policy-table tbody tr', { hasText: POLICY_NAME });
+  await row.waitFor();
+  const cells = await row.locator('td.num').allInnerTexts();
+  assert.equal(cells[0], '4', 'four devices targeted through the mixed group');
+  assert.equal(cells[1], '2', 'two of them included');
+  assert.equal(cells[2], '2', 'two excluded');
+  await row.getByRole('button', { name: /Delete/ }).click();
+  await page.waitForSelector('#confirm-dialog[open]');
+  await page.click('#confirm-ok');
+  await page.waitForFunction((name) => ![...document.querySelectorAll('#policy-table tbody tr')]
+    .some((tr) => tr.textContent.includes(name)), POLICY_NAME);
+  const listed = await server.api('GET', '/policies');
+  assert.ok(!listed.body.policies.some((p) => p.name === POLICY_NAME));
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});

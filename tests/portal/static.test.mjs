@@ -1,0 +1,82 @@
+// The portal as plain static files (no acmepolicy server): validation, preview and download still work;
+// saving and assignments say they need the server. Also checks the layout at a tablet width.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { launchChromium, sourceDir } from './lib/browser.mjs';
+import { startStaticServer } from './lib/static-server.mjs';
+import { openPortal, expectMessage, expectInvalid, openTab } from './lib/portal-page.mjs';
+
+const webRoot = process.env.ACMEPOLICY_WEB_ROOT || path.join(sourceDir, 'web');
+const wasmRoot = process.env.ACMEPOLICY_WASM_PKG || path.join(sourceDir, 'build', 'wasm', 'pkg');
+const artifacts = process.env.ACMEPOLICY_ARTIFACTS || path.join(sourceDir, 'test-artifacts', 'portal');
+
+let server;
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  await mkdir(artifacts, { recursive: true });
+  server = await startStaticServer({ webRoot, pkgRoot: wasmRoot });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+});
+
+test('without a server the portal says so, and the list points to the editor', async () => {
+  await openPortal(page, server.url);
+  await page.waitForSelector('#connection[data-state="offline"]');
+  assert.match(await page.locator('#banner').innerText(), /static mode/);
+  assert.match(await page.locator('#view-list').innerText(), /No server connected/);
+});
+
+test('validation works offline; Save says it needs the server', async () => {
+  await openPortal(page, server.url, '#/policy/new');
+  await page.waitForSelector('#f-key-size');
+  await page.fill('#f-directory', 'https://acme.example.com/directory');
+  await page.fill('#f-key-size', '512');
+  await expectMessage(page, '/payload/KeySize', /521/);
+  await expectInvalid(page, '#f-key-size');
+  assert.equal(await page.locator('#save-policy').isDisabled(), true);
+  assert.match(await page.locator('#save-status').innerText(), /needs the acmepolicy server/);
+  await page.fill('#f-key-size', '256');
+  await page.waitForFunction(() => !document.querySelector('[aria-invalid="true"]'));
+  assert.equal(await page.locator('#save-policy').isDisabled(), true, 'still no saving without a server');
+});
+
+test('keyboard: the tabs move with the arrow keys and the Assignment tab says it needs the server', async () => {
+  await page.getByRole('tab', { name: 'Settings' }).focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-assignment');
+  assert.equal(await page.locator('#tab-assignment').getAttribute('aria-selected'), 'true');
+  assert.match(await page.locator('#panel-assignment').innerText(), /need the acmepolicy server/);
+});
+
+test('preview renders with placeholders and downloads offline', async () => {
+  await openTab(page, 'Preview');
+  await page.waitForSelector('#download-profile:not([disabled])');
+  const code = await page.locator('#panel-preview pre').innerText();
+  assert.match(code, /com\.apple\.security\.acme/);
+  assert.match(code, /\{\{serial_number\}\}/, 'placeholders stay visible without a device');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
+  assert.match(download.suggestedFilename(), /\.mobileconfig$/);
+  await download.saveAs(path.join(artifacts, 'static-preview.mobileconfig'));
+});
+
+test('readable at a tablet width: no horizontal scrolling of the page', async () => {
+  await page.setViewportSize({ width: 820, height: 1180 });
+  await openTab(page, 'Settings');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page overflows horizontally by ${overflow}px`);
+  await page.screenshot({ path: path.join(artifacts, 'editor-tablet.png'), fullPage: false });
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
