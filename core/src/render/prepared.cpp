@@ -2,6 +2,7 @@
 #include "render/prepared.hpp"
 
 #include "acmepolicy/certificate.hpp"
+#include "acmepolicy/plist.hpp"
 
 namespace acmepolicy::render_detail {
 namespace {
@@ -47,7 +48,7 @@ bool is_reverse_dns(const std::string& text) {
 }
 
 void check_text_option(const std::optional<std::string>& value, const char* name, Report& report) {
-    if (value && !is_xml_text(*value))
+    if (value && !plist::is_xml_text(*value))
         report.error("render.option_invalid", std::string("/options/") + name,
                      std::string("The ") + name +
                          " option holds bytes that are not UTF-8 text an XML profile can carry (NUL or other "
@@ -55,43 +56,6 @@ void check_text_option(const std::optional<std::string>& value, const char* name
 }
 
 }  // namespace
-
-bool is_xml_text(std::string_view text) noexcept {
-    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-    const std::size_t n = text.size();
-    for (std::size_t i = 0; i < n;) {
-        const unsigned char c = s[i];
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
-            ++i;
-            continue;
-        }
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1Fu;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0Fu;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + len > n) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-        if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-            return false;
-        i += len;
-    }
-    return true;
-}
 
 PreparedPolicy prepare(const Policy& policy, const RenderOptions& options) {
     PreparedPolicy p;
@@ -207,7 +171,7 @@ std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const Devi
                                  "\" to the device record or leave this device out of the policy's targets.");
                 continue;
             }
-            if (!is_xml_text(*value)) {
+            if (!plist::is_xml_text(*value)) {
                 report.error("render.value_invalid", field.path,
                              "Device \"" + device->id + "\" has a " + part.text +
                                  " holding bytes an XML profile cannot carry (NUL or other control characters, or "

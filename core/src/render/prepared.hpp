@@ -63,8 +63,4 @@ PreparedPolicy prepare(const Policy& policy, const RenderOptions& options);
 /// secret, or values XML cannot carry → errors in `report` and nullopt.
 std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report);
 
-/// True when `text` is valid UTF-8 with only characters XML 1.0 can carry (no NUL or C0 controls other
-/// than tab, newline and carriage return, no U+FFFE/U+FFFF, no surrogates).
-bool is_xml_text(std::string_view text) noexcept;
-
 }  // namespace acmepolicy::render_detail
