@@ -1,0 +1,101 @@
+// Rules 6-7: KeyType, KeySize, HardwareBound and Attest, alone and together (Apple's cross-field rules).
+#include <cstdlib>
+#include <string>
+
+#include "validation/codes.hpp"
+#include "validation/rules.hpp"
+#include "validation/suggest.hpp"
+#include "validation/text.hpp"
+
+namespace acmepolicy::validation {
+namespace {
+
+const std::vector<std::string> kKeyTypes = {"RSA", "ECSECPrimeRandom"};
+// Names of elliptic-curve keys in other tools, all meaning Apple's ECSECPrimeRandom.
+const std::vector<std::pair<std::string, std::string>> kKeyTypeAliases = {
+    {"EC", "ECSECPrimeRandom"},        {"ECDSA", "ECSECPrimeRandom"},     {"ECC", "ECSECPrimeRandom"},
+    {"ECDH", "ECSECPrimeRandom"},      {"ECSEC", "ECSECPrimeRandom"},     {"P-256", "ECSECPrimeRandom"},
+    {"P-384", "ECSECPrimeRandom"},     {"P256", "ECSECPrimeRandom"},      {"P384", "ECSECPrimeRandom"},
+    {"secp256r1", "ECSECPrimeRandom"}, {"secp384r1", "ECSECPrimeRandom"}, {"prime256v1", "ECSECPrimeRandom"},
+    {"kSecAttrKeyTypeECSECPrimeRandom", "ECSECPrimeRandom"},          {"kSecAttrKeyTypeRSA", "RSA"},
+    {"RSA-2048", "RSA"},               {"RSA2048", "RSA"},
+};
+constexpr std::int64_t kCurveSizes[] = {192, 256, 384, 521};
+
+bool is_curve_size(std::int64_t size) {
+    for (auto s : kCurveSizes)
+        if (s == size) return true;
+    return false;
+}
+
+std::int64_t nearest_curve(std::int64_t size) {
+    std::int64_t best = kCurveSizes[0];
+    for (auto s : kCurveSizes) {
+        const auto d = size > s ? size - s : s - size;
+        const auto bd = size > best ? size - best : best - size;
+        if (d < bd) best = s;
+    }
+    return best;
+}
+
+void check_rsa_size(std::int64_t size, Report& report) {
+    if (size < 1024 || size > 4096 || size % 8 != 0) {
+        std::string hint = size % 8 != 0 && size >= 1024 && size <= 4096
+                               ? " (" + std::to_string(size) + " is not a multiple of 8)"
+                               : std::string();
+        emit(report, Code::keysize_rsa_range, "/payload/KeySize",
+             "KeySize " + std::to_string(size) + " is not a valid RSA key size" + hint +
+                 ": use a multiple of 8 from 1024 to 4096, such as 2048 or 3072.");
+    } else if (size < 2048) {
+        emit(report, Code::keysize_rsa_weak, "/payload/KeySize",
+             "An RSA KeySize of " + std::to_string(size) + " bits is weak; use 2048 or more.");
+    }
+}
+
+void check_ec_size(std::int64_t size, Report& report) {
+    if (!is_curve_size(size)) {
+        emit(report, Code::keysize_ec_curve, "/payload/KeySize",
+             "KeySize " + std::to_string(size) +
+                 " is not an EC curve size (ECSECPrimeRandom takes 192, 256, 384 or 521); did you mean " +
+                 std::to_string(nearest_curve(size)) + "?");
+    } else if (size == 192) {
+        emit(report, Code::keysize_ec_weak, "/payload/KeySize",
+             "KeySize 192 (P-192) is weak, and the declarative ACME credential (iOS 17+) does not accept it; use 256 "
+             "or 384.");
+    }
+}
+
+}  // namespace
+
+void check_keys(const PolicyDraft& draft, Report& report) {
+    const AcmePayload& p = draft.policy.payload;
+    const bool type_known = draft.has_key_type && (p.key_type == "RSA" || p.key_type == "ECSECPrimeRandom");
+    if (draft.has_key_type && !type_known) {
+        const auto suggestion = suggest(p.key_type, kKeyTypes, kKeyTypeAliases);
+        emit(report, Code::keytype_invalid, "/payload/KeyType",
+             "KeyType " + quote_text(p.key_type) + " is not valid: write exactly \"ECSECPrimeRandom\" (elliptic curve) or "
+             "\"RSA\"." + did_you_mean(suggestion));
+    }
+    const bool is_rsa = type_known && p.key_type == "RSA";
+    const bool is_ec = type_known && !is_rsa;
+    if (draft.has_key_size) {
+        if (is_rsa) check_rsa_size(p.key_size, report);
+        if (is_ec) check_ec_size(p.key_size, report);
+    }
+    if (draft.has_hardware_bound && p.hardware_bound) {
+        if (is_rsa)
+            emit(report, Code::hardwarebound_key_type, "/payload/KeyType",
+                 "HardwareBound is true, but the Secure Enclave makes only elliptic-curve keys: set KeyType to "
+                 "\"ECSECPrimeRandom\" with KeySize 256 or 384 (or set HardwareBound to false).");
+        else if (is_ec && draft.has_key_size && (p.key_size == 192 || p.key_size == 521))
+            emit(report, Code::hardwarebound_key_size, "/payload/KeySize",
+                 "HardwareBound is true, but the Secure Enclave supports only P-256 and P-384: set KeySize to 256 or "
+                 "384 (or set HardwareBound to false).");
+    }
+    if (p.attest_enabled() && draft.has_hardware_bound && !p.hardware_bound)
+        emit(report, Code::attest_requires_hardware_bound, "/payload/HardwareBound",
+             "Attest is true, which requires HardwareBound true (only a Secure Enclave key can be attested): set "
+             "HardwareBound to true (with ECSECPrimeRandom 256 or 384), or Attest to false.");
+}
+
+}  // namespace acmepolicy::validation

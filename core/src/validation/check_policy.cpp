@@ -1,0 +1,111 @@
+// check_policy and check_policy_set: read the document, run every rule, order the findings.
+#include <exception>
+#include <map>
+#include <new>
+#include <string>
+
+#include "acmepolicy/json_reader.hpp"
+#include "acmepolicy/validate.hpp"
+#include "validation/codes.hpp"
+#include "validation/rules.hpp"
+#include "validation/text.hpp"
+
+namespace acmepolicy {
+namespace {
+
+using validation::Code;
+
+Report sorted(const Report& report) {
+    std::vector<Diagnostic> list = report.diagnostics();
+    validation::sort_by_field(list);
+    Report out;
+    for (auto& d : list) out.add(d.severity, std::move(d.code), std::move(d.path), std::move(d.message));
+    return out;
+}
+
+PolicyCheck check_document(const nlohmann::json& document, const ValidationOptions& options,
+                           bool limits_checked, Report report) {
+    using namespace validation;
+    PolicyCheck check;
+    PolicyDraft draft = read_policy_document(document, report);
+    if (draft.is_object) {
+        check_text(document, !limits_checked, report);
+        check_identity(draft, report);
+        check_directory_url(draft, report);
+        check_client_identifier(draft, report);
+        check_keys(draft, report);
+        check_subject(draft, report);
+        check_subject_alt_name(draft, report);
+        check_usage(draft, report);
+        check_variables(document, report);
+        check_step_ca(draft, report);
+        check_ca_certificates(draft, options, report);
+        check_targets(draft, report);
+    }
+    check.report = sorted(report);
+    if (draft.complete) check.policy = std::move(draft.policy);
+    return check;
+}
+
+// Bad input never throws out of check_policy; only resource exhaustion could get here.
+PolicyCheck internal_failure(const char* what) {
+    PolicyCheck check;
+    check.report.error("internal.exception", "", std::string("Validation failed unexpectedly: ") + what);
+    return check;
+}
+
+}  // namespace
+
+PolicyCheck check_policy(std::string_view json_text, const ValidationOptions& options) {
+    try {
+        JsonReadResult read = read_json(json_text);
+        if (!read.value) {
+            PolicyCheck check;
+            check.report = std::move(read.report);
+            return check;
+        }
+        return check_document(*read.value, options, true, std::move(read.report));
+    } catch (const std::bad_alloc&) {
+        return internal_failure("out of memory");
+    } catch (const std::exception& ex) {
+        return internal_failure(ex.what());
+    }
+}
+
+PolicyCheck check_policy(const nlohmann::json& document, const ValidationOptions& options) {
+    try {
+        return check_document(document, options, false, Report());
+    } catch (const std::bad_alloc&) {
+        return internal_failure("out of memory");
+    } catch (const std::exception& ex) {
+        return internal_failure(ex.what());
+    }
+}
+
+Report check_policy_set(const std::vector<PolicyCheck>& policies) {
+    Report report;
+    std::map<std::string, std::size_t> names;  // folded name -> first index
+    std::map<std::string, std::size_t> ids;
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+        if (!policies[i].policy) continue;
+        const Policy& policy = *policies[i].policy;
+        const std::string base = "/" + std::to_string(i);
+        if (!policy.name.empty()) {
+            const auto [it, inserted] = names.emplace(validation::ascii_lower(policy.name), i);
+            if (!inserted)
+                validation::emit(report, Code::set_duplicate_name, base + "/name",
+                                 "The name " + validation::quote_text(policy.name) + " is already used by policy " +
+                                     std::to_string(it->second) +
+                                     " (names are compared ignoring case); policy names must be unique, so rename one.");
+        }
+        const auto [it, inserted] = ids.emplace(policy.id, i);
+        if (!inserted)
+            validation::emit(report, Code::set_duplicate_id, base + "/id",
+                             "The id " + validation::quote_text(policy.id) + " is already used by policy " +
+                                 std::to_string(it->second) +
+                                 "; give each policy its own id (or a different name when the id is derived from it).");
+    }
+    return report;
+}
+
+}  // namespace acmepolicy

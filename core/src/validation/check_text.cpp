@@ -1,0 +1,81 @@
+// Rule 2 over every string of a document: valid UTF-8, only characters an XML property list can carry;
+// plus the depth and length limits when the document did not come through read_json.
+#include <string>
+
+#include "acmepolicy/json_reader.hpp"
+#include "validation/codes.hpp"
+#include "validation/rules.hpp"
+#include "validation/text.hpp"
+
+namespace acmepolicy::validation {
+namespace {
+
+using nlohmann::json;
+
+class TextWalker {
+public:
+    TextWalker(bool check_limits, Report& report) : check_limits_(check_limits), report_(report) {}
+
+    void walk(const json& value, const std::string& path, std::size_t depth) {
+        if (value.is_object() || value.is_array()) {
+            if (check_limits_ && depth >= limits_.max_depth) {
+                emit(report_, Code::json_too_deep, path,
+                     "The document nests deeper than " + std::to_string(limits_.max_depth) + " levels; flatten it.");
+                return;
+            }
+            if (value.is_object()) {
+                for (const auto& item : value.items()) {
+                    const std::string child = json_pointer_append(path, item.key());
+                    key(item.key(), child);
+                    walk(item.value(), child, depth + 1);
+                }
+            } else {
+                for (std::size_t i = 0; i < value.size(); ++i) walk(value[i], json_pointer_append(path, i), depth + 1);
+            }
+            return;
+        }
+        if (value.is_string()) text(value.get_ref<const std::string&>(), path);
+    }
+
+private:
+    void key(const std::string& k, const std::string& path) {
+        if (check_limits_ && k.size() > limits_.max_string_bytes)
+            emit(report_, Code::json_string_too_long, path,
+                 "An object key is " + std::to_string(k.size()) + " bytes long; the limit is " +
+                     std::to_string(limits_.max_string_bytes) + " bytes.");
+        if (!is_valid_utf8(k))
+            emit(report_, Code::text_invalid_utf8, path, "This key is not valid UTF-8; save the document as UTF-8.");
+    }
+
+    void text(const std::string& s, const std::string& path) {
+        if (check_limits_ && s.size() > limits_.max_string_bytes)
+            emit(report_, Code::json_string_too_long, path,
+                 "This text is " + std::to_string(s.size()) + " bytes long; the limit is " +
+                     std::to_string(limits_.max_string_bytes) + " bytes.");
+        if (!is_valid_utf8(s)) {
+            emit(report_, Code::text_invalid_utf8, path, "This text is not valid UTF-8; save the document as UTF-8.");
+            return;
+        }
+        // Free text may span lines; every other value ends up on one line of a property list.
+        const bool free_text = path == "/notes";
+        if (auto bad = first_xml_forbidden(s, free_text ? std::string_view("\t\n\r", 3) : std::string_view())) {
+            std::string message = "This text holds the control character " + code_point_name(*bad) +
+                                  ", which a configuration profile (XML) cannot carry; remove it.";
+            if (!free_text && (*bad == '\n' || *bad == '\t' || *bad == '\r'))
+                message += " Only notes may span several lines.";
+            emit(report_, Code::text_invalid_character, path, std::move(message));
+        }
+    }
+
+    bool check_limits_;
+    Report& report_;
+    JsonLimits limits_;
+};
+
+}  // namespace
+
+void check_text(const nlohmann::json& document, bool check_json_limits, Report& report) {
+    TextWalker(check_json_limits, report).walk(document, "", 0);
+}
+
+}  // namespace acmepolicy::validation

@@ -1,0 +1,105 @@
+// Rule 13: {{variables}} are known, balanced, and only where a device value is substituted
+// (ClientIdentifier, Subject values, SubjectAltName values).
+#include <string>
+
+#include "acmepolicy/variables.hpp"
+#include "validation/codes.hpp"
+#include "validation/rules.hpp"
+#include "validation/suggest.hpp"
+#include "validation/text.hpp"
+
+namespace acmepolicy::validation {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::pair<std::string, std::string>> kVariableAliases = {
+    {"serial", "serial_number"},    {"serialnumber", "serial_number"}, {"SerialNumber", "serial_number"},
+    {"device_serial", "serial_number"}, {"email", "user_email"},      {"mail", "user_email"},
+    {"user", "user_email"},         {"DeviceName", "device_name"},     {"name", "device_name"},
+    {"UDID", "udid"},               {"token", "client_token"},         {"enrollment", "enrollment_id"},
+};
+
+void check_template(const std::string& text, const std::string& path, Report& report) {
+    if (!has_template_syntax(text)) return;
+    const TemplateParse parsed = parse_template(text);
+    if (parsed.error) {
+        emit(report, Code::variable_unbalanced, path,
+             "Unbalanced variable braces: " + *parsed.error + ". Write variables as {{name}}, such as {{serial_number}}.");
+        return;
+    }
+    for (const auto& name : parsed.variables()) {
+        if (is_known_variable(name)) continue;
+        const auto suggestion = suggest(name, variable_names(), kVariableAliases);
+        std::string message = "Unknown variable {{" + name + "}}." + did_you_mean(suggestion);
+        message += " Known variables: ";
+        for (std::size_t i = 0; i < variable_names().size(); ++i)
+            message += (i ? ", " : "") + variable_names()[i];
+        emit(report, Code::variable_unknown, path, message + ".");
+    }
+}
+
+void forbid(const json& value, const std::string& path, Report& report) {
+    if (value.is_string()) {
+        if (has_template_syntax(value.get_ref<const std::string&>()))
+            emit(report, Code::variable_not_allowed, path,
+                 "Variables ({{...}}) are substituted only in ClientIdentifier, Subject values and SubjectAltName "
+                 "values; write a fixed value here.");
+    } else if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i) forbid(value[i], json_pointer_append(path, i), report);
+    } else if (value.is_object()) {
+        for (const auto& item : value.items()) forbid(item.value(), json_pointer_append(path, item.key()), report);
+    }
+}
+
+void payload(const json& object, Report& report) {
+    for (const auto& item : object.items()) {
+        const std::string& key = item.key();
+        const json& value = item.value();
+        const std::string path = json_pointer_append("/payload", key);
+        if (key == "ClientIdentifier" && value.is_string()) {
+            check_template(value.get<std::string>(), path, report);
+        } else if (key == "SubjectAltName" && value.is_object()) {
+            for (const auto& san : value.items()) {
+                const std::string san_path = json_pointer_append(path, san.key());
+                if (san.value().is_string()) check_template(san.value().get<std::string>(), san_path, report);
+                else forbid(san.value(), san_path, report);
+            }
+        } else if (key == "Subject" && value.is_array()) {
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                const json& rdn = value[i];
+                const std::string rdn_path = json_pointer_append(path, i);
+                if (!rdn.is_array()) {
+                    forbid(rdn, rdn_path, report);
+                    continue;
+                }
+                for (std::size_t j = 0; j < rdn.size(); ++j) {
+                    const json& pair = rdn[j];
+                    const std::string pair_path = json_pointer_append(rdn_path, j);
+                    if (pair.is_array() && pair.size() == 2 && pair[1].is_string()) {
+                        forbid(pair[0], json_pointer_append(pair_path, std::size_t{0}), report);
+                        check_template(pair[1].get<std::string>(), json_pointer_append(pair_path, std::size_t{1}), report);
+                    } else {
+                        forbid(pair, pair_path, report);
+                    }
+                }
+            }
+        } else {
+            forbid(value, path, report);
+        }
+    }
+}
+
+}  // namespace
+
+void check_variables(const nlohmann::json& document, Report& report) {
+    if (!document.is_object()) return;
+    for (const auto& item : document.items()) {
+        // notes is free text for administrators: it never reaches a device, so braces there are harmless.
+        if (item.key() == "notes") continue;
+        if (item.key() == "payload" && item.value().is_object()) payload(item.value(), report);
+        else forbid(item.value(), json_pointer_append("", item.key()), report);
+    }
+}
+
+}  // namespace acmepolicy::validation
