@@ -18,13 +18,10 @@ const session = {
   requireToken,
   onSaved(id) {
     const target = `#/policy/${encodeURIComponent(id)}`;
-    if (location.hash !== target) {
-      skipNextRoute = true;
-      history.replaceState(null, '', target);
-    }
+    // replaceState fires no hashchange: the editor stays mounted and keeps its state.
+    if (location.hash !== target) history.replaceState(null, '', target);
   },
 };
-let skipNextRoute = false;
 
 function setConnection(kind, text) {
   const el = $('connection');
@@ -130,10 +127,6 @@ async function connect() {
 }
 
 async function route() {
-  if (skipNextRoute) {
-    skipNextRoute = false;
-    return;
-  }
   const hash = location.hash || '#/policies';
   const list = $('view-list');
   const editor = $('view-editor');

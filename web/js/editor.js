@@ -60,12 +60,14 @@ export async function mountEditor(root, session, policyId) {
   const saveStatus = h('p', { class: 'save-status', id: 'save-status', role: 'status', 'aria-live': 'polite' });
   const saveButton = h('button', { type: 'button', class: 'primary', id: 'save-policy',
     'aria-describedby': 'save-status', onclick: () => save() }, 'Save');
+  const deleteButton = h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-policy',
+    hidden: !savedId, onclick: () => remove() }, 'Delete');
   const fileInput = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden',
     id: 'open-json-file', tabindex: '-1', onchange: () => openFile() });
   const actions = h('div', { class: 'editor-actions' },
     h('button', { type: 'button', class: 'ghost', onclick: () => fileInput.click() }, 'Open JSON…'), fileInput,
     h('button', { type: 'button', class: 'ghost', onclick: () => downloadJson() }, 'Download JSON'),
-    savedId ? h('button', { type: 'button', class: 'ghost danger-text', onclick: () => remove() }, 'Delete') : null,
+    deleteButton,
     saveButton);
   const summary = h('div', { class: 'diag-summary', id: 'diag-summary', role: 'region',
     'aria-label': 'Validation summary', 'aria-live': 'polite' });
@@ -250,7 +252,7 @@ export async function mountEditor(root, session, policyId) {
       group({ legend: 'Subject', path: '/payload/Subject', badge: 'Required', body: subject.element,
         help: 'The X.500 name the device requests, one attribute per row: a shortcut (C, L, ST, O, OU, CN) or a ' +
           'dotted OID, then its value. The ACME server may override or ignore it.' }),
-      group({ legend: 'Subject Alternative Name', path: '/payload/SubjectAltName', body: sanInputs,
+      group({ legend: 'Subject Alternative Name', path: '/payload/SubjectAltName', body: h('div', { class: 'two-col' }, sanInputs),
         help: 'Optional names added to the request. The ACME server may override them.' }),
       group({ legend: 'Key Usage', path: '/payload/UsageFlags',
         help: 'Mapped to UsageFlags. The ACME server may override it.',
@@ -361,6 +363,7 @@ export async function mountEditor(root, session, policyId) {
     saveButton.disabled = Boolean(reason) || saving;
     if (!saving && !saveMessage) saveStatus.textContent = reason || (savedId ? 'Unsaved changes.' : 'Ready to save.');
     if (saveMessage) saveStatus.textContent = saveMessage;
+    deleteButton.hidden = !savedId;
     const v = root.querySelector('#saved-version');
     if (v) v.textContent = savedVersion ? ` · saved version ${savedVersion}` : '';
   }
