@@ -153,7 +153,10 @@ async function start() {
   const corePromise = loadCore().then((core) => { session.core = core; })
     .catch((err) => { session.coreError = err.message; });
   await Promise.all([corePromise, connect()]);
-  if (session.coreError) showBanner(session.coreError);
+  if (session.coreError) {
+    const current = $('banner').hidden ? '' : $('banner').textContent;
+    showBanner([session.coreError, current].filter(Boolean).join(' '));
+  }
   window.addEventListener('hashchange', route);
   await route();
 }

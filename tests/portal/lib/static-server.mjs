@@ -11,10 +11,11 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8', '.md': 'text/plain; charset=utf-8',
 };
 
-async function resolveFile(root, urlPath) {
+async function resolveFile(rootDir, urlPath) {
+  const root = path.resolve(rootDir);
   const rel = path.normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
   const file = path.join(root, rel);
-  if (!file.startsWith(path.resolve(root))) return null;
+  if (file !== root && !file.startsWith(`${root}${path.sep}`)) return null;
   try {
     const s = await stat(file);
     if (s.isDirectory()) return resolveFile(root, path.join(rel, 'index.html'));
