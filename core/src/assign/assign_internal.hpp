@@ -1,0 +1,48 @@
+// What resolution, messages and explanations share inside the core: variable bits and compiled templates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "acmepolicy/device.hpp"
+#include "acmepolicy/policy.hpp"
+
+namespace acmepolicy::detail {
+
+/// Bit i stands for variable_names()[i] (serial_number, udid, enrollment_id, device_id, device_name,
+/// user_email, client_token).
+using VariableMask = std::uint8_t;
+constexpr std::uint8_t kVariableSerialNumber = 0, kVariableUdid = 1, kVariableClientToken = 6;
+constexpr std::uint8_t kVariableCount = 7;
+
+/// The variables a device can provide. User Enrollment devices never provide serial_number or udid:
+/// Apple withholds both from them (and from their attestation), whatever the inventory holds.
+/// client_token and device_id are always available (derived, or the record's id).
+VariableMask available_variables(const DeviceRecord& device) noexcept;
+
+/// The field behind a variable on this device, or nullptr when absent (client_token: always nullptr).
+const std::string* variable_value(const DeviceRecord& device, std::uint8_t variable) noexcept;
+
+/// The variables used by any template-bearing string of the policy (unknown names are ignored:
+/// validation reports them).
+VariableMask used_variables(const Policy& policy);
+
+/// A template split once into literal text and variable references, for per-device expansion without
+/// re-parsing.
+struct CompiledTemplate {
+    struct Piece {
+        bool is_variable = false;
+        std::uint8_t variable = 0;
+        std::string text;
+    };
+    std::vector<Piece> pieces;
+    bool usable = false;  // parsed without error and uses only known variables other than client_token
+};
+CompiledTemplate compile_template(std::string_view text);
+
+/// Expands into `out` (cleared first); false when the device lacks a variable.
+bool expand(const CompiledTemplate& compiled, const DeviceRecord& device, std::string& out);
+
+}  // namespace acmepolicy::detail
