@@ -2,7 +2,9 @@
 // saving and assignments say they need the server. Also checks the layout at a tablet width.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchChromium, sourceDir } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
@@ -70,6 +72,30 @@ test('preview renders with placeholders and downloads offline', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
   assert.match(download.suggestedFilename(), /\.mobileconfig$/);
   await download.saveAs(path.join(artifacts, 'static-preview.mobileconfig'));
+});
+
+test('a pasted CA certificate is described by the core: subject, issuer, validity, CA flag', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'acmepolicy-portal-ca-'));
+  try {
+    const pem = path.join(dir, 'ca.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-subj', '/O=Example/CN=Example ACME Root', '-days', '30', '-keyout', path.join(dir, 'key.pem'), '-out', pem,
+      '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
+    await openTab(page, 'Settings');
+    await page.fill('[data-path="/ca_certificates"]', await readFile(pem, 'utf8'));
+    await page.getByRole('button', { name: 'Add pasted certificate' }).click();
+    const card = page.locator('.cert-row').first();
+    await card.waitFor();
+    const text = await card.innerText();
+    assert.match(text, /CN=Example ACME Root/);
+    assert.match(text, /CA\s+yes/);
+    assert.match(text, /EC 256 bits/);
+    assert.match(text, /\d{4}-\d{2}-\d{2}T/);
+    await page.getByRole('button', { name: 'Remove CA certificate 1' }).click();
+    assert.equal(await page.locator('.cert-row').count(), 0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('readable at a tablet width: no horizontal scrolling of the page', async () => {
