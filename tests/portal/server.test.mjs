@@ -89,6 +89,20 @@ test('RSA with Hardware Bound: the error sits at the field and Save is disabled;
   assert.ok(listed.body.policies.some((p) => p.name === POLICY_NAME), 'the server stored the policy');
 });
 
+test('a second policy whose name differs only in case is refused while typing (the core's set rule)', async () => {
+  await page.click('#nav-new');
+  await page.waitForSelector('#f-name');
+  await page.fill('#f-directory', 'https://acme.example.com/acme/directory');
+  await page.fill('#f-name', POLICY_NAME.toLowerCase());
+  await expectMessage(page, '/name', /unique/);
+  await expectInvalid(page, '#f-name');
+  assert.equal(await page.locator('#save-policy').isDisabled(), true);
+  await page.fill('#f-name', 'Another ACME policy');
+  await page.waitForFunction(() => !document.querySelector('#f-name[aria-invalid="true"]'));
+  await page.click('#nav-policies');
+  await page.locator('#policy-table tbody tr', { hasText: POLICY_NAME }).waitFor();
+});
+
 test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject becomes two rows', async () => {
   await page.locator('#policy-table a.policy-link', { hasText: POLICY_NAME }).click();
   await page.waitForSelector('#f-key-size');
@@ -99,7 +113,7 @@ test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject b
   await page.fill('#f-key-size', '384');
   await page.waitForFunction(() => !document.querySelector('#f-key-size[aria-invalid="true"]'));
 
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
   await page.evaluate(() => navigator.clipboard.writeText('/C=US/CN=x'));
   await page.locator('[data-path="/payload/Subject"]').focus();
   await page.keyboard.press('Control+V');
@@ -116,7 +130,8 @@ test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject b
 test('assigning a mixed group: the assignment view lists the macOS device as excluded with its reason', async () => {
   await openTab(page, 'Device Groups');
   await page.fill('[data-path="/targets/device_groups"]', 'headquarters');
-  await page.getByLabel('Headquarters (mixed)').check();
+  await page.getByLabel('Headquarters (mixed)').click();
+  await page.waitForFunction(() => document.querySelector('#tab-groups .tab-count').textContent.includes('1'));
   await openTab(page, 'Assignment');
   const mac = page.locator('#assign-excluded tr[data-device="d-mac"]');
   await mac.waitFor({ timeout: 10000 });
@@ -141,7 +156,7 @@ test('assigning a mixed group: the assignment view lists the macOS device as exc
 
 test('the downloaded preview parses with plistlib and carries the policy and device values', async () => {
   await openTab(page, 'Preview');
-  await page.selectOption('#panel-preview select >> nth=1', 'd-iphone');
+  await page.selectOption('#preview-device', 'd-iphone');
   await page.waitForSelector('#download-profile:not([disabled])');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
   const file = path.join(artifacts, 'preview-d-iphone.mobileconfig');

@@ -49,6 +49,17 @@ export async function mountEditor(root, session, policyId) {
     }
   }
 
+  // The server's other policies, so the core's set rules (unique names and ids) run while typing.
+  let otherDocuments = [];
+  if (session.online) {
+    try {
+      otherDocuments = (await api.listPolicies()).filter((p) => p.id !== savedId && p.document)
+        .map((p) => p.document);
+    } catch {
+      otherDocuments = [];
+    }
+  }
+
   const core = () => session.core;
   const inventory = () => session.inventory;
   const currentDocument = () => documentFromState(state).document;
@@ -328,6 +339,26 @@ export async function mountEditor(root, session, policyId) {
     if (activeTab === 'devices') devicesPicker.render();
   }
 
+  let setCache = { key: null, diagnostics: [] };
+  /** Set-level findings for this policy among the others (from the core's validateSet), remapped from
+   *  "/<index>/name" to "/name"; a derived-id clash is shown at the name, which it is derived from. */
+  function setDiagnostics(doc) {
+    if (!otherDocuments.length || typeof session.core.validateSet !== 'function') return [];
+    const key = JSON.stringify([doc.name, doc.id ?? null, otherDocuments.length]);
+    if (setCache.key === key) return setCache.diagnostics;
+    const n = otherDocuments.length;
+    const result = session.core.validateSet([...otherDocuments, doc]);
+    const prefix = `/${n}/`;
+    const diagnostics = (Array.isArray(result.diagnostics) ? result.diagnostics : [])
+      .filter((d) => String(d.path || '').startsWith(prefix))
+      .map((d) => {
+        const path = d.path.slice(prefix.length - 1);
+        return { ...d, path: path === '/id' ? '/name' : path };
+      });
+    setCache = { key, diagnostics };
+    return diagnostics;
+  }
+
   function validate() {
     const doc = currentDocument();
     let diagnostics = [];
@@ -335,6 +366,7 @@ export async function mountEditor(root, session, policyId) {
       try {
         const result = session.core.validate(doc);
         diagnostics = Array.isArray(result.diagnostics) ? result.diagnostics : [];
+        diagnostics = diagnostics.concat(setDiagnostics(doc));
       } catch (err) {
         diagnostics = [{ severity: 'error', code: 'portal.engine_failed', path: '',
           message: `The validation engine failed: ${err.message}` }];

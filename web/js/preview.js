@@ -1,6 +1,6 @@
 // The Preview tab: the profile the core renders for a chosen device (or with placeholders), highlighted,
 // with a download; the declarative (DDM) form for iOS 17+ too. Rendering runs in the browser (wasm).
-import { h, replaceChildren, uniqueId } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { highlightXml, highlightJson } from './highlight.js';
 
 const DEVICE_KEYS = ['id', 'serial_number', 'udid', 'enrollment_id', 'platform', 'os_version', 'product_name',
@@ -25,9 +25,9 @@ function downloadName(doc, format, device) {
  * getInventory() → {devices, groups} or null. Returns {element, render()}.
  */
 export function previewPanel(getDocument, getCore, getInventory) {
-  const formatId = uniqueId('pv-format');
-  const deviceId = uniqueId('pv-device');
-  const prefixId = uniqueId('pv-prefix');
+  const formatId = 'preview-format';
+  const deviceId = 'preview-device';
+  const prefixId = 'preview-prefix';
   const format = h('select', { id: formatId, onchange: () => render() },
     h('option', { value: 'mobileconfig' }, 'Configuration profile (.mobileconfig)'),
     h('option', { value: 'ddm' }, 'Declarative (iOS 17+)'));
