@@ -26,17 +26,27 @@ struct CertificateInfo {
 /// The outcome of reading PEM text that should hold exactly `one` certificate.
 struct CertificateRead {
     std::optional<CertificateInfo> certificate;
-    std::string error;  // a sentence, set when certificate is empty
+    std::string error;       // a sentence, set when certificate is empty
+    std::string error_code;  // with error: a stable diagnostic code, see below
 };
+
+// Error codes of the certificate readers (stable, public through api_inspect_certificate):
+//   certificate.malformed_pem    the PEM armour is broken (BEGIN without END, bad Base64, encrypted headers)
+//   certificate.missing          no CERTIFICATE block at all
+//   certificate.multiple         more than one certificate where one is expected
+//   certificate.not_certificate  a PEM block of another kind (a key, a CSR) where certificates are expected
+//   certificate.unparseable      the DER is not an X.509 certificate mbedTLS can read
 
 /// Parses exactly one PEM certificate ("-----BEGIN CERTIFICATE-----"). More than one, none, or
 /// unparseable → error text. Never throws for bad input.
 CertificateRead read_pem_certificate(std::string_view pem);
 
 /// Splits a PEM bundle into its certificates (each parsed); an error names the failing index.
+/// Text outside PEM blocks is ignored; an empty bundle is no error (certificates is empty).
 struct CertificateChainRead {
     std::vector<CertificateInfo> certificates;
-    std::string error;
+    std::string error;       // set (and certificates empty) when any block fails
+    std::string error_code;  // with error: one of the codes above
 };
 CertificateChainRead read_pem_certificates(std::string_view pem_bundle);
 

@@ -67,6 +67,7 @@ CertificateChainRead read_pem_certificates(std::string_view pem_bundle) {
     detail::PemRead pem = detail::read_pem_blocks(pem_bundle);
     if (!pem.error.empty()) {
         out.error = "The PEM text is malformed: " + pem.error + ".";
+        out.error_code = "certificate.malformed_pem";
         return out;
     }
     std::size_t index = 0;
@@ -74,6 +75,7 @@ CertificateChainRead read_pem_certificates(std::string_view pem_bundle) {
         if (block.label != "CERTIFICATE") {
             out.error = "PEM block " + std::to_string(index) + " is a \"" + block.label +
                         "\", not a \"CERTIFICATE\"; give certificates only.";
+            out.error_code = "certificate.not_certificate";
             out.certificates.clear();
             return out;
         }
@@ -81,6 +83,7 @@ CertificateChainRead read_pem_certificates(std::string_view pem_bundle) {
         std::optional<CertificateInfo> info = parse_der(block.der, error);
         if (!info) {
             out.error = "Certificate " + std::to_string(index) + " of the PEM text cannot be read: " + error + ".";
+            out.error_code = "certificate.unparseable";
             out.certificates.clear();
             return out;
         }
@@ -95,11 +98,14 @@ CertificateRead read_pem_certificate(std::string_view pem) {
     CertificateChainRead chain = read_pem_certificates(pem);
     if (!chain.error.empty()) {
         out.error = std::move(chain.error);
+        out.error_code = std::move(chain.error_code);
     } else if (chain.certificates.empty()) {
         out.error = "No \"-----BEGIN CERTIFICATE-----\" block was found; give one PEM certificate.";
+        out.error_code = "certificate.missing";
     } else if (chain.certificates.size() > 1) {
         out.error = "The PEM text holds " + std::to_string(chain.certificates.size()) +
                     " certificates where exactly one is expected.";
+        out.error_code = "certificate.multiple";
     } else {
         out.certificate = std::move(chain.certificates.front());
     }
