@@ -89,7 +89,7 @@ test('RSA with Hardware Bound: the error sits at the field and Save is disabled;
   assert.ok(listed.body.policies.some((p) => p.name === POLICY_NAME), 'the server stored the policy');
 });
 
-test('a second policy whose name differs only in case is refused while typing (the core's set rule)', async () => {
+test('a second policy whose name differs only in case is refused while typing (the core set rule)', async () => {
   await page.click('#nav-new');
   await page.waitForSelector('#f-name');
   await page.fill('#f-directory', 'https://acme.example.com/acme/directory');
