@@ -1,0 +1,313 @@
+// Reading and checking the server's settings (config file < environment < command line).
+#include "server/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace acmepolicy::server {
+
+const std::vector<OptionSpec>& option_specs() {
+    static const std::vector<OptionSpec> specs = {
+        {"listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080)"},
+        {"database", "URL", "sqlite:PATH (default sqlite:./acmepolicy.db) or postgresql://user@host:port/db"},
+        {"admin-token-file", "PATH", "bearer token file; created 0600 with a random token when absent "
+                                     "(default: acmepolicy.token beside the SQLite database)"},
+        {"identifier-prefix", "PREFIX", "reverse-DNS prefix of profile identifiers (default com.example.acmepolicy)"},
+        {"nanomdm-url", "URL", "NanoMDM base URL; commands go to PUT URL/v1/enqueue/ID"},
+        {"nanomdm-api-key", "KEY", "NanoMDM API key (Basic auth nanomdm:KEY)"},
+        {"micromdm-url", "URL", "MicroMDM base URL; commands go to POST URL/v1/commands/UDID"},
+        {"micromdm-api-key", "KEY", "MicroMDM API key (Basic auth micromdm:KEY)"},
+        {"webhook-hmac-key", "KEY", "require X-Hmac-Signature (base64 HMAC-SHA-256 of the body) on /webhook"},
+        {"stepca-webhook-secret", "BASE64", "step-ca webhook secret; enables POST /webhook/step-ca"},
+        {"signing-cert", "PEM", "certificate that signs every profile served"},
+        {"signing-key", "PEM", "private key of --signing-cert"},
+        {"signing-chain", "PEM", "intermediate certificates included in signed profiles"},
+        {"ddm-base-url", "URL", "base URL of declarative ACME credential documents"},
+        {"tls-cert", "PEM", "serve HTTPS with this certificate (needs --tls-key)"},
+        {"tls-key", "PEM", "private key of --tls-cert"},
+        {"web-root", "DIR", "portal folder served at / (default: the source tree's web/)"},
+        {"wasm-root", "DIR", "wasm package folder served at /pkg/ (default: the source tree's build/wasm/pkg/)"},
+        {"instance-id", "NAME", "name of this instance in outbox claims (default host:pid)"},
+        {"threads", "N", "HTTP worker threads (default 8)"},
+        {"retry-base-seconds", "S", "first retry delay of a failed enqueue, doubled per attempt (default 2)"},
+        {"retry-max-seconds", "S", "longest retry delay (default 300)"},
+        {"poll-seconds", "S", "how often the outbox looks for due commands (default 1)"},
+    };
+    return specs;
+}
+
+void print_serve_help(std::ostream& out) {
+    out << "usage: acmepolicy serve [--config FILE] [OPTIONS]\n\n"
+           "Runs the REST API, the portal, the MDM webhook (NanoMDM/MicroMDM) and the command outbox.\n\n"
+           "options (each also settable as environment variable ACMEPOLICY_<NAME> or config-file key <name>):\n";
+    for (const auto& spec : option_specs()) {
+        std::string left = "  --" + spec.name + " " + spec.value_name;
+        if (left.size() < 34) left += std::string(34 - left.size(), ' ');
+        else left += "  ";
+        out << left << spec.help << "\n";
+    }
+    out << "  --config FILE                   JSON object of option names to values\n"
+           "  --help                          this text\n\n"
+           "exit codes: 0 stopped cleanly, 2 bad options or start-up failure\n";
+}
+
+std::map<std::string, std::string> acmepolicy_environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string entry(*e);
+        auto eq = entry.find('=');
+        if (eq == std::string::npos || entry.rfind("ACMEPOLICY_", 0) != 0) continue;
+        env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    return env;
+}
+
+namespace {
+
+std::string env_name(const std::string& option) {
+    std::string name = "ACMEPOLICY_";
+    for (char c : option) name += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+bool parse_number(const std::string& text, double& value) {
+    try {
+        std::size_t used = 0;
+        value = std::stod(text, &used);
+        return used == text.size() && value >= 0;
+    } catch (...) {
+        return false;
+    }
+}
+
+bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
+
+bool is_http_url(const std::string& url) {
+    return (url.rfind("http://", 0) == 0 && url.size() > 7) || (url.rfind("https://", 0) == 0 && url.size() > 8);
+}
+
+}  // namespace
+
+std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
+                                         const std::map<std::string, std::string>& environment,
+                                         std::ostream& err, bool& help) {
+    help = false;
+    std::map<std::string, std::string> values;  // option name → value; later sources overwrite
+    std::map<std::string, std::string> source;  // option name → where it came from, for messages
+    std::map<std::string, std::string> cli;
+    std::optional<std::string> config_file;
+    bool ok = true;
+    auto known = [](const std::string& name) {
+        for (const auto& spec : option_specs())
+            if (spec.name == name) return true;
+        return false;
+    };
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            help = true;
+            return std::nullopt;
+        }
+        if (arg.rfind("--", 0) != 0) {
+            err << "acmepolicy serve: unexpected argument '" << arg << "' (options start with --; see --help)\n";
+            ok = false;
+            continue;
+        }
+        std::string name = arg.substr(2), value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            err << "acmepolicy serve: option --" << name << " needs a value\n";
+            ok = false;
+            continue;
+        }
+        if (name == "config") {
+            config_file = value;
+        } else if (known(name)) {
+            cli[name] = value;
+        } else {
+            err << "acmepolicy serve: unknown option --" << name << " (see --help)\n";
+            ok = false;
+        }
+    }
+    if (!config_file) {
+        if (auto it = environment.find("ACMEPOLICY_CONFIG"); it != environment.end()) config_file = it->second;
+    }
+    if (config_file) {
+        std::ifstream file(*config_file, std::ios::binary);
+        if (!file) {
+            err << "acmepolicy serve: cannot read config file " << *config_file << "\n";
+            return std::nullopt;
+        }
+        std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        auto doc = nlohmann::json::parse(text, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object()) {
+            err << "acmepolicy serve: config file " << *config_file
+                << " must be a JSON object of option names to values, e.g. {\"listen\": \"127.0.0.1:8080\"}\n";
+            return std::nullopt;
+        }
+        for (auto it = doc.begin(); it != doc.end(); ++it) {
+            if (!known(it.key())) {
+                err << "acmepolicy serve: config file " << *config_file << ": unknown key \"" << it.key() << "\"\n";
+                ok = false;
+                continue;
+            }
+            if (it->is_string()) values[it.key()] = it->get<std::string>();
+            else if (it->is_number()) values[it.key()] = it->dump();
+            else {
+                err << "acmepolicy serve: config file " << *config_file << ": \"" << it.key()
+                    << "\" must be a string or a number\n";
+                ok = false;
+                continue;
+            }
+            source[it.key()] = "config file key \"" + it.key() + "\"";
+        }
+    }
+    for (const auto& spec : option_specs()) {
+        if (auto it = environment.find(env_name(spec.name)); it != environment.end()) {
+            values[spec.name] = it->second;
+            source[spec.name] = "environment variable " + env_name(spec.name);
+        }
+    }
+    for (const auto& [name, value] : cli) {
+        values[name] = value;
+        source[name] = "--" + name;
+    }
+    auto bad = [&](const std::string& name, const std::string& why) {
+        err << "acmepolicy serve: " << source[name] << ": " << why << "\n";
+        ok = false;
+    };
+
+    ServerConfig c;
+    auto get = [&](const std::string& name, std::string& into) {
+        if (auto it = values.find(name); it != values.end()) into = it->second;
+    };
+    if (auto it = values.find("listen"); it != values.end()) {
+        const std::string& v = it->second;
+        auto colon = v.rfind(':');
+        int port = -1;
+        if (colon != std::string::npos) {
+            try {
+                std::size_t used = 0;
+                port = std::stoi(v.substr(colon + 1), &used);
+                if (used != v.size() - colon - 1) port = -1;
+            } catch (...) {
+                port = -1;
+            }
+        }
+        if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+            bad("listen", "'" + v + "' is not HOST:PORT (e.g. 127.0.0.1:8080; port 0 picks a free port)");
+        } else {
+            c.listen_host = v.substr(0, colon);
+            c.listen_port = port;
+        }
+    }
+    get("database", c.database);
+    if (!c.sqlite() && !c.postgres()) {
+        bad("database", "'" + c.database + "' must start with sqlite: (e.g. sqlite:./acmepolicy.db) or postgresql://");
+    } else if (c.sqlite() && c.sqlite_path().empty()) {
+        bad("database", "sqlite: needs a file path, e.g. sqlite:./acmepolicy.db");
+    }
+#ifndef ACMEPOLICY_WITH_POSTGRES
+    if (c.postgres()) bad("database", "this build has no PostgreSQL support (libpq was not found at build time)");
+#endif
+    get("admin-token-file", c.admin_token_file);
+    if (c.admin_token_file.empty()) {
+        std::string dir = ".";
+        if (c.sqlite()) {
+            auto slash = c.sqlite_path().rfind('/');
+            if (slash != std::string::npos) dir = slash == 0 ? "/" : c.sqlite_path().substr(0, slash);
+        }
+        c.admin_token_file = dir + "/acmepolicy.token";
+    }
+    get("identifier-prefix", c.identifier_prefix);
+    if (c.identifier_prefix.empty() || c.identifier_prefix.find_first_of(" /\t") != std::string::npos)
+        bad("identifier-prefix", "'" + c.identifier_prefix + "' must be a reverse-DNS name such as com.example");
+    get("nanomdm-url", c.nanomdm_url);
+    get("nanomdm-api-key", c.nanomdm_api_key);
+    get("micromdm-url", c.micromdm_url);
+    get("micromdm-api-key", c.micromdm_api_key);
+    while (!c.nanomdm_url.empty() && c.nanomdm_url.back() == '/') c.nanomdm_url.pop_back();
+    while (!c.micromdm_url.empty() && c.micromdm_url.back() == '/') c.micromdm_url.pop_back();
+    if (!c.nanomdm_url.empty() && !is_http_url(c.nanomdm_url))
+        bad("nanomdm-url", "'" + c.nanomdm_url + "' must be an http:// or https:// URL");
+    if (!c.micromdm_url.empty() && !is_http_url(c.micromdm_url))
+        bad("micromdm-url", "'" + c.micromdm_url + "' must be an http:// or https:// URL");
+    if (!c.nanomdm_url.empty() && !c.micromdm_url.empty()) {
+        err << "acmepolicy serve: give either --nanomdm-url or --micromdm-url, not both\n";
+        ok = false;
+    }
+    if (!c.nanomdm_url.empty() && c.nanomdm_api_key.empty()) {
+        err << "acmepolicy serve: --nanomdm-url needs --nanomdm-api-key\n";
+        ok = false;
+    }
+    if (!c.micromdm_url.empty() && c.micromdm_api_key.empty()) {
+        err << "acmepolicy serve: --micromdm-url needs --micromdm-api-key\n";
+        ok = false;
+    }
+    get("webhook-hmac-key", c.webhook_hmac_key);
+    get("stepca-webhook-secret", c.stepca_webhook_secret);
+    for (const char* name : {"signing-cert", "signing-key", "signing-chain", "tls-cert", "tls-key"}) {
+        auto it = values.find(name);
+        if (it != values.end() && !readable(it->second)) bad(name, "cannot read file '" + it->second + "'");
+    }
+    get("signing-cert", c.signing_cert);
+    get("signing-key", c.signing_key);
+    get("signing-chain", c.signing_chain);
+    if (c.signing_cert.empty() != c.signing_key.empty()) {
+        err << "acmepolicy serve: --signing-cert and --signing-key go together\n";
+        ok = false;
+    }
+    get("tls-cert", c.tls_cert);
+    get("tls-key", c.tls_key);
+    if (c.tls_cert.empty() != c.tls_key.empty()) {
+        err << "acmepolicy serve: --tls-cert and --tls-key go together\n";
+        ok = false;
+    }
+    get("ddm-base-url", c.ddm_base_url);
+    if (!c.ddm_base_url.empty() && !is_http_url(c.ddm_base_url))
+        bad("ddm-base-url", "'" + c.ddm_base_url + "' must be an http:// or https:// URL");
+    c.web_root = std::string(ACMEPOLICY_SOURCE_DIR) + "/web";
+    c.wasm_root = std::string(ACMEPOLICY_SOURCE_DIR) + "/build/wasm/pkg";
+    get("web-root", c.web_root);
+    get("wasm-root", c.wasm_root);
+    get("instance-id", c.instance_id);
+    if (c.instance_id.empty()) {
+        char host[256] = {0};
+        ::gethostname(host, sizeof host - 1);
+        c.instance_id = std::string(host) + ":" + std::to_string(::getpid());
+    }
+    if (auto it = values.find("threads"); it != values.end()) {
+        double n = 0;
+        if (!parse_number(it->second, n) || n < 1 || n > 256 || n != static_cast<int>(n))
+            bad("threads", "'" + it->second + "' must be a whole number from 1 to 256");
+        else c.threads = static_cast<int>(n);
+    }
+    struct Seconds { const char* name; double* into; };
+    for (Seconds s : {Seconds{"retry-base-seconds", &c.retry_base_seconds},
+                      Seconds{"retry-max-seconds", &c.retry_max_seconds},
+                      Seconds{"poll-seconds", &c.poll_seconds}}) {
+        auto it = values.find(s.name);
+        if (it == values.end()) continue;
+        double v = 0;
+        if (!parse_number(it->second, v) || v <= 0 || v > 86400)
+            bad(s.name, "'" + it->second + "' must be a number of seconds above 0 (e.g. 0.5)");
+        else *s.into = v;
+    }
+    if (!ok) return std::nullopt;
+    return c;
+}
+
+}  // namespace acmepolicy::server

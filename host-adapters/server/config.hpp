@@ -1,0 +1,62 @@
+// The server's settings: read from a config file, the environment and the command line (in that order of
+// precedence, lowest first), then checked once at start so bad values fail before anything listens.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace acmepolicy::server {
+
+struct ServerConfig {
+    std::string listen_host = "127.0.0.1";
+    int listen_port = 8080;
+    std::string database = "sqlite:./acmepolicy.db";  // "sqlite:PATH" or "postgresql://..."
+    std::string admin_token_file;                      // default: beside the SQLite file (or ./)
+    std::string identifier_prefix = "com.example.acmepolicy";
+    std::string nanomdm_url, nanomdm_api_key;
+    std::string micromdm_url, micromdm_api_key;
+    std::string webhook_hmac_key;
+    std::string stepca_webhook_secret;  // base64, as step-ca hands it out
+    std::string signing_cert, signing_key, signing_chain;  // PEM file paths
+    std::string ddm_base_url;
+    std::string tls_cert, tls_key;  // PEM file paths
+    std::string web_root, wasm_root;
+    std::string instance_id;  // names this process in outbox claims; default host:pid
+    int threads = 8;
+    double retry_base_seconds = 2.0;   // first retry delay of a failed enqueue, doubled each attempt
+    double retry_max_seconds = 300.0;  // cap of that delay
+    double poll_seconds = 1.0;         // how often the outbox looks for due commands
+
+    bool sqlite() const { return database.rfind("sqlite:", 0) == 0; }
+    bool postgres() const {
+        return database.rfind("postgresql://", 0) == 0 || database.rfind("postgres://", 0) == 0;
+    }
+    std::string sqlite_path() const { return sqlite() ? database.substr(7) : std::string(); }
+};
+
+/// One option as documented by --help: its name, the environment variable and the config-file key.
+struct OptionSpec {
+    std::string name;  // "listen" for --listen
+    std::string value_name;
+    std::string help;
+};
+const std::vector<OptionSpec>& option_specs();
+
+/// Writes the usage text of `acmepolicy serve`.
+void print_serve_help(std::ostream& out);
+
+/// Builds the configuration from argv-style arguments (without the subcommand), the environment
+/// (ACMEPOLICY_<NAME> with '-' as '_', upper case) and an optional `--config FILE` (JSON object whose keys
+/// are option names). Returns nullopt after writing one clear sentence per problem to `err`.
+/// `help` is set when --help was given (nothing else is checked then).
+std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
+                                         const std::map<std::string, std::string>& environment,
+                                         std::ostream& err, bool& help);
+
+/// The process environment as a map (only ACMEPOLICY_* variables).
+std::map<std::string, std::string> acmepolicy_environment();
+
+}  // namespace acmepolicy::server

@@ -1,0 +1,269 @@
+// Reconciliation and rendering through the core; the store supplies data and receives the outcome.
+#include "server/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "acmepolicy/crypto.hpp"
+#include "acmepolicy/device.hpp"
+#include "acmepolicy/inventory.hpp"
+#include "acmepolicy/plan.hpp"
+#include "acmepolicy/plist.hpp"
+#include "acmepolicy/resolve.hpp"
+#include "server/log.hpp"
+
+namespace acmepolicy::server {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+namespace {
+
+struct LoadedPolicies {
+    std::vector<PolicyRow> rows;
+    std::vector<PolicyCheck> checks;
+};
+
+LoadedPolicies load_policies(Store& store, Db& db, const Engine& engine) {
+    LoadedPolicies out;
+    out.rows = store.policies(db);
+    out.checks.reserve(out.rows.size());
+    for (const auto& row : out.rows) out.checks.push_back(engine.check(row.document));
+    return out;
+}
+
+std::optional<DeviceRecord> record_of(const DeviceRow& row) {
+    auto json = nlohmann::json::parse(row.record, nullptr, false);
+    if (json.is_discarded()) return std::nullopt;
+    Report report;
+    return read_device(json, "", report);
+}
+
+/// The inventory of `device_ids` (all devices when empty and `all` is set) and the groups they belong to.
+Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* device_ids,
+                         std::vector<DeviceRow>* rows_out = nullptr) {
+    std::vector<DeviceRow> rows;
+    if (device_ids) {
+        for (const auto& id : *device_ids)
+            if (auto row = store.device(db, id)) rows.push_back(std::move(*row));
+    } else {
+        rows = store.devices(db);
+    }
+    std::vector<DeviceRecord> records;
+    std::set<std::string> present;
+    for (const auto& row : rows) {
+        if (auto record = record_of(row)) {
+            present.insert(record->id);
+            records.push_back(std::move(*record));
+        }
+    }
+    std::vector<GroupSpec> groups;
+    for (auto& g : store.groups(db)) {
+        GroupSpec spec{g.id, g.name, {}};
+        for (auto& d : g.devices)
+            if (present.count(d)) spec.device_ids.push_back(d);
+        groups.push_back(std::move(spec));
+    }
+    if (rows_out) *rows_out = std::move(rows);
+    Report ignored;  // members outside this slice are left out on purpose
+    return Inventory::build(std::move(records), std::move(groups), ignored);
+}
+
+/// A profile a device has or is getting, as the plan must see it: queued or failed installs count as
+/// present so that an unchanged policy is not sent again; a queued removal counts as gone.
+bool counts_as_installed(const AssignmentRow& a) {
+    return (a.status == "installed" || a.status == "pending" || a.status == "failed") &&
+           !a.payload_identifier.empty() && !a.payload_uuid.empty();
+}
+
+std::string new_command_uuid() {
+    auto uuid = crypto::uuid_v4(random_bytes(16));
+    return uuid ? *uuid : std::string();
+}
+
+}  // namespace
+
+PolicyCheck Engine::check(const std::string& document_text) const {
+    return check_policy(std::string_view(document_text), ValidationOptions{std::chrono::duration_cast<std::chrono::seconds>(
+                                                             std::chrono::system_clock::now().time_since_epoch())
+                                                             .count()});
+}
+
+int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
+    std::sort(device_ids.begin(), device_ids.end());
+    device_ids.erase(std::unique(device_ids.begin(), device_ids.end()), device_ids.end());
+    std::vector<DeviceRow> rows;
+    Inventory inventory = load_inventory(store_, db, &device_ids, &rows);
+    // Only enrolled devices can receive commands; the others are planned as if absent from the inventory.
+    std::set<std::string> enrolled;
+    for (const auto& row : rows)
+        if (row.enrolled) enrolled.insert(row.id);
+    if (enrolled.empty()) return 0;
+    {
+        std::vector<std::string> ids(enrolled.begin(), enrolled.end());
+        inventory = load_inventory(store_, db, &ids);
+    }
+    LoadedPolicies policies = load_policies(store_, db, *this);
+    Resolution resolution = resolve(inventory, policies.checks);
+
+    State state;
+    std::map<std::pair<std::string, std::string>, AssignmentRow> current;
+    for (const auto& id : enrolled) {
+        for (auto& a : store_.assignments_of_device(db, id)) {
+            if (counts_as_installed(a))
+                state.profiles.push_back({a.device_id, a.policy_id, {a.payload_identifier, a.payload_uuid}});
+            current[{a.device_id, a.policy_id}] = std::move(a);
+        }
+    }
+    state.normalize();
+
+    RenderOptions options = base_;
+    Plan planned = plan(inventory, policies.checks, resolution, state,
+                        [&](const PlanPair& pair, Report& report) -> std::optional<ProfileIdentity> {
+                            ProfileIdentity identity = profile_identity(pair.policy, pair.device, options, &report);
+                            if (identity.payload_uuid.empty()) return std::nullopt;
+                            return identity;
+                        });
+    for (const auto& d : planned.diagnostics.diagnostics())
+        log_warn("reconciliation skipped a device", {{"code", d.code}, {"path", d.path}, {"message", d.message}});
+
+    int queued = 0;
+    const std::int64_t due = now_ms();
+    for (const auto& action : planned.actions) {
+        auto key = std::make_pair(action.device_id, action.policy_id);
+        AssignmentRow a;
+        if (auto it = current.find(key); it != current.end()) a = it->second;
+        a.device_id = action.device_id;
+        a.policy_id = action.policy_id;
+        RenderOptions command_options = options;
+        command_options.command_uuid = new_command_uuid();
+        command_options.random_bytes = random_bytes(48);
+        command_options.signing_time = due / 1000;
+        RenderResult rendered;
+        const PolicyRow* policy_row = nullptr;
+        const Policy* policy = nullptr;
+        for (std::size_t i = 0; i < policies.rows.size(); ++i) {
+            if (policies.rows[i].id == action.policy_id && policies.checks[i].policy) {
+                policy_row = &policies.rows[i];
+                policy = &*policies.checks[i].policy;
+                break;
+            }
+        }
+        if (action.kind == PlanActionKind::remove) {
+            // RemoveProfile must name the identifier the device has, which the state holds; the core renders
+            // it from a policy id and prefix, so give it those that produce exactly that identifier.
+            Policy stub;
+            stub.id = action.policy_id;
+            const std::string& identifier = action.payload_identifier;
+            const std::string suffix = "." + action.policy_id;
+            if (identifier.size() > suffix.size() &&
+                identifier.compare(identifier.size() - suffix.size(), suffix.size(), suffix) == 0) {
+                command_options.identifier_prefix = identifier.substr(0, identifier.size() - suffix.size());
+                rendered = render_remove_command(stub, command_options);
+            }
+            if (!rendered.ok()) {
+                log_error("cannot render RemoveProfile", {{"device", action.device_id}, {"policy", action.policy_id},
+                                                           {"identifier", identifier}});
+                continue;
+            }
+            a.status = "removing";
+            a.payload_uuid.clear();
+        } else {
+            auto device_index = inventory.find_device(action.device_id);
+            if (!policy || !device_index) continue;
+            rendered = render_install_command(*policy, &inventory.devices()[*device_index], command_options);
+            if (!rendered.ok()) {
+                nlohmann::json diagnostics = nlohmann::json::array();
+                for (const auto& d : rendered.report.diagnostics()) diagnostics.push_back(to_json(d));
+                a.status = "failed";
+                a.last_error = nlohmann::json{{"render", diagnostics}}.dump();
+                store_.save_assignment(db, a);
+                log_error("cannot render InstallProfile",
+                          {{"device", action.device_id}, {"policy", action.policy_id}, {"diagnostics", diagnostics}});
+                continue;
+            }
+            a.status = "pending";
+            a.desired_version = policy_row->version;
+            a.payload_identifier = action.payload_identifier;
+            a.payload_uuid = action.payload_uuid.value_or(rendered.identity.payload_uuid);
+            a.last_error.clear();
+        }
+        CommandRow command;
+        command.command_uuid = *command_options.command_uuid;
+        command.device_id = action.device_id;
+        command.policy_id = action.policy_id;
+        command.request_type = action.kind == PlanActionKind::remove ? "RemoveProfile" : "InstallProfile";
+        command.payload = rendered.bytes;
+        store_.insert_command(db, command, due);
+        a.last_command_uuid = command.command_uuid;
+        store_.save_assignment(db, a);
+        ++queued;
+        log_info("command queued", {{"command_uuid", command.command_uuid}, {"device", action.device_id},
+                                     {"policy", action.policy_id}, {"request_type", command.request_type},
+                                     {"action", to_string(action.kind)}});
+    }
+    return queued;
+}
+
+std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json& document,
+                                                   const std::string& policy_id) {
+    std::set<std::string> out;
+    if (document.is_object()) {
+        auto targets = document.find("targets");
+        if (targets != document.end() && targets->is_object()) {
+            if (auto d = targets->find("devices"); d != targets->end() && d->is_array())
+                for (const auto& id : *d)
+                    if (id.is_string()) out.insert(id.get<std::string>());
+            if (auto g = targets->find("device_groups"); g != targets->end() && g->is_array())
+                for (const auto& id : *g)
+                    if (id.is_string())
+                        if (auto group = store_.group(db, id.get<std::string>()))
+                            out.insert(group->devices.begin(), group->devices.end());
+        }
+    }
+    for (const auto& a : store_.assignments_of_policy(db, policy_id)) out.insert(a.device_id);
+    return {out.begin(), out.end()};
+}
+
+nlohmann::json Engine::resolution(Db& db) {
+    Inventory inventory = load_inventory(store_, db, nullptr);
+    LoadedPolicies policies = load_policies(store_, db, *this);
+    Resolution resolved = resolve(inventory, policies.checks);
+    nlohmann::json out = to_json(inventory, policies.checks, resolved);
+    std::map<std::pair<std::string, std::string>, std::string> status;
+    for (const auto& a : store_.all_assignments(db)) status[{a.policy_id, a.device_id}] = a.status;
+    auto* list = out.is_object() && out.contains("policies") ? &out["policies"] : nullptr;
+    if (list && list->is_array()) {
+        for (auto& p : *list) {
+            std::string pid = p.value("id", "");
+            if (!p.contains("included") || !p["included"].is_array()) continue;
+            for (auto& inc : p["included"]) {
+                std::string did = inc.value("device", "");
+                auto it = status.find({pid, did});
+                inc["status"] = it == status.end() ? "pending" : it->second;
+            }
+        }
+    }
+    return out;
+}
+
+std::optional<RenderResult> Engine::render_for(Db& db, const std::string& policy_id, const std::string& device_id,
+                                               RenderFormat format) {
+    auto row = store_.policy(db, policy_id);
+    auto device_row = store_.device(db, device_id);
+    if (!row || !device_row) return std::nullopt;
+    PolicyCheck checked = check(row->document);
+    auto record = record_of(*device_row);
+    if (!checked.policy || !record) return std::nullopt;
+    RenderOptions options = base_;
+    options.signing_time = now_ms() / 1000;
+    options.random_bytes = random_bytes(48);
+    return render(*checked.policy, &*record, format, options);
+}
+
+}  // namespace acmepolicy::server

@@ -1,0 +1,53 @@
+// The bridge between the store and the core: the core validates, resolves, plans and renders; this file
+// only loads what the store holds into the core's types and writes the outcome (commands, state) back.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "acmepolicy/render.hpp"
+#include "acmepolicy/validate.hpp"
+#include "server/store.hpp"
+
+namespace acmepolicy::server {
+
+class Engine {
+public:
+    /// `base` carries the identifier prefix, client-token secret, signing identity and DDM base URL.
+    Engine(Store& store, RenderOptions base) : store_(store), base_(std::move(base)) {}
+
+    /// Validates one policy document with the core (no clock: validity-period checks use `now`).
+    PolicyCheck check(const std::string& document_text) const;
+
+    /// Brings the given devices to what the policies say: resolves and plans with the core, queues the
+    /// InstallProfile/RemoveProfile commands in the outbox and records the assignment state. Runs inside the
+    /// caller's transaction. Devices that are not enrolled get nothing. Returns the number of commands queued.
+    int reconcile(Db& db, std::vector<std::string> device_ids);
+
+    /// Every device a policy concerns right now: its targets (groups' members and devices) and the devices
+    /// holding state for it. Used to reconcile only what an edit affects.
+    std::vector<std::string> devices_of_policy(Db& db, const nlohmann::json& document, const std::string& policy_id);
+
+    /// The core's resolution of every stored policy against every stored device, as public JSON
+    /// (docs/assignment.md), with each included device's "status" from the assignment state.
+    nlohmann::json resolution(Db& db);
+
+    /// Renders a stored policy for a stored device ("mobileconfig" or "ddm"); signed when the server has a
+    /// signing identity. nullopt when the policy or device does not exist.
+    std::optional<RenderResult> render_for(Db& db, const std::string& policy_id, const std::string& device_id,
+                                           RenderFormat format);
+
+    const RenderOptions& base_options() const { return base_; }
+
+private:
+    Store& store_;
+    RenderOptions base_;
+};
+
+/// Current Unix time in milliseconds.
+std::int64_t now_ms();
+
+}  // namespace acmepolicy::server

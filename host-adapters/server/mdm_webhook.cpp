@@ -1,0 +1,244 @@
+// NanoMDM/MicroMDM webhook events: Authenticate upserts the device, TokenUpdate completes enrollment and
+// reconciles it, CheckOut marks its profiles removed, Connect reports move commands and assignments on.
+#include "server/mdm_webhook.hpp"
+
+#include "acmepolicy/crypto.hpp"
+#include "acmepolicy/device.hpp"
+#include "acmepolicy/plist.hpp"
+#include "server/log.hpp"
+
+namespace acmepolicy::server {
+
+namespace {
+
+std::string plist_string(const plist::Value& root, const char* key) {
+    if (const auto* v = root.find(key))
+        if (const auto* s = v->as_string()) return *s;
+    return {};
+}
+
+std::optional<Platform> platform_of(const std::string& product) {
+    auto starts = [&](const char* p) { return product.rfind(p, 0) == 0; };
+    if (starts("iPhone") || starts("iPod")) return Platform::iOS;
+    if (starts("iPad")) return Platform::iPadOS;
+    if (starts("AppleTV")) return Platform::tvOS;
+    if (starts("Watch")) return Platform::watchOS;
+    if (starts("RealityDevice")) return Platform::visionOS;
+    if (starts("Mac") || starts("iMac") || starts("VirtualMac")) return Platform::macOS;
+    return std::nullopt;
+}
+
+struct EventIds {
+    std::string device_id;  // our device id: NanoMDM ids.id, else UDID, else EnrollmentID
+    std::string mdm_id;     // where commands go (NanoMDM enrollment id or MicroMDM UDID)
+    std::string type;       // NanoMDM ids.type, "" for MicroMDM
+    bool user_channel = false;
+};
+
+EventIds ids_of(const nlohmann::json& event, const plist::Value* payload) {
+    EventIds out;
+    if (auto it = event.find("ids"); it != event.end() && it->is_object()) {
+        out.device_id = it->value("id", "");
+        out.type = it->value("type", "");
+        out.user_channel = out.type == "User" || out.type == "Shared iPad" || out.type == "User Enrollment";
+    }
+    std::string udid = event.value("udid", "");
+    std::string enrollment_id = event.value("enrollment_id", "");
+    if (payload) {
+        if (udid.empty()) udid = plist_string(*payload, "UDID");
+        if (enrollment_id.empty()) enrollment_id = plist_string(*payload, "EnrollmentID");
+        // A user-channel check-in names a UserID; it is not the device channel that installs profiles.
+        if (out.type.empty() && !plist_string(*payload, "UserID").empty()) out.user_channel = true;
+    }
+    if (out.device_id.empty()) out.device_id = !udid.empty() ? udid : enrollment_id;
+    out.mdm_id = out.device_id;
+    return out;
+}
+
+std::string error_chain_json(const plist::Value* payload, const std::string& status) {
+    nlohmann::json error = {{"status", status}};
+    if (payload) {
+        if (const auto* chain = payload->find("ErrorChain")) error["error_chain"] = plist::to_json(*chain);
+        else error["error_chain"] = nlohmann::json::array();
+    }
+    return error.dump();
+}
+
+/// Applies one stored event. Returns the device ids to reconcile.
+std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::string& topic,
+                                     const nlohmann::json& inner, const plist::Value* payload, const EventIds& ids) {
+    Store& store = *ctx.store;
+    if (ids.device_id.empty() || ids.user_channel) return {};
+    if (topic == "mdm.Authenticate" || topic == "mdm.TokenUpdate") {
+        auto existing = store.device(db, ids.device_id);
+        DeviceRecord record;
+        if (existing) {
+            Report ignored;
+            auto json = nlohmann::json::parse(existing->record, nullptr, false);
+            if (!json.is_discarded())
+                if (auto r = read_device(json, "", ignored)) record = std::move(*r);
+        }
+        record.id = ids.device_id;
+        if (payload) {
+            auto set = [&](std::optional<std::string>& field, const char* key) {
+                std::string v = plist_string(*payload, key);
+                if (!v.empty()) field = v;
+            };
+            set(record.udid, "UDID");
+            set(record.serial_number, "SerialNumber");
+            set(record.os_version, "OSVersion");
+            set(record.product_name, "ProductName");
+            set(record.enrollment_id, "EnrollmentID");
+            set(record.device_name, "DeviceName");
+            if (record.product_name)
+                if (auto p = platform_of(*record.product_name)) record.platform = p;
+        }
+        if (!record.enrollment || *record.enrollment == Enrollment::none) {
+            if (ids.type == "User Enrollment (Device)" || (ids.type.empty() && !record.udid && record.enrollment_id))
+                record.enrollment = Enrollment::user;
+            else
+                record.enrollment = Enrollment::device;
+        }
+        DeviceRow row;
+        row.id = record.id;
+        row.record = to_json(record).dump();
+        row.mdm_id = ids.mdm_id;
+        row.enrolled = existing ? existing->enrolled : false;
+        if (topic == "mdm.Authenticate") row.enrolled = false;  // a new enrollment starts here
+        row.updated_at = now_rfc3339();
+        store.upsert_device(db, row, record.udid.value_or(""), record.serial_number.value_or(""));
+        if (topic == "mdm.TokenUpdate") {
+            store.set_enrolled(db, row.id, true);
+            return {row.id};
+        }
+        return {};
+    }
+    if (topic == "mdm.CheckOut") {
+        if (!store.device(db, ids.device_id)) return {};
+        store.set_enrolled(db, ids.device_id, false);
+        for (auto a : store.assignments_of_device(db, ids.device_id)) {
+            a.status = "removed";
+            a.installed_payload_uuid.clear();
+            a.payload_uuid.clear();
+            store.save_assignment(db, a);
+        }
+        for (const auto& c : store.commands_of_device(db, ids.device_id))
+            if (c.status == "queued") store.finish_command(db, c.command_uuid, "cancelled", "device checked out", std::nullopt);
+        return {};
+    }
+    if (topic == "mdm.Connect") {
+        std::string uuid = inner.value("command_uuid", "");
+        std::string status = inner.value("status", "");
+        if (payload) {
+            if (uuid.empty()) uuid = plist_string(*payload, "CommandUUID");
+            if (status.empty()) status = plist_string(*payload, "Status");
+        }
+        if (uuid.empty() || status == "Idle") return {};
+        auto command = store.command(db, uuid);
+        if (!command) return {};  // a command someone else sent
+        auto a = store.assignment(db, command->device_id, command->policy_id);
+        const bool current = a && a->last_command_uuid == uuid;
+        if (status == "Acknowledged") {
+            store.set_command_status(db, uuid, "acknowledged", "");
+            if (current) {
+                if (command->request_type == "RemoveProfile") {
+                    a->status = "removed";
+                    a->installed_payload_uuid.clear();
+                    a->installed_version.reset();
+                } else {
+                    a->status = "installed";
+                    a->installed_payload_uuid = a->payload_uuid;
+                    a->installed_version = a->desired_version;
+                }
+                a->last_error.clear();
+                store.save_assignment(db, *a);
+            }
+        } else if (status == "Error" || status == "CommandFormatError") {
+            std::string error = error_chain_json(payload, status);
+            store.set_command_status(db, uuid, "error", error);
+            if (current) {
+                a->status = "failed";
+                a->last_error = error;
+                store.save_assignment(db, *a);
+            }
+        } else if (status == "NotNow") {
+            // The device will run it later and report again; the assignment stays pending.
+            store.set_command_status(db, uuid, "notnow", "");
+        }
+        return {};
+    }
+    return {};
+}
+
+}  // namespace
+
+bool mdm_signature_valid(const std::string& key, const std::string& body, const std::string& signature_b64) {
+    auto given = crypto::base64_decode(signature_b64);
+    auto expected = crypto::hmac_sha256(key, body);
+    std::string expected_bytes(reinterpret_cast<const char*>(expected.data()), expected.size());
+    if (!given) return false;
+    return crypto::constant_time_equal(*given, expected_bytes);
+}
+
+WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, const std::string& signature) {
+    auto error = [](int status, const char* code, const std::string& message) {
+        return WebhookReply{status, {{"error", {{"code", code}, {"message", message}}}}};
+    };
+    if (!ctx.config.webhook_hmac_key.empty()) {
+        if (signature.empty())
+            return error(401, "webhook.signature_missing",
+                         "X-Hmac-Signature is required: the base64 HMAC-SHA-256 of the body under the shared key.");
+        if (!mdm_signature_valid(ctx.config.webhook_hmac_key, body, signature))
+            return error(401, "webhook.signature_invalid",
+                         "X-Hmac-Signature does not match the body; check that both sides use the same key.");
+    }
+    auto event = nlohmann::json::parse(body, nullptr, false);
+    if (event.is_discarded() || !event.is_object() || !event.contains("topic") || !event["topic"].is_string())
+        return error(400, "webhook.invalid",
+                     "The body must be a NanoMDM/MicroMDM webhook event: a JSON object with a \"topic\" string.");
+    const std::string topic = event["topic"].get<std::string>();
+    nlohmann::json inner = nlohmann::json::object();
+    if (auto it = event.find("checkin_event"); it != event.end() && it->is_object()) inner = *it;
+    if (auto it = event.find("acknowledge_event"); it != event.end() && it->is_object()) inner = *it;
+
+    std::optional<plist::Value> payload;
+    std::string payload_problem;
+    if (auto raw = inner.find("raw_payload"); raw != inner.end() && raw->is_string()) {
+        if (auto bytes = crypto::base64_decode(raw->get<std::string>())) {
+            auto read = plist::read_xml(*bytes);
+            if (read.value && read.report.valid()) payload = std::move(read.value);
+            else payload_problem = read.report.diagnostics().empty() ? "unreadable plist"
+                                                                     : read.report.diagnostics().front().message;
+        } else {
+            payload_problem = "raw_payload is not base64";
+        }
+    }
+    EventIds ids = ids_of(inner, payload ? &*payload : nullptr);
+
+    int queued = 0;
+    try {
+        queued = ctx.store->transaction([&](Db& db) {
+            ctx.store->insert_event(db, topic, ids.device_id, body);
+            auto to_reconcile = apply_event(ctx, db, topic, inner, payload ? &*payload : nullptr, ids);
+            return to_reconcile.empty() ? 0 : reconcile_devices(ctx, db, to_reconcile);
+        });
+    } catch (const DbError& e) {
+        log_error("cannot store webhook event", {{"topic", topic}, {"error", e.what()}});
+        return error(503, "store.unavailable", "The event could not be stored; it was not accepted. Retry later.");
+    } catch (const std::exception& e) {
+        // The event could not be applied; keep it so nothing the MDM sent is lost, then answer.
+        log_error("cannot apply webhook event", {{"topic", topic}, {"device", ids.device_id}, {"error", e.what()}});
+        try {
+            ctx.store->transaction([&](Db& db) { ctx.store->insert_event(db, topic, ids.device_id, body); });
+        } catch (const std::exception& e2) {
+            return error(503, "store.unavailable", std::string("The event could not be stored: ") + e2.what());
+        }
+    }
+    if (queued > 0) wake_outbox(ctx);
+    nlohmann::json fields = {{"topic", topic}, {"device", ids.device_id}, {"commands_queued", queued}};
+    if (!payload_problem.empty()) fields["payload_problem"] = payload_problem;
+    log_info("webhook event stored", fields);
+    return {200, {{"status", "stored"}}};
+}
+
+}  // namespace acmepolicy::server

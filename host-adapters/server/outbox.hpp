@@ -1,0 +1,54 @@
+// The command outbox sender: claims due commands from the store and enqueues them at the MDM (NanoMDM
+// `PUT /v1/enqueue/{id}` or MicroMDM `POST /v1/commands/{udid}`), retrying transport failures with
+// exponential backoff. Commands live in the database, so a restart resumes where the last run stopped.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/context.hpp"
+
+namespace acmepolicy::server {
+
+/// What the MDM said about one enqueue request.
+struct EnqueueOutcome {
+    enum Kind { enqueued, rejected, retry } kind = retry;
+    std::string detail;  // push_error, command_error, HTTP status or transport error: for logs and state
+};
+
+/// Sends one command plist; never throws.
+EnqueueOutcome send_to_mdm(const ServerConfig& config, const std::string& mdm_id, const std::string& plist);
+
+/// Interprets a NanoMDM enqueue reply: HTTP status and its JSON (APIResult). A `command_error` means the
+/// command was not stored (rejected); a `push_error` alone means it was stored but the push failed, which
+/// leaves the command pending on the device (enqueued).
+EnqueueOutcome interpret_nanomdm_reply(int http_status, const std::string& body);
+
+class Outbox {
+public:
+    explicit Outbox(ServerContext& ctx) : ctx_(ctx) {}
+    ~Outbox() { stop(); }
+    Outbox(const Outbox&) = delete;
+    Outbox& operator=(const Outbox&) = delete;
+
+    void start();
+    void stop();
+    /// Wakes the sender now (commands were queued).
+    void wake();
+
+private:
+    void run();
+    /// Sends every due command once; returns how many were claimed.
+    int drain();
+
+    ServerContext& ctx_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool stopping_ = false;
+    bool woken_ = false;
+};
+
+}  // namespace acmepolicy::server

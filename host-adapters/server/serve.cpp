@@ -1,0 +1,279 @@
+// Start-up and the HTTP front: request ids, JSON access logs, bearer auth, body cap, static files.
+#include "server/serve.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <sys/stat.h>
+#include <thread>
+
+#include <httplib.h>
+
+#include "acmepolicy/api.hpp"
+#include "acmepolicy/crypto.hpp"
+#include "server/context.hpp"
+#include "server/log.hpp"
+#include "server/mdm_webhook.hpp"
+#include "server/outbox.hpp"
+#include "server/rest_api.hpp"
+#include "server/router.hpp"
+#include "server/stepca_webhook.hpp"
+
+namespace acmepolicy::server {
+
+int reconcile_devices(ServerContext& ctx, Db& db, const std::vector<std::string>& device_ids) {
+    return ctx.engine->reconcile(db, device_ids);
+}
+
+void wake_outbox(ServerContext& ctx) {
+    if (ctx.outbox) ctx.outbox->wake();
+}
+
+namespace {
+
+constexpr std::size_t kMaxBody = 1024 * 1024;
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return std::nullopt;
+    return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+}
+
+/// Reads the admin token, or creates the file (0600) with a fresh random token. Throws on failure.
+std::string load_or_create_token(const std::string& path) {
+    if (auto text = read_file(path)) {
+        std::string token = *text;
+        while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+        if (token.empty()) throw std::runtime_error("the admin token file " + path + " is empty; delete it to get a new token");
+        log_info("admin token read", {{"token_file", path}});
+        return token;
+    }
+    std::string token = crypto::base64url_encode(random_bytes(32));
+    std::string temporary = path + ".tmp";
+    mode_t old = ::umask(077);
+    {
+        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+        file << token << "\n";
+        if (!file) {
+            ::umask(old);
+            throw std::runtime_error("cannot write the admin token file " + path);
+        }
+    }
+    ::umask(old);
+    ::chmod(temporary.c_str(), 0600);
+    if (std::rename(temporary.c_str(), path.c_str()) != 0)
+        throw std::runtime_error("cannot create the admin token file " + path);
+    log_info("admin token created", {{"token_file", path}});
+    return token;
+}
+
+const char* content_type_of(const std::string& path) {
+    auto ends = [&](const char* s) {
+        std::string suffix(s);
+        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends(".html")) return "text/html; charset=utf-8";
+    if (ends(".js") || ends(".mjs")) return "text/javascript";
+    if (ends(".wasm")) return "application/wasm";
+    if (ends(".css")) return "text/css";
+    if (ends(".json") || ends(".map")) return "application/json";
+    if (ends(".svg")) return "image/svg+xml";
+    if (ends(".png")) return "image/png";
+    if (ends(".ico")) return "image/x-icon";
+    if (ends(".ts")) return "text/plain; charset=utf-8";
+    if (ends(".mobileconfig")) return "application/x-apple-aspen-config";
+    return "application/octet-stream";
+}
+
+/// Serves GET / and /<file> from the portal folder and /pkg/<file> from the wasm package folder.
+bool serve_static(const ServerConfig& config, const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "GET" && req.method != "HEAD") return false;
+    std::string path = req.path;
+    if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) return false;
+    std::string file;
+    if (path.rfind("/pkg/", 0) == 0) file = config.wasm_root + path.substr(4);
+    else file = config.web_root + (path == "/" ? "/index.html" : path);
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    auto bytes = read_file(file);
+    if (!bytes) return false;
+    res.status = 200;
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content(std::move(*bytes), content_type_of(file));
+    return true;
+}
+
+thread_local std::chrono::steady_clock::time_point request_start;
+
+std::string new_request_id() {
+    return crypto::to_hex(reinterpret_cast<const std::uint8_t*>(random_bytes(8).data()), 8);
+}
+
+std::optional<SigningMaterial> load_signing(const ServerConfig& config) {
+    if (config.signing_cert.empty()) return std::nullopt;
+    SigningMaterial m;
+    auto cert = read_file(config.signing_cert);
+    auto key = read_file(config.signing_key);
+    if (!cert || !key) throw std::runtime_error("cannot read --signing-cert or --signing-key");
+    m.certificate_pem = *cert;
+    m.key_pem = *key;
+    if (!config.signing_chain.empty()) {
+        auto chain = read_file(config.signing_chain);
+        if (!chain) throw std::runtime_error("cannot read --signing-chain " + config.signing_chain);
+        m.chain_pem = *chain;
+    }
+    return m;
+}
+
+}  // namespace
+
+int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err) {
+    // SIGINT/SIGTERM are taken by a waiting thread (set before any thread starts so all inherit the mask).
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    ServerContext ctx;
+    ctx.config = config;
+    ctx.version = nlohmann::json::parse(api_version().json).value("version", "");
+    try {
+        ctx.store = Store::open(config.database);
+        ctx.admin_token = load_or_create_token(config.admin_token_file);
+        RenderOptions options;
+        options.identifier_prefix = config.identifier_prefix;
+        if (!config.ddm_base_url.empty()) options.ddm_base_url = config.ddm_base_url;
+        options.signing = load_signing(config);
+        options.client_token_secret = ctx.store->transaction([&](Db& db) {
+            return ctx.store->setting_or_create(db, "client_token_secret", crypto::base64url_encode(random_bytes(32)));
+        });
+        ctx.engine = std::make_unique<Engine>(*ctx.store, options);
+    } catch (const std::exception& e) {
+        log_error("cannot start", {{"error", e.what()}});
+        err << "acmepolicy serve: " << e.what() << "\n";
+        return 2;
+    }
+
+    std::unique_ptr<httplib::Server> http;
+    if (!config.tls_cert.empty()) {
+        auto tls = std::make_unique<httplib::SSLServer>(config.tls_cert.c_str(), config.tls_key.c_str());
+        if (!tls->is_valid()) {
+            err << "acmepolicy serve: cannot use --tls-cert/--tls-key (not a matching PEM certificate and key)\n";
+            return 2;
+        }
+        http = std::move(tls);
+    } else {
+        http = std::make_unique<httplib::Server>();
+    }
+    const int threads = config.threads;
+    http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    http->set_payload_max_length(kMaxBody);
+    http->set_read_timeout(30, 0);
+    http->set_write_timeout(30, 0);
+
+    Router router;
+    add_rest_routes(router, ctx);
+    router.add("POST", "/webhook", [&ctx](const httplib::Request& req, httplib::Response& res, const Params&) {
+        WebhookReply reply = handle_mdm_webhook(ctx, req.body, req.get_header_value("X-Hmac-Signature"));
+        send_json(res, reply.status, reply.body);
+    });
+    add_stepca_route(router, ctx);
+
+    http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+        request_start = std::chrono::steady_clock::now();
+        std::string id = req.get_header_value("X-Request-Id");
+        if (id.empty() || id.size() > 64) id = new_request_id();
+        res.set_header("X-Request-Id", id);
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    auto handler = [&ctx, &router](const httplib::Request& req, httplib::Response& res) {
+        try {
+            const bool api = req.path.rfind("/api/", 0) == 0;
+            if (api && req.path != "/api/v1/health") {
+                const std::string auth = req.get_header_value("Authorization");
+                const std::string prefix = "Bearer ";
+                if (auth.rfind(prefix, 0) != 0 ||
+                    !crypto::constant_time_equal(auth.substr(prefix.size()), ctx.admin_token)) {
+                    res.set_header("WWW-Authenticate", "Bearer");
+                    return send_error(res, 401, "auth.required",
+                                      "Send the admin token as Authorization: Bearer <token> (it is in " +
+                                          ctx.config.admin_token_file + " on the server).");
+                }
+            }
+            if (router.dispatch(req, res)) return;
+            if (!api && req.path.rfind("/webhook", 0) != 0 && serve_static(ctx.config, req, res)) return;
+            send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
+        } catch (const DbError& e) {
+            log_error("store failure", {{"path", req.path}, {"error", e.what()}});
+            send_error(res, 503, "store.unavailable", "The database is unavailable; retry later.");
+        } catch (const std::exception& e) {
+            log_error("internal error", {{"path", req.path}, {"error", e.what()}});
+            send_error(res, 500, "internal.error", "The server failed to answer; see its log.");
+        }
+    };
+    for (auto method : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
+                        &httplib::Server::Delete, &httplib::Server::Patch, &httplib::Server::Options})
+        (http.get()->*method)(".*", handler);
+    http->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 413)
+            send_error(res, 413, "request.too_large", "The request body is over 1 MiB.");
+        else if (res.status == 404)
+            send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
+        else
+            send_error(res, res.status, "http.error", "The request could not be handled (HTTP " + std::to_string(res.status) + ").");
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+    http->set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - request_start).count();
+        log_info("request", {{"request_id", res.get_header_value("X-Request-Id")}, {"method", req.method},
+                             {"path", req.path}, {"status", res.status}, {"duration_ms", std::round(ms * 100) / 100},
+                             {"remote", req.remote_addr}});
+    });
+
+    int port = config.listen_port;
+    if (port == 0) port = http->bind_to_any_port(config.listen_host);
+    else if (!http->bind_to_port(config.listen_host, port)) port = -1;
+    if (port <= 0) {
+        err << "acmepolicy serve: cannot listen on " << config.listen_host << ":" << config.listen_port
+            << " (in use, or not an address of this machine)\n";
+        return 2;
+    }
+
+    Outbox outbox(ctx);
+    ctx.outbox = &outbox;
+    outbox.start();
+
+    const std::string scheme = config.tls_cert.empty() ? "http" : "https";
+    const std::string url = scheme + "://" + config.listen_host + ":" + std::to_string(port) + "/";
+    nlohmann::json started = {{"url", url}, {"database", config.sqlite() ? config.database : std::string("postgresql")},
+                              {"instance", config.instance_id}, {"token_file", config.admin_token_file},
+                              {"mdm", !config.nanomdm_url.empty() ? "nanomdm" : !config.micromdm_url.empty() ? "micromdm" : "none"},
+                              {"webhook_hmac", !config.webhook_hmac_key.empty()}};
+    log_info("listening", started);
+    out << "acmepolicy serve: listening on " << url << " (admin token in " << config.admin_token_file << ")" << std::endl;
+
+    std::atomic<bool> signalled{false};
+    std::thread signal_thread([&http, &signalled, signals] {
+        int received = 0;
+        sigwait(&signals, &received);
+        signalled = true;
+        log_info("stopping", {{"signal", received}});
+        http->stop();
+    });
+    bool ok = http->listen_after_bind();
+    // listen ended without a signal (an error): wake the waiting thread so it can end.
+    if (!signalled) pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    outbox.stop();
+    ctx.outbox = nullptr;
+    log_info("stopped", {{"clean", ok}});
+    return ok ? 0 : 2;
+}
+
+}  // namespace acmepolicy::server

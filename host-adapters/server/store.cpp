@@ -1,0 +1,462 @@
+// The store's SQL: one schema for SQLite and PostgreSQL, applied through numbered migrations.
+#include "server/store.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "server/log.hpp"
+
+namespace acmepolicy::server {
+
+namespace {
+
+/// Migration N brings the schema from version N-1 to N. Never edit a released migration: add one.
+/// "{{SERIAL}}" becomes the engine's auto-increment primary key.
+const std::vector<std::string>& migrations() {
+    static const std::vector<std::string> list = {
+        // 1: the initial schema.
+        R"SQL(
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE policies (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  version BIGINT NOT NULL,
+  document TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  record TEXT NOT NULL,
+  udid TEXT,
+  serial_number TEXT,
+  mdm_id TEXT NOT NULL,
+  enrolled BIGINT NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL);
+CREATE INDEX devices_udid ON devices (udid);
+CREATE INDEX devices_serial ON devices (serial_number);
+CREATE TABLE device_groups (id TEXT PRIMARY KEY, name TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE group_members (
+  group_id TEXT NOT NULL REFERENCES device_groups (id) ON DELETE CASCADE,
+  device_id TEXT NOT NULL,
+  PRIMARY KEY (group_id, device_id));
+CREATE INDEX group_members_device ON group_members (device_id);
+CREATE TABLE assignments (
+  device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  policy_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  desired_version BIGINT,
+  installed_version BIGINT,
+  payload_identifier TEXT NOT NULL DEFAULT '',
+  payload_uuid TEXT NOT NULL DEFAULT '',
+  installed_payload_uuid TEXT NOT NULL DEFAULT '',
+  last_command_uuid TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (device_id, policy_id));
+CREATE INDEX assignments_policy ON assignments (policy_id);
+CREATE TABLE commands (
+  command_uuid TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  policy_id TEXT NOT NULL DEFAULT '',
+  request_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  claimed_by TEXT,
+  claim_until BIGINT,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_seq BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL);
+CREATE INDEX commands_due ON commands (status, next_attempt_at);
+CREATE INDEX commands_device ON commands (device_id);
+CREATE TABLE events (
+  id {{SERIAL}},
+  topic TEXT NOT NULL,
+  device_id TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL,
+  received_at TEXT NOT NULL);
+)SQL",
+    };
+    return list;
+}
+
+std::string lower(const std::string& s) {
+    std::string out = s;
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::optional<std::int64_t> opt_int(const Row& r, std::size_t i) {
+    if (r.is_null(i)) return std::nullopt;
+    return r.integer(i);
+}
+
+SqlValue opt_value(const std::optional<std::int64_t>& v) {
+    if (v) return *v;
+    return nullptr;
+}
+
+const char* kAssignmentColumns =
+    "device_id, policy_id, status, desired_version, installed_version, payload_identifier, payload_uuid, "
+    "installed_payload_uuid, last_command_uuid, last_error, updated_at";
+
+AssignmentRow to_assignment(const Row& r) {
+    AssignmentRow a;
+    a.device_id = r.text(0);
+    a.policy_id = r.text(1);
+    a.status = r.text(2);
+    a.desired_version = opt_int(r, 3);
+    a.installed_version = opt_int(r, 4);
+    a.payload_identifier = r.text(5);
+    a.payload_uuid = r.text(6);
+    a.installed_payload_uuid = r.text(7);
+    a.last_command_uuid = r.text(8);
+    a.last_error = r.text(9);
+    a.updated_at = r.text(10);
+    return a;
+}
+
+const char* kCommandColumns =
+    "c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, c.status, c.attempts, c.last_error, "
+    "c.created_at, c.updated_at, d.mdm_id";
+
+CommandRow to_command(const Row& r) {
+    CommandRow c;
+    c.command_uuid = r.text(0);
+    c.device_id = r.text(1);
+    c.policy_id = r.text(2);
+    c.request_type = r.text(3);
+    c.payload = r.text(4);
+    c.status = r.text(5);
+    c.attempts = r.integer(6);
+    c.last_error = r.text(7);
+    c.created_at = r.text(8);
+    c.updated_at = r.text(9);
+    c.mdm_id = r.text(10);
+    return c;
+}
+
+DeviceRow to_device(const Row& r) {
+    DeviceRow d;
+    d.id = r.text(0);
+    d.record = r.text(1);
+    d.mdm_id = r.text(2);
+    d.enrolled = r.integer(3) != 0;
+    d.updated_at = r.text(4);
+    return d;
+}
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const std::string& database_url) {
+    std::unique_ptr<Db> db;
+    if (database_url.rfind("sqlite:", 0) == 0) db = open_sqlite(database_url.substr(7));
+    else db = open_postgres(database_url);
+    std::unique_ptr<Store> store(new Store(std::move(db)));
+    store->migrate();
+    return store;
+}
+
+void Store::migrate() {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    db_->script("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)");
+    const auto& list = migrations();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto version = static_cast<std::int64_t>(i + 1);
+        transaction([&](Db& db) {
+            // PostgreSQL: one instance migrates at a time; the others wait here and then skip.
+            if (db.dialect() == Dialect::postgres) db.script("LOCK TABLE schema_migrations IN EXCLUSIVE MODE");
+            if (!db.query("SELECT version FROM schema_migrations WHERE version = $1", {version}).empty()) return;
+            std::string sql = list[i];
+            const std::string serial = db.dialect() == Dialect::sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                                                       : "BIGSERIAL PRIMARY KEY";
+            for (auto at = sql.find("{{SERIAL}}"); at != std::string::npos; at = sql.find("{{SERIAL}}"))
+                sql.replace(at, 10, serial);
+            db.script(sql);
+            db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", {version, now_rfc3339()});
+            log_info("applied database migration", {{"version", version}});
+        });
+    }
+}
+
+int Store::schema_version() {
+    return transaction([&](Db& db) {
+        auto rows = db.query("SELECT MAX(version) FROM schema_migrations");
+        return rows.empty() ? 0 : static_cast<int>(rows[0].integer(0));
+    });
+}
+
+std::string Store::setting_or_create(Db& db, const std::string& key, const std::string& value_if_absent) {
+    db.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", {key, value_if_absent});
+    auto rows = db.query("SELECT value FROM settings WHERE key = $1", {key});
+    return rows.empty() ? value_if_absent : rows[0].text(0);
+}
+
+// --- policies
+
+std::vector<PolicyRow> Store::policies(Db& db) {
+    std::vector<PolicyRow> out;
+    for (const auto& r : db.query("SELECT id, name, version, document, updated_at FROM policies ORDER BY id"))
+        out.push_back({r.text(0), r.text(1), r.text(3), r.text(4), r.integer(2)});
+    return out;
+}
+
+std::optional<PolicyRow> Store::policy(Db& db, const std::string& id) {
+    auto rows = db.query("SELECT id, name, version, document, updated_at FROM policies WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    return PolicyRow{r.text(0), r.text(1), r.text(3), r.text(4), r.integer(2)};
+}
+
+void Store::insert_policy(Db& db, const PolicyRow& row) {
+    db.query("INSERT INTO policies (id, name, name_key, version, document, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at});
+}
+
+void Store::update_policy(Db& db, const PolicyRow& row) {
+    db.query("UPDATE policies SET name = $2, name_key = $3, version = $4, document = $5, updated_at = $6 WHERE id = $1",
+             {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at});
+}
+
+bool Store::delete_policy(Db& db, const std::string& id) {
+    return !db.query("DELETE FROM policies WHERE id = $1 RETURNING id", {id}).empty();
+}
+
+std::optional<std::string> Store::policy_with_name(Db& db, const std::string& name, const std::string& except_id) {
+    auto rows = db.query("SELECT id FROM policies WHERE name_key = $1 AND id <> $2", {lower(name), except_id});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].text(0);
+}
+
+// --- devices
+
+std::vector<DeviceRow> Store::devices(Db& db) {
+    std::vector<DeviceRow> out;
+    for (const auto& r : db.query("SELECT id, record, mdm_id, enrolled, updated_at FROM devices ORDER BY id"))
+        out.push_back(to_device(r));
+    return out;
+}
+
+std::optional<DeviceRow> Store::device(Db& db, const std::string& id) {
+    auto rows = db.query("SELECT id, record, mdm_id, enrolled, updated_at FROM devices WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    return to_device(rows[0]);
+}
+
+std::optional<DeviceRow> Store::device_by_identifier(Db& db, const std::string& udid_or_serial) {
+    auto rows = db.query(
+        "SELECT id, record, mdm_id, enrolled, updated_at FROM devices WHERE udid = $1 OR serial_number = $1 "
+        "OR mdm_id = $1 ORDER BY id LIMIT 1",
+        {udid_or_serial});
+    if (rows.empty()) return std::nullopt;
+    return to_device(rows[0]);
+}
+
+void Store::upsert_device(Db& db, const DeviceRow& row, const std::string& udid, const std::string& serial) {
+    auto null_if_empty = [](const std::string& s) -> SqlValue {
+        if (s.empty()) return nullptr;
+        return s;
+    };
+    db.query(
+        "INSERT INTO devices (id, record, udid, serial_number, mdm_id, enrolled, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET record = excluded.record, "
+        "udid = excluded.udid, serial_number = excluded.serial_number, mdm_id = excluded.mdm_id, "
+        "updated_at = excluded.updated_at",
+        {row.id, row.record, null_if_empty(udid), null_if_empty(serial), row.mdm_id,
+         static_cast<std::int64_t>(row.enrolled ? 1 : 0), row.updated_at});
+}
+
+void Store::set_enrolled(Db& db, const std::string& id, bool enrolled) {
+    db.query("UPDATE devices SET enrolled = $2 WHERE id = $1", {id, static_cast<std::int64_t>(enrolled ? 1 : 0)});
+}
+
+bool Store::delete_device(Db& db, const std::string& id) {
+    db.query("DELETE FROM group_members WHERE device_id = $1", {id});
+    return !db.query("DELETE FROM devices WHERE id = $1 RETURNING id", {id}).empty();
+}
+
+// --- groups
+
+std::vector<GroupRow> Store::groups(Db& db) {
+    std::vector<GroupRow> out;
+    for (const auto& r : db.query("SELECT id, name, updated_at FROM device_groups ORDER BY id"))
+        out.push_back({r.text(0), r.text(1), r.text(2), {}});
+    std::size_t g = 0;
+    for (const auto& r : db.query("SELECT group_id, device_id FROM group_members ORDER BY group_id, device_id")) {
+        while (g < out.size() && out[g].id < r.text(0)) ++g;
+        if (g < out.size() && out[g].id == r.text(0)) out[g].devices.push_back(r.text(1));
+    }
+    return out;
+}
+
+std::optional<GroupRow> Store::group(Db& db, const std::string& id) {
+    auto rows = db.query("SELECT id, name, updated_at FROM device_groups WHERE id = $1", {id});
+    if (rows.empty()) return std::nullopt;
+    GroupRow g{rows[0].text(0), rows[0].text(1), rows[0].text(2), {}};
+    for (const auto& r : db.query("SELECT device_id FROM group_members WHERE group_id = $1 ORDER BY device_id", {id}))
+        g.devices.push_back(r.text(0));
+    return g;
+}
+
+void Store::upsert_group(Db& db, const std::string& id, const std::string& name) {
+    db.query("INSERT INTO device_groups (id, name, updated_at) VALUES ($1, $2, $3) "
+             "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+             {id, name, now_rfc3339()});
+}
+
+void Store::set_members(Db& db, const std::string& group_id, const std::vector<std::string>& devices) {
+    db.query("DELETE FROM group_members WHERE group_id = $1", {group_id});
+    for (const auto& d : devices)
+        db.query("INSERT INTO group_members (group_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                 {group_id, d});
+    db.query("UPDATE device_groups SET updated_at = $2 WHERE id = $1", {group_id, now_rfc3339()});
+}
+
+bool Store::delete_group(Db& db, const std::string& id) {
+    return !db.query("DELETE FROM device_groups WHERE id = $1 RETURNING id", {id}).empty();
+}
+
+std::vector<std::string> Store::groups_of(Db& db, const std::string& device_id) {
+    std::vector<std::string> out;
+    for (const auto& r : db.query("SELECT group_id FROM group_members WHERE device_id = $1 ORDER BY group_id", {device_id}))
+        out.push_back(r.text(0));
+    return out;
+}
+
+// --- assignments
+
+std::vector<AssignmentRow> Store::assignments_of_device(Db& db, const std::string& device_id) {
+    std::vector<AssignmentRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns +
+                                      " FROM assignments WHERE device_id = $1 ORDER BY policy_id",
+                                  {device_id}))
+        out.push_back(to_assignment(r));
+    return out;
+}
+
+std::vector<AssignmentRow> Store::assignments_of_policy(Db& db, const std::string& policy_id) {
+    std::vector<AssignmentRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns +
+                                      " FROM assignments WHERE policy_id = $1 ORDER BY device_id",
+                                  {policy_id}))
+        out.push_back(to_assignment(r));
+    return out;
+}
+
+std::vector<AssignmentRow> Store::all_assignments(Db& db) {
+    std::vector<AssignmentRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns +
+                                  " FROM assignments ORDER BY device_id, policy_id"))
+        out.push_back(to_assignment(r));
+    return out;
+}
+
+std::optional<AssignmentRow> Store::assignment(Db& db, const std::string& device_id, const std::string& policy_id) {
+    auto rows = db.query(std::string("SELECT ") + kAssignmentColumns +
+                             " FROM assignments WHERE device_id = $1 AND policy_id = $2",
+                         {device_id, policy_id});
+    if (rows.empty()) return std::nullopt;
+    return to_assignment(rows[0]);
+}
+
+void Store::save_assignment(Db& db, const AssignmentRow& a) {
+    db.query(
+        "INSERT INTO assignments (device_id, policy_id, status, desired_version, installed_version, "
+        "payload_identifier, payload_uuid, installed_payload_uuid, last_command_uuid, last_error, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (device_id, policy_id) DO UPDATE SET "
+        "status = excluded.status, desired_version = excluded.desired_version, "
+        "installed_version = excluded.installed_version, payload_identifier = excluded.payload_identifier, "
+        "payload_uuid = excluded.payload_uuid, installed_payload_uuid = excluded.installed_payload_uuid, "
+        "last_command_uuid = excluded.last_command_uuid, last_error = excluded.last_error, "
+        "updated_at = excluded.updated_at",
+        {a.device_id, a.policy_id, a.status, opt_value(a.desired_version), opt_value(a.installed_version),
+         a.payload_identifier, a.payload_uuid, a.installed_payload_uuid, a.last_command_uuid, a.last_error,
+         now_rfc3339()});
+}
+
+// --- command outbox
+
+void Store::insert_command(Db& db, const CommandRow& c, std::int64_t due_ms) {
+    auto seq = db.query("SELECT COALESCE(MAX(created_seq), 0) + 1 FROM commands");
+    db.query(
+        "INSERT INTO commands (command_uuid, device_id, policy_id, request_type, payload, status, attempts, "
+        "next_attempt_at, last_error, created_seq, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, '', $7, $8, $8)",
+        {c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, due_ms, seq[0].integer(0),
+         now_rfc3339()});
+}
+
+std::optional<CommandRow> Store::command(Db& db, const std::string& command_uuid) {
+    auto rows = db.query(std::string("SELECT ") + kCommandColumns +
+                             " FROM commands c JOIN devices d ON d.id = c.device_id WHERE c.command_uuid = $1",
+                         {command_uuid});
+    if (rows.empty()) return std::nullopt;
+    return to_command(rows[0]);
+}
+
+std::vector<CommandRow> Store::claim_due_commands(Db& db, const std::string& instance, std::int64_t now_ms,
+                                                  std::int64_t lease_until_ms, int limit) {
+    // One statement claims the rows: on PostgreSQL, rows another instance is claiming right now are skipped
+    // (FOR UPDATE SKIP LOCKED); SQLite serialises writers, so the UPDATE is atomic by itself.
+    std::string lock = db.dialect() == Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : "";
+    auto claimed = db.query(
+        "UPDATE commands SET claimed_by = $1, claim_until = $2, attempts = attempts + 1 WHERE command_uuid IN ("
+        "SELECT command_uuid FROM commands WHERE status = 'queued' AND next_attempt_at <= $3 "
+        "AND (claim_until IS NULL OR claim_until < $3) ORDER BY created_seq LIMIT " +
+            std::to_string(limit) + lock + ") RETURNING command_uuid",
+        {instance, lease_until_ms, now_ms});
+    std::vector<CommandRow> out;
+    for (const auto& r : claimed) {
+        if (auto c = command(db, r.text(0))) out.push_back(std::move(*c));
+    }
+    std::sort(out.begin(), out.end(), [](const CommandRow& a, const CommandRow& b) { return a.created_at < b.created_at; });
+    return out;
+}
+
+void Store::finish_command(Db& db, const std::string& command_uuid, const std::string& status,
+                           const std::string& error, std::optional<std::int64_t> retry_at_ms) {
+    db.query("UPDATE commands SET status = $2, last_error = $3, claimed_by = NULL, claim_until = NULL, "
+             "next_attempt_at = COALESCE($4, next_attempt_at), updated_at = $5 WHERE command_uuid = $1",
+             {command_uuid, status, error, opt_value(retry_at_ms), now_rfc3339()});
+}
+
+void Store::set_command_status(Db& db, const std::string& command_uuid, const std::string& status,
+                               const std::string& error) {
+    db.query("UPDATE commands SET status = $2, last_error = $3, updated_at = $4 WHERE command_uuid = $1",
+             {command_uuid, status, error, now_rfc3339()});
+}
+
+std::vector<CommandRow> Store::commands_of_device(Db& db, const std::string& device_id) {
+    std::vector<CommandRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kCommandColumns +
+                                      " FROM commands c JOIN devices d ON d.id = c.device_id WHERE c.device_id = $1 "
+                                      "ORDER BY c.created_seq",
+                                  {device_id}))
+        out.push_back(to_command(r));
+    return out;
+}
+
+std::optional<std::int64_t> Store::next_due_ms(Db& db) {
+    auto rows = db.query("SELECT MIN(next_attempt_at) FROM commands WHERE status = 'queued'");
+    if (rows.empty() || rows[0].is_null(0)) return std::nullopt;
+    return rows[0].integer(0);
+}
+
+// --- events
+
+std::int64_t Store::insert_event(Db& db, const std::string& topic, const std::string& device_id,
+                                 const std::string& body) {
+    auto rows = db.query("INSERT INTO events (topic, device_id, body, received_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                         {topic, device_id, body, now_rfc3339_ms()});
+    return rows.empty() ? 0 : rows[0].integer(0);
+}
+
+std::int64_t Store::event_count(Db& db) {
+    auto rows = db.query("SELECT COUNT(*) FROM events");
+    return rows.empty() ? 0 : rows[0].integer(0);
+}
+
+}  // namespace acmepolicy::server

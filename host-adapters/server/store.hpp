@@ -1,0 +1,165 @@
+// The server's store: policies, devices, groups, per-device assignment state, the command outbox and the
+// webhook event journal, over SQLite or PostgreSQL with one schema and versioned migrations.
+//
+// The store only keeps and moves data; the core decides what a policy means and what to send.
+// Every method is thread-safe (one connection, serialised); methods taking `Db&` run inside transaction().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/db.hpp"
+
+namespace acmepolicy::server {
+
+struct PolicyRow {
+    std::string id, name, document, updated_at;  // document: the JSON text as last accepted
+    std::int64_t version = 0;
+};
+
+struct DeviceRow {
+    std::string id, record, updated_at;  // record: the device record JSON (public contract)
+    std::string mdm_id;                  // the id commands are enqueued to (NanoMDM ids.id or the UDID)
+    bool enrolled = false;               // TokenUpdate seen and no CheckOut since
+};
+
+struct GroupRow {
+    std::string id, name, updated_at;
+    std::vector<std::string> devices;
+};
+
+/// Per device and policy: what is wanted, what is installed, and how the last command went.
+struct AssignmentRow {
+    std::string device_id, policy_id;
+    std::string status;  // pending | installed | failed | removing | removed
+    std::optional<std::int64_t> desired_version, installed_version;
+    std::string payload_identifier;      // of the installed (or being installed) profile
+    std::string payload_uuid;            // desired profile's UUID (set when its command is queued)
+    std::string installed_payload_uuid;  // confirmed by an Acknowledged report
+    std::string last_command_uuid;
+    std::string last_error;  // JSON text (the error chain) or ""
+    std::string updated_at;
+};
+
+/// One MDM command in the outbox and its fate.
+struct CommandRow {
+    std::string command_uuid, device_id, policy_id, request_type, payload;
+    std::string status;  // queued | enqueued | acknowledged | error | failed | notnow
+    std::int64_t attempts = 0;
+    std::string last_error, created_at, updated_at;
+    std::string mdm_id;  // joined from devices when claimed
+};
+
+class Store {
+public:
+    /// Opens the database named by a `sqlite:PATH` or `postgresql://` URL and applies pending migrations.
+    /// Throws DbError with a sentence saying what failed.
+    static std::unique_ptr<Store> open(const std::string& database_url);
+
+    Dialect dialect() const { return db_->dialect(); }
+    int schema_version();
+
+    /// Runs `body` in one transaction (retried on lock timeouts); rolls back if it throws.
+    template <typename Body>
+    auto transaction(Body&& body) -> decltype(body(std::declval<Db&>()));
+
+    // --- settings (e.g. the client-token secret, shared by every instance on one database)
+    std::string setting_or_create(Db& db, const std::string& key, const std::string& value_if_absent);
+
+    // --- policies
+    std::vector<PolicyRow> policies(Db& db);
+    std::optional<PolicyRow> policy(Db& db, const std::string& id);
+    /// Throws DbError{conflict} when the id or the case-folded name exists.
+    void insert_policy(Db& db, const PolicyRow& row);
+    void update_policy(Db& db, const PolicyRow& row);
+    bool delete_policy(Db& db, const std::string& id);
+    /// The id of another policy with this name ignoring case, if any.
+    std::optional<std::string> policy_with_name(Db& db, const std::string& name, const std::string& except_id);
+
+    // --- devices
+    std::vector<DeviceRow> devices(Db& db);
+    std::optional<DeviceRow> device(Db& db, const std::string& id);
+    std::optional<DeviceRow> device_by_identifier(Db& db, const std::string& udid_or_serial);
+    void upsert_device(Db& db, const DeviceRow& row, const std::string& udid, const std::string& serial);
+    void set_enrolled(Db& db, const std::string& id, bool enrolled);
+    bool delete_device(Db& db, const std::string& id);
+
+    // --- groups
+    std::vector<GroupRow> groups(Db& db);
+    std::optional<GroupRow> group(Db& db, const std::string& id);
+    void upsert_group(Db& db, const std::string& id, const std::string& name);
+    void set_members(Db& db, const std::string& group_id, const std::vector<std::string>& devices);
+    bool delete_group(Db& db, const std::string& id);
+    std::vector<std::string> groups_of(Db& db, const std::string& device_id);
+
+    // --- assignments
+    std::vector<AssignmentRow> assignments_of_device(Db& db, const std::string& device_id);
+    std::vector<AssignmentRow> assignments_of_policy(Db& db, const std::string& policy_id);
+    std::vector<AssignmentRow> all_assignments(Db& db);
+    std::optional<AssignmentRow> assignment(Db& db, const std::string& device_id, const std::string& policy_id);
+    void save_assignment(Db& db, const AssignmentRow& row);
+
+    // --- command outbox
+    void insert_command(Db& db, const CommandRow& row, std::int64_t due_ms);
+    std::optional<CommandRow> command(Db& db, const std::string& command_uuid);
+    /// Claims up to `limit` due, unclaimed queued commands for `instance` until `lease_until_ms`. Safe with
+    /// several instances on one database: a command is claimed by one of them only.
+    std::vector<CommandRow> claim_due_commands(Db& db, const std::string& instance, std::int64_t now_ms,
+                                               std::int64_t lease_until_ms, int limit);
+    /// Records the MDM's answer. status "queued" with retry_at_ms schedules another attempt.
+    void finish_command(Db& db, const std::string& command_uuid, const std::string& status,
+                        const std::string& error, std::optional<std::int64_t> retry_at_ms);
+    void set_command_status(Db& db, const std::string& command_uuid, const std::string& status,
+                            const std::string& error);
+    std::vector<CommandRow> commands_of_device(Db& db, const std::string& device_id);
+    /// The soonest next_attempt_at of a queued command, if any (lets the outbox sleep until then).
+    std::optional<std::int64_t> next_due_ms(Db& db);
+
+    // --- webhook event journal
+    std::int64_t insert_event(Db& db, const std::string& topic, const std::string& device_id,
+                              const std::string& body);
+    std::int64_t event_count(Db& db);
+
+    /// Raw access for tests and counters.
+    Db& unsafe_db() { return *db_; }
+
+private:
+    explicit Store(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+    void migrate();
+
+    std::unique_ptr<Db> db_;
+    std::recursive_mutex mutex_;
+};
+
+template <typename Body>
+auto Store::transaction(Body&& body) -> decltype(body(std::declval<Db&>())) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    const char* begin = db_->dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+    for (int attempt = 0;; ++attempt) {
+        db_->script(begin);
+        try {
+            if constexpr (std::is_void_v<decltype(body(*db_))>) {
+                body(*db_);
+                db_->script("COMMIT");
+                return;
+            } else {
+                auto result = body(*db_);
+                db_->script("COMMIT");
+                return result;
+            }
+        } catch (const DbError& e) {
+            try { db_->script("ROLLBACK"); } catch (...) {}
+            if (!e.busy || attempt >= 5) throw;
+        } catch (...) {
+            try { db_->script("ROLLBACK"); } catch (...) {}
+            throw;
+        }
+    }
+}
+
+}  // namespace acmepolicy::server

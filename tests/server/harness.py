@@ -1,0 +1,297 @@
+"""Test harness for `acmepolicy serve`: starts the real binary on loopback, plays NanoMDM's part (its enqueue
+API, including push_error replies and 401 on a wrong key) and a device (check-ins and command reports as real
+plists, sent as NanoMDM webhook events). Python standard library only."""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import http.server
+import json
+import os
+import plistlib
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+
+BINARY = os.environ.get("ACMEPOLICY_BIN", "acmepolicy")
+SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def policy_document(policy_id="corp-acme", name="Corporate ACME", groups=("g-sales",), devices=()):
+    return {
+        "schema_version": 1,
+        "id": policy_id,
+        "name": name,
+        "server_profile": "generic",
+        "payload": {
+            "DirectoryURL": "https://acme.example.com/directory",
+            "ClientIdentifier": "{{serial_number}}",
+            "KeyType": "ECSECPrimeRandom",
+            "KeySize": 256,
+            "HardwareBound": True,
+            "Attest": True,
+            "Subject": [[["CN", "{{serial_number}}"]]],
+        },
+        "targets": {"device_groups": list(groups), "devices": list(devices)},
+    }
+
+
+class FakeNanoMDM:
+    """NanoMDM's enqueue API as documented in its openapi.yaml: PUT /v1/enqueue/{id} with a raw plist body and
+    Basic auth nanomdm:KEY; answers an APIResult JSON. `mode` picks the reply: "ok", "push_error" (stored,
+    push failed: HTTP 500 with push_error only) or "command_error"."""
+
+    def __init__(self, api_key="nano-key", port=None):
+        self.api_key = api_key
+        self.port = port or free_port()
+        self.mode = "ok"
+        self.commands = []  # (enrollment id, parsed command plist, raw bytes)
+        self.unauthorized = 0
+        self.lock = threading.Lock()
+        self.server = None
+
+    def start(self):
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_PUT(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                expected = "Basic " + base64.b64encode(f"nanomdm:{fake.api_key}".encode()).decode()
+                if self.headers.get("Authorization") != expected:
+                    with fake.lock:
+                        fake.unauthorized += 1
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="nanomdm"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if not self.path.startswith("/v1/enqueue/"):
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                enrollment = self.path[len("/v1/enqueue/"):]
+                command = plistlib.loads(body)
+                with fake.lock:
+                    fake.commands.append((enrollment, command, body))
+                    mode = fake.mode
+                result = {"command_uuid": command.get("CommandUUID"),
+                          "request_type": command.get("Command", {}).get("RequestType")}
+                status = 200
+                if mode == "push_error":
+                    result["status"] = {enrollment: {"push_error": "no push info for id"}}
+                    result["push_error"] = "all pushes failed"
+                    status = 500
+                elif mode == "command_error":
+                    result["status"] = {enrollment: {"command_error": "enrollment not found"}}
+                    result["command_error"] = "all commands failed"
+                    status = 500
+                else:
+                    result["status"] = {enrollment: {"push_result": str(uuid.uuid4()).upper()}}
+                data = json.dumps(result).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def received(self, request_type=None):
+        with self.lock:
+            return [c for c in self.commands
+                    if request_type is None or c[1].get("Command", {}).get("RequestType") == request_type]
+
+
+class Server:
+    """The real `acmepolicy serve` on 127.0.0.1 with a temporary SQLite file (or a given database URL)."""
+
+    def __init__(self, workdir, nanomdm=None, hmac_key=None, database=None, extra=(), port=None, token=None):
+        self.workdir = workdir
+        self.port = port or free_port()
+        self.database = database or f"sqlite:{os.path.join(workdir, 'acmepolicy.db')}"
+        self.token_file = os.path.join(workdir, "acmepolicy.token")
+        self.nanomdm = nanomdm
+        self.hmac_key = hmac_key
+        self.extra = list(extra)
+        self.process = None
+        self.token = token
+        self.log_path = None
+
+    def args(self):
+        a = [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
+             "--admin-token-file", self.token_file, "--retry-base-seconds", "0.2", "--retry-max-seconds", "1",
+             "--poll-seconds", "0.2"]
+        if self.nanomdm:
+            a += ["--nanomdm-url", self.nanomdm.url, "--nanomdm-api-key", self.nanomdm.api_key]
+        if self.hmac_key:
+            a += ["--webhook-hmac-key", self.hmac_key]
+        return a + self.extra
+
+    def start(self):
+        self.log_path = os.path.join(self.workdir, f"server-{self.port}-{int(time.time() * 1000)}.log")
+        log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(self.args(), stdout=log, stderr=log)
+        log.close()
+
+        def healthy():
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited with {self.process.returncode}: {self.log()}")
+            try:
+                status, _, _ = self.request("GET", "/api/v1/health", auth=False)
+                return status == 200
+            except OSError:
+                return False
+
+        wait_until(healthy, timeout=20, what="server health")
+        with open(self.token_file) as f:
+            self.token = f.read().strip()
+        return self
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill9(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self.process = None
+
+    def request(self, method, path, body=None, auth=True, headers=None, raw=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        h = dict(headers or {})
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        if auth and self.token:
+            h["Authorization"] = f"Bearer {self.token}"
+        try:
+            conn.request(method, path, body=data, headers=h)
+            response = conn.getresponse()
+            payload = response.read()
+            return response.status, dict(response.getheaders()), payload
+        finally:
+            conn.close()
+
+    def api(self, method, path, body=None, expect=None):
+        status, headers, payload = self.request(method, "/api/v1" + path, body)
+        if expect is not None and status != expect:
+            raise AssertionError(f"{method} {path}: expected {expect}, got {status}: {payload[:500]!r}")
+        return status, (json.loads(payload) if payload and headers.get("Content-Type", "").startswith(
+            "application/json") else payload)
+
+
+class Device:
+    """An enrolled device's side: check-ins and command reports as plists inside NanoMDM webhook events."""
+
+    def __init__(self, server, enrollment_id=None, serial="F2LXK1ABCD", product="iPhone15,2", os_version="17.4.1",
+                 hmac_key=None):
+        self.server = server
+        self.udid = str(uuid.uuid4()).upper()
+        self.enrollment_id = enrollment_id or self.udid
+        self.serial = serial
+        self.product = product
+        self.os_version = os_version
+        self.hmac_key = hmac_key
+
+    def event(self, topic, message, ack=None):
+        raw = base64.b64encode(plistlib.dumps(message)).decode()
+        ids = {"id": self.enrollment_id, "type": "Device"}
+        if ack is None:
+            event = {"topic": topic, "event_id": str(uuid.uuid4()), "created_at": "2026-11-28T12:00:00Z",
+                     "checkin_event": {"udid": self.udid, "ids": ids, "raw_payload": raw, "url_params": None}}
+        else:
+            event = {"topic": topic, "event_id": str(uuid.uuid4()), "created_at": "2026-11-28T12:00:00Z",
+                     "acknowledge_event": dict(ack, udid=self.udid, ids=ids, raw_payload=raw)}
+        return json.dumps(event).encode()
+
+    def send(self, body, signature=None):
+        headers = {"Content-Type": "application/json"}
+        if self.hmac_key is not None or signature is not None:
+            headers["X-Hmac-Signature"] = signature or base64.b64encode(
+                hmac.new(self.hmac_key.encode(), body, hashlib.sha256).digest()).decode()
+        status, _, payload = self.server.request("POST", "/webhook", raw=body, auth=False, headers=headers)
+        return status, payload
+
+    def authenticate(self):
+        return self.send(self.event("mdm.Authenticate", {
+            "MessageType": "Authenticate", "UDID": self.udid, "SerialNumber": self.serial, "OSVersion": self.os_version,
+            "ProductName": self.product, "BuildVersion": "21E236", "DeviceName": "Ana's iPhone",
+            "Topic": "com.apple.mgmt.External.e0bd1eac"}))
+
+    def token_update(self):
+        return self.send(self.event("mdm.TokenUpdate", {
+            "MessageType": "TokenUpdate", "UDID": self.udid, "Token": b"\x01\x02\x03", "PushMagic": "magic",
+            "Topic": "com.apple.mgmt.External.e0bd1eac"}))
+
+    def enroll(self):
+        for step in (self.authenticate, self.token_update):
+            status, payload = step()
+            assert status == 200, (status, payload)
+
+    def check_out(self):
+        return self.send(self.event("mdm.CheckOut", {"MessageType": "CheckOut", "UDID": self.udid}))
+
+    def report(self, command_uuid, status, error_chain=None):
+        message = {"UDID": self.udid, "CommandUUID": command_uuid, "Status": status}
+        if error_chain is not None:
+            message["ErrorChain"] = error_chain
+        return self.send(self.event("mdm.Connect", message, ack={"command_uuid": command_uuid, "status": status}))
+
+
+class TempDir:
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="acmepolicy-server-test-")
+        return self.path
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)

@@ -1,0 +1,72 @@
+"""The same integration tests against PostgreSQL, plus two server instances sharing one database: every
+command is sent exactly once."""
+
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pg_fixture  # noqa: E402
+from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+import test_server  # noqa: E402
+
+postgres = None
+
+
+def setUpModule():
+    global postgres
+    if not pg_fixture.available():
+        raise unittest.SkipTest(f"PostgreSQL binaries not found in {pg_fixture.PG_BIN}")
+    postgres = pg_fixture.Postgres().start()
+
+
+def tearDownModule():
+    if postgres:
+        postgres.stop()
+
+
+class PostgresRestContract(test_server.RestContract):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresWebhookFlow(test_server.WebhookFlow):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class TwoInstances(unittest.TestCase):
+    def test_two_instances_on_one_database_never_send_a_command_twice(self):
+        database = postgres.new_database()
+        with TempDir() as workdir:
+            nanomdm = FakeNanoMDM()  # down at first, so both outboxes hold the same due commands
+            token = os.path.join(workdir, "acmepolicy.token")
+            a = Server(workdir, nanomdm=nanomdm, database=database, extra=["--instance-id", "a"]).start()
+            b = Server(workdir, nanomdm=nanomdm, database=database, extra=["--instance-id", "b"]).start()
+            try:
+                self.assertTrue(os.path.exists(token))
+                devices = [f"ENR-{i:03d}" for i in range(30)]
+                a.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": devices}, expect=201)
+                b.api("POST", "/policies", policy_document(), expect=201)
+                for i, enrollment in enumerate(devices):
+                    Device(a if i % 2 else b, enrollment_id=enrollment, serial=f"SER{i:05d}").enroll()
+                nanomdm.start()
+                wait_until(lambda: len(nanomdm.received("InstallProfile")) >= len(devices), timeout=30,
+                           what="every command")
+                time.sleep(1.5)
+                sent = nanomdm.received("InstallProfile")
+                uuids = [c[1]["CommandUUID"] for c in sent]
+                self.assertEqual(len(uuids), len(devices))
+                self.assertEqual(len(set(uuids)), len(devices))
+                self.assertEqual(sorted(c[0] for c in sent), devices)
+                _, status = a.api("GET", "/policies/corp-acme", expect=200)
+                self.assertEqual(status["counts"]["pending"], len(devices))
+            finally:
+                a.stop()
+                b.stop()
+                nanomdm.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()

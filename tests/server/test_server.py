@@ -1,0 +1,328 @@
+"""Integration tests of `acmepolicy serve` over HTTP with SQLite: REST contract, webhook intake, command
+outbox against a NanoMDM stand-in, and crash recovery."""
+
+import json
+import os
+import plistlib
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+
+
+class ServerTestCase(unittest.TestCase):
+    hmac_key = None
+
+    def setUp(self):
+        self._tmp = TempDir()
+        self.workdir = self._tmp.__enter__()
+        self.nanomdm = FakeNanoMDM().start()
+        self.server = Server(self.workdir, nanomdm=self.nanomdm, hmac_key=self.hmac_key,
+                             database=self.make_database()).start()
+
+    def make_database(self):
+        return None  # a temporary SQLite file
+
+    def tearDown(self):
+        self.server.stop()
+        self.nanomdm.stop()
+        if any(error for _, error in getattr(self._outcome, "errors", []) if error):
+            sys.stderr.write(self.server.log()[-4000:] if self.server.log_path else "")
+        self._tmp.__exit__(None, None, None)
+
+    def device(self, **kwargs):
+        return Device(self.server, hmac_key=self.hmac_key, **kwargs)
+
+    def status_of(self, device_id, policy_id):
+        _, body = self.server.api("GET", f"/devices/{device_id}/status", expect=200)
+        for a in body["assignments"]:
+            if a["policy"] == policy_id:
+                return a
+        return None
+
+    def wait_status(self, device_id, policy_id, status):
+        return wait_until(lambda: (self.status_of(device_id, policy_id) or {}).get("status") == status and
+                          self.status_of(device_id, policy_id), what=f"{device_id}/{policy_id} {status}")
+
+    def wait_commands(self, request_type, count):
+        return wait_until(lambda: len(self.nanomdm.received(request_type)) >= count and
+                          self.nanomdm.received(request_type), what=f"{count} {request_type} at NanoMDM")
+
+
+class RestContract(ServerTestCase):
+    def test_health_needs_no_token_and_api_does(self):
+        status, _, body = self.server.request("GET", "/api/v1/health", auth=False)
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["status"], "ok")
+        status, _, body = self.server.request("GET", "/api/v1/policies", auth=False)
+        self.assertEqual(status, 401)
+        self.assertEqual(json.loads(body)["error"]["code"], "auth.required")
+        status, _, _ = self.server.request("GET", "/api/v1/policies", headers={"Authorization": "Bearer wrong"},
+                                           auth=False)
+        self.assertEqual(status, 401)
+
+    def test_token_file_is_private_and_token_not_logged(self):
+        self.assertEqual(os.stat(self.server.token_file).st_mode & 0o777, 0o600)
+        self.assertGreaterEqual(len(self.server.token), 32)
+        log = self.server.log()
+        self.assertNotIn(self.server.token, log)
+        self.assertIn(self.server.token_file, log)
+
+    def test_logs_are_json_lines_with_request_ids(self):
+        status, headers, _ = self.server.request("GET", "/api/v1/health", auth=False)
+        request_id = headers.get("X-Request-Id")
+        self.assertTrue(request_id)
+        time.sleep(0.2)
+        lines = [json.loads(line) for line in self.server.log().splitlines() if line.startswith("{")]
+        self.assertTrue(any(line.get("request_id") == request_id and line.get("path") == "/api/v1/health"
+                            for line in lines))
+
+    def test_unknown_route_404_wrong_method_405_oversized_413(self):
+        status, _, body = self.server.request("GET", "/api/v1/nothing-here")
+        self.assertEqual(status, 404)
+        self.assertEqual(json.loads(body)["error"]["code"], "http.not_found")
+        status, headers, body = self.server.request("DELETE", "/api/v1/policies")
+        self.assertEqual(status, 405)
+        self.assertIn("GET", headers.get("Allow", ""))
+        self.assertEqual(json.loads(body)["error"]["code"], "http.method_not_allowed")
+        status, _, body = self.server.request("POST", "/api/v1/policies", raw=b"x" * (1024 * 1024 + 1),
+                                              headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 413)
+
+    def test_policy_crud_with_core_validation(self):
+        bad = policy_document()
+        bad["payload"]["KeySize"] = 1000
+        status, body = self.server.api("POST", "/policies", bad)
+        self.assertEqual(status, 422)
+        self.assertEqual(body["error"]["code"], "policy.invalid")
+        self.assertTrue(body["error"]["diagnostics"])
+        self.assertTrue(all({"severity", "code", "path", "message"} <= set(d) for d in body["error"]["diagnostics"]))
+
+        status, created = self.server.api("POST", "/policies", policy_document(), expect=201)
+        self.assertEqual((created["id"], created["version"]), ("corp-acme", 1))
+        status, body = self.server.api("POST", "/policies", policy_document("other", "CORPORATE acme"))
+        self.assertEqual((status, body["error"]["code"]), (409, "policy.name_conflict"))
+        status, body = self.server.api("POST", "/policies", policy_document("corp-acme", "Another name"))
+        self.assertEqual((status, body["error"]["code"]), (409, "policy.id_conflict"))
+
+        changed = policy_document(name="Corporate ACME v2")
+        _, updated = self.server.api("PUT", "/policies/corp-acme", changed, expect=200)
+        self.assertEqual(updated["version"], 2)
+        _, listing = self.server.api("GET", "/policies", expect=200)
+        self.assertEqual([p["name"] for p in listing["policies"]], ["Corporate ACME v2"])
+        self.assertEqual(set(listing["policies"][0]["counts"]),
+                         {"targeted", "included", "excluded", "installed", "pending", "failed"})
+        self.server.api("DELETE", "/policies/corp-acme", expect=204)
+        self.server.api("GET", "/policies/corp-acme", expect=404)
+
+    def test_devices_and_groups(self):
+        record = {"id": "d-1", "serial_number": "SER1", "platform": "iOS", "os_version": "17.1",
+                  "enrollment": "device"}
+        self.server.api("POST", "/devices", record, expect=201)
+        status, body = self.server.api("POST", "/devices", {"id": "d-2", "colour": "red"})
+        self.assertEqual((status, body["error"]["code"]), (422, "device.invalid"))
+        self.server.api("POST", "/groups", {"id": "g-1", "name": "Sales", "devices": ["d-1"]}, expect=201)
+        _, group = self.server.api("PUT", "/groups/g-1/members", {"devices": []}, expect=200)
+        self.assertEqual(group["devices"], [])
+        _, groups = self.server.api("GET", "/groups", expect=200)
+        self.assertEqual(groups["groups"], [{"id": "g-1", "name": "Sales", "devices": []}])
+        self.server.api("DELETE", "/devices/d-1", expect=204)
+        self.server.api("GET", "/devices/d-1", expect=404)
+
+
+class WebhookFlow(ServerTestCase):
+    hmac_key = "shared-hmac-key"
+
+    def enrolled_device_with_policy(self, **kwargs):
+        device = self.device(enrollment_id="ENR-" + kwargs.pop("suffix", "1"), **kwargs)
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": [device.enrollment_id]},
+                        expect=201)
+        self.server.api("POST", "/policies", policy_document(), expect=201)
+        device.enroll()
+        return device
+
+    def test_enrollment_installs_profile_with_serial_then_ack_installs(self):
+        device = self.enrolled_device_with_policy(serial="C02XYZ12345")
+        enrollment, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        self.assertEqual(enrollment, device.enrollment_id)
+        profile = plistlib.loads(command["Command"]["Payload"])
+        acme = [p for p in profile["PayloadContent"] if p["PayloadType"] == "com.apple.security.acme"][0]
+        self.assertEqual(acme["ClientIdentifier"], "C02XYZ12345")
+        self.assertEqual(self.wait_status(device.enrollment_id, "corp-acme", "pending")["desired_version"], 1)
+
+        status, _ = device.report(command["CommandUUID"], "Acknowledged")
+        self.assertEqual(status, 200)
+        installed = self.wait_status(device.enrollment_id, "corp-acme", "installed")
+        self.assertEqual(installed["installed_version"], 1)
+
+        _, assignments = self.server.api("GET", "/policies/corp-acme/assignments", expect=200)
+        self.assertEqual([(i["device"], i["status"]) for i in assignments["included"]],
+                         [(device.enrollment_id, "installed")])
+
+        # Group change: the device leaves the group, so the profile is removed with its stable identifier.
+        self.server.api("PUT", "/groups/g-sales/members", {"devices": []}, expect=200)
+        _, remove, _ = self.wait_commands("RemoveProfile", 1)[0]
+        self.assertEqual(remove["Command"]["Identifier"], profile["PayloadIdentifier"])
+        self.wait_status(device.enrollment_id, "corp-acme", "removing")
+        device.report(remove["CommandUUID"], "Acknowledged")
+        self.wait_status(device.enrollment_id, "corp-acme", "removed")
+        self.assertEqual(len(self.nanomdm.received("InstallProfile")), 1)
+
+    def test_notnow_stays_pending_then_installed(self):
+        device = self.enrolled_device_with_policy()
+        _, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        device.report(command["CommandUUID"], "NotNow")
+        time.sleep(0.3)
+        self.assertEqual(self.status_of(device.enrollment_id, "corp-acme")["status"], "pending")
+        device.report(command["CommandUUID"], "Acknowledged")
+        self.wait_status(device.enrollment_id, "corp-acme", "installed")
+
+    def test_error_chain_is_stored(self):
+        device = self.enrolled_device_with_policy()
+        _, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        chain = [{"ErrorCode": 4001, "ErrorDomain": "MCProfileErrorDomain",
+                  "LocalizedDescription": "The profile could not be installed.", "USEnglishDescription": "x"}]
+        device.report(command["CommandUUID"], "Error", error_chain=chain)
+        failed = self.wait_status(device.enrollment_id, "corp-acme", "failed")
+        self.assertEqual(failed["last_error"]["status"], "Error")
+        self.assertEqual(failed["last_error"]["error_chain"][0]["ErrorCode"], 4001)
+        self.assertEqual(failed["last_error"]["error_chain"][0]["ErrorDomain"], "MCProfileErrorDomain")
+
+    def test_policy_edit_updates_only_affected_devices(self):
+        device = self.enrolled_device_with_policy()
+        other = self.device(enrollment_id="ENR-other", serial="OTHER1")
+        other.enroll()  # enrolled but in no targeted group
+        _, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        device.report(command["CommandUUID"], "Acknowledged")
+        self.wait_status(device.enrollment_id, "corp-acme", "installed")
+        edited = policy_document()
+        edited["payload"]["KeySize"] = 384
+        self.server.api("PUT", "/policies/corp-acme", edited, expect=200)
+        commands = self.wait_commands("InstallProfile", 2)
+        self.assertEqual([c[0] for c in commands], [device.enrollment_id, device.enrollment_id])
+        self.assertEqual(self.wait_status(device.enrollment_id, "corp-acme", "pending")["desired_version"], 2)
+        self.assertIsNone(self.status_of(other.enrollment_id, "corp-acme"))
+
+    def test_wrong_hmac_is_401_and_stores_nothing(self):
+        device = self.device(enrollment_id="ENR-bad")
+        status, payload = device.send(device.event("mdm.Authenticate", {"MessageType": "Authenticate",
+                                                                        "UDID": device.udid}),
+                                      signature="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        self.assertEqual(status, 401)
+        self.server.api("GET", f"/devices/{device.enrollment_id}", expect=404)
+        status, _ = Device(self.server, enrollment_id="ENR-nosig").authenticate()
+        self.assertEqual(status, 401)
+        self.server.api("GET", "/devices/ENR-nosig", expect=404)
+
+    def test_oversized_webhook_is_413(self):
+        device = self.device()
+        status, _ = device.send(b"{" + b" " * (1024 * 1024) + b"}")
+        self.assertEqual(status, 413)
+
+    def test_checkout_marks_removed_and_sends_nothing(self):
+        device = self.enrolled_device_with_policy()
+        self.wait_commands("InstallProfile", 1)
+        device.check_out()
+        self.wait_status(device.enrollment_id, "corp-acme", "removed")
+        time.sleep(0.5)
+        self.assertEqual(len(self.nanomdm.received("RemoveProfile")), 0)
+
+    def test_push_error_keeps_command_pending_and_command_error_fails(self):
+        self.nanomdm.mode = "push_error"
+        device = self.enrolled_device_with_policy()
+        self.wait_commands("InstallProfile", 1)
+        time.sleep(0.6)  # a push_error is not retried: the command is stored at NanoMDM
+        self.assertEqual(len(self.nanomdm.received("InstallProfile")), 1)
+        self.assertEqual(self.status_of(device.enrollment_id, "corp-acme")["status"], "pending")
+
+        self.nanomdm.mode = "command_error"
+        second = self.device(enrollment_id="ENR-2", serial="SECOND1")
+        self.server.api("PUT", "/groups/g-sales/members", {"devices": [device.enrollment_id, second.enrollment_id]},
+                        expect=200)
+        second.enroll()
+        failed = self.wait_status(second.enrollment_id, "corp-acme", "failed")
+        self.assertIn("command_error", failed["last_error"]["mdm"])
+
+
+class CrashRecovery(unittest.TestCase):
+    def test_kill9_between_event_and_enqueue_sends_exactly_once(self):
+        with TempDir() as workdir:
+            nanomdm = FakeNanoMDM()  # not started yet: enqueue attempts fail at the transport
+            server = Server(workdir, nanomdm=nanomdm).start()
+            try:
+                server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-K"]}, expect=201)
+                server.api("POST", "/policies", policy_document(), expect=201)
+                device = Device(server, enrollment_id="ENR-K", serial="KILL9SER")
+                device.enroll()
+                wait_until(lambda: "command enqueue failed" in server.log(), what="a failed enqueue attempt")
+                server.kill9()
+                nanomdm.start()
+                server.start()
+                wait_until(lambda: nanomdm.received("InstallProfile"), what="the command after restart")
+                time.sleep(1.5)  # several outbox passes: nothing is sent again
+                sent = nanomdm.received("InstallProfile")
+                self.assertEqual(len(sent), 1)
+                self.assertEqual(plistlib.loads(sent[0][1]["Command"]["Payload"])["PayloadContent"][0]
+                                 ["ClientIdentifier"], "KILL9SER")
+            finally:
+                server.stop()
+                nanomdm.stop()
+
+    def test_wrong_nanomdm_key_is_retried_not_lost(self):
+        with TempDir() as workdir:
+            nanomdm = FakeNanoMDM(api_key="right").start()
+            wrong = FakeNanoMDM(api_key="wrong", port=nanomdm.port)  # same URL, wrong key in the server
+            server = Server(workdir, nanomdm=wrong).start()
+            try:
+                server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-W"]}, expect=201)
+                server.api("POST", "/policies", policy_document(), expect=201)
+                Device(server, enrollment_id="ENR-W").enroll()
+                wait_until(lambda: nanomdm.unauthorized >= 2, what="retries after 401")
+                self.assertEqual(nanomdm.received(), [])
+            finally:
+                server.stop()
+                nanomdm.stop()
+
+
+class StartUp(unittest.TestCase):
+    def run_cli(self, *args, env=None):
+        import subprocess
+        from harness import BINARY
+        return subprocess.run([BINARY, "serve", *args], capture_output=True, text=True, timeout=20,
+                              env=dict(os.environ, **(env or {})))
+
+    def test_help_lists_options(self):
+        result = self.run_cli("--help")
+        self.assertEqual(result.returncode, 0)
+        for option in ("--listen", "--database", "--nanomdm-url", "--webhook-hmac-key", "--tls-cert",
+                       "--signing-cert", "--identifier-prefix", "--admin-token-file"):
+            self.assertIn(option, result.stdout)
+
+    def test_bad_values_fail_with_a_clear_message(self):
+        result = self.run_cli("--listen", "nowhere")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("HOST:PORT", result.stderr)
+        result = self.run_cli("--database", "mysql://x")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("sqlite:", result.stderr)
+        result = self.run_cli("--bogus", "1")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unknown option --bogus", result.stderr)
+        result = self.run_cli(env={"ACMEPOLICY_THREADS": "zero"})
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("ACMEPOLICY_THREADS", result.stderr)
+
+    def test_config_file(self):
+        with TempDir() as workdir:
+            path = os.path.join(workdir, "config.json")
+            with open(path, "w") as f:
+                json.dump({"listen": "127.0.0.1:1", "nanomdm-url": "ftp://x"}, f)
+            result = self.run_cli("--config", path)
+            self.assertEqual(result.returncode, 2)
+            self.assertIn('config file key "nanomdm-url"', result.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
