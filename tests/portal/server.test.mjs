@@ -128,25 +128,36 @@ test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject b
 });
 
 test('assigning a mixed group: the assignment view lists the macOS device as excluded with its reason', async () => {
+  await openTab(page, 'Settings');
+  await page.check('#f-attest');
   await openTab(page, 'Device Groups');
   await page.fill('[data-path="/targets/device_groups"]', 'headquarters');
   await page.getByLabel('Headquarters (mixed)').click();
-  await page.waitForFunction(() => document.querySelector('#tab-groups .tab-count').textContent.includes('1'));
+  await page.fill('[data-path="/targets/device_groups"]', '');
+  await page.getByLabel('Lab').click();
+  await page.getByLabel('Personal devices').click();
+  await page.waitForFunction(() => document.querySelector('#tab-groups .tab-count').textContent.includes('3'));
   await openTab(page, 'Assignment');
   const mac = page.locator('#assign-excluded tr[data-device="d-mac"]');
   await mac.waitFor({ timeout: 10000 });
   assert.equal(await mac.getAttribute('data-reason'), 'platform_unsupported');
-  const reason = await mac.locator('.reason-text').innerText();
-  assert.match(reason, /macOS/);
-  const old = page.locator('#assign-excluded tr[data-device="d-old-iphone"]');
-  assert.equal(await old.getAttribute('data-reason'), 'os_too_old');
-  assert.match(await old.locator('.reason-text').innerText(), /15\.7/);
+  assert.match(await mac.locator('.reason-text').innerText(), /macOS/);
+  const reasons = await page.locator('#assign-excluded tbody tr').evaluateAll((els) =>
+    Object.fromEntries(els.map((e) => [e.dataset.device, e.dataset.reason])));
+  assert.deepEqual(reasons, { 'd-mac': 'platform_unsupported', 'd-old-iphone': 'os_too_old',
+    'd-byod': 'variable_unavailable' });
+  assert.match(await page.locator('#assign-excluded tr[data-device="d-old-iphone"] .reason-text').innerText(), /15\.7/);
   const included = await page.locator('#assign-included tbody tr').evaluateAll((els) => els.map((e) => e.dataset.device));
-  assert.deepEqual(included.sort(), ['d-ipad', 'd-iphone']);
-  await page.screenshot({ path: path.join(artifacts, 'assignment-view.png'), fullPage: true });
+  assert.deepEqual(included.sort(), ['d-ipad', 'd-ipad-a10x', 'd-iphone']);
+  const a10x = await page.locator('#assign-included tr[data-device="d-ipad-a10x"]').innerText();
+  assert.match(a10x, /attest/i, 'the A10X iPad is included with the attestation warning');
 
   await page.click('#save-policy');
   await page.waitForFunction(() => /Saved/.test(document.querySelector('#save-status').textContent));
+  // Saved: the server's install status (no MDM connected here, so pending) shows per included device.
+  await page.waitForFunction(() => [...document.querySelectorAll('#assign-included .status')]
+    .every((s) => !/^(—|not saved)$/.test(s.textContent)), null, { timeout: 10000 });
+  await page.screenshot({ path: path.join(artifacts, 'assignment-view.png'), fullPage: true });
   const id = (await server.api('GET', '/policies')).body.policies.find((p) => p.name === POLICY_NAME).id;
   const assignments = await server.api('GET', `/policies/${id}/assignments`);
   assert.equal(assignments.status, 200);
@@ -203,9 +214,9 @@ test('the policy list shows counts and deletes a policy after confirmation', asy
   const row = page.locator('#policy-table tbody tr', { hasText: POLICY_NAME });
   await row.waitFor();
   const cells = await row.locator('td.num').allInnerTexts();
-  assert.equal(cells[0], '4', 'four devices targeted through the mixed group');
-  assert.equal(cells[1], '2', 'two of them included');
-  assert.equal(cells[2], '2', 'two excluded');
+  assert.equal(cells[0], '6', 'six devices targeted through three groups');
+  assert.equal(cells[1], '3', 'three of them included');
+  assert.equal(cells[2], '3', 'three excluded');
   await row.getByRole('button', { name: /Delete/ }).click();
   await page.waitForSelector('#confirm-dialog[open]');
   await page.click('#confirm-ok');

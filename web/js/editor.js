@@ -443,6 +443,7 @@ export async function mountEditor(root, session, policyId) {
       saving = false;
       validate();
       session.onSaved(savedId);
+      if (activeTab === 'assignment') assignment.render();
     } catch (err) {
       saving = false;
       if (err instanceof ApiError && err.status === 422) {
