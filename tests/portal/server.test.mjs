@@ -170,6 +170,7 @@ test('the downloaded preview parses with plistlib and carries the policy and dev
   await page.selectOption('#preview-device', 'd-iphone');
   await page.waitForSelector('#download-profile:not([disabled])');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
+  await page.screenshot({ path: path.join(artifacts, 'preview.png') });
   const file = path.join(artifacts, 'preview-d-iphone.mobileconfig');
   await download.saveAs(file);
   const script = [
@@ -213,6 +214,7 @@ test('the policy list shows counts and deletes a policy after confirmation', asy
   await page.click('#nav-policies');
   const row = page.locator('#policy-table tbody tr', { hasText: POLICY_NAME });
   await row.waitFor();
+  await page.screenshot({ path: path.join(artifacts, 'policy-list.png') });
   const cells = await row.locator('td.num').allInnerTexts();
   assert.equal(cells[0], '6', 'six devices targeted through three groups');
   assert.equal(cells[1], '3', 'three of them included');

@@ -81,7 +81,9 @@ export async function mountEditor(root, session, policyId) {
     deleteButton,
     saveButton);
   const summary = h('div', { class: 'diag-summary', id: 'diag-summary', role: 'region',
-    'aria-label': 'Validation summary', 'aria-live': 'polite' });
+    'aria-label': 'Validation summary', tabindex: '-1' });
+  // Announces only changes in the counts, not every re-render of the summary on each keystroke.
+  const liveCounts = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', id: 'diag-live' });
 
   const tabDefs = [
     ['settings', 'Settings'], ['groups', 'Device Groups'], ['devices', 'Devices'],
@@ -324,6 +326,7 @@ export async function mountEditor(root, session, policyId) {
           h('span', { class: 'version', id: 'saved-version' }))),
       h('div', { class: 'editor-side' }, actions, saveStatus)),
     banner,
+    liveCounts,
     summary,
     tablist,
     Object.values(panels));
@@ -375,7 +378,13 @@ export async function mountEditor(root, session, policyId) {
       diagnostics = [{ severity: 'error', code: 'portal.engine_missing', path: '',
         message: 'The validation engine is not loaded, so this policy cannot be checked or saved.' }];
     }
-    lastCounts = showDiagnostics(root, summary, [...diagnostics, ...serverDiags], reveal);
+    const counts = showDiagnostics(root, summary, [...diagnostics, ...serverDiags], reveal);
+    if (counts.errors !== lastCounts.errors || counts.warnings !== lastCounts.warnings || !liveCounts.textContent) {
+      liveCounts.textContent = counts.errors || counts.warnings
+        ? `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}.`
+        : 'No errors.';
+    }
+    lastCounts = counts;
     tabs.groups.querySelector('.tab-count').textContent =
       state.targets.device_groups.length ? ` (${state.targets.device_groups.length})` : '';
     tabs.devices.querySelector('.tab-count').textContent =
@@ -460,7 +469,7 @@ export async function mountEditor(root, session, policyId) {
         saveMessage = `Not saved: ${err.message}`;
       }
       validate();
-      summary.focus?.();
+      summary.focus();
     }
   }
 
