@@ -72,6 +72,16 @@ test('preview renders with placeholders and downloads offline', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
   assert.match(download.suggestedFilename(), /\.mobileconfig$/);
   await download.saveAs(path.join(artifacts, 'static-preview.mobileconfig'));
+
+  // The declarative form (iOS 17+): the core's declarations as JSON, downloadable too.
+  await page.selectOption('#preview-format', 'ddm');
+  await page.waitForFunction(() => /"declarations"/.test(document.querySelector('#panel-preview pre').textContent));
+  const ddm = JSON.parse(await page.locator('#panel-preview pre').innerText());
+  assert.ok(Array.isArray(ddm.declarations) && ddm.declarations.length > 0);
+  assert.equal(ddm.credential.DirectoryURL, 'https://acme.example.com/directory');
+  const [ddmDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-profile')]);
+  assert.match(ddmDownload.suggestedFilename(), /-ddm\.json$/);
+  await page.selectOption('#preview-format', 'mobileconfig');
 });
 
 test('a pasted CA certificate is described by the core: subject, issuer, validity, CA flag', async () => {

@@ -34,6 +34,13 @@ export function previewPanel(getDocument, getCore, getInventory) {
   const device = h('select', { id: deviceId, onchange: () => render() });
   const prefix = h('input', { id: prefixId, type: 'text', class: 'mono', placeholder: 'com.example',
     spellcheck: 'false', autocomplete: 'off', onchange: () => render() });
+  const baseUrlField = h('div', { class: 'field', hidden: true },
+    h('label', { for: 'preview-ddm-base', class: 'field-label' }, 'Credential base URL'),
+    h('input', { id: 'preview-ddm-base', type: 'url', class: 'mono', spellcheck: 'false', autocomplete: 'off',
+      value: location.protocol === 'https:' ? `${location.origin}/ddm` : 'https://mdm.example.com/ddm',
+      'aria-describedby': 'preview-ddm-base-help', onchange: () => render() }),
+    h('p', { class: 'help', id: 'preview-ddm-base-help' }, 'Where the server serves credential documents (its --ddm-base-url).'));
+  const baseUrl = baseUrlField.querySelector('input');
   const info = h('p', { class: 'preview-info', role: 'status', 'aria-live': 'polite' });
   const problems = h('div', { class: 'preview-problems' });
   const pre = h('pre', { class: 'code-view', tabindex: '0', 'aria-label': 'Rendered profile' });
@@ -77,6 +84,8 @@ export function previewPanel(getDocument, getCore, getInventory) {
     if (chosen) options.device = deviceRecord(chosen);
     else options.preview = true;
     if (prefix.value.trim()) options.identifier_prefix = prefix.value.trim();
+    baseUrlField.hidden = format.value !== 'ddm';
+    if (format.value === 'ddm') options.ddm_base_url = baseUrl.value.trim();
     let result;
     try {
       result = core.render(doc, options);
@@ -109,6 +118,7 @@ export function previewPanel(getDocument, getCore, getInventory) {
       h('div', { class: 'field' }, h('label', { for: formatId, class: 'field-label' }, 'Format'), format),
       h('div', { class: 'field' }, h('label', { for: deviceId, class: 'field-label' }, 'Device'), device),
       h('div', { class: 'field' }, h('label', { for: prefixId, class: 'field-label' }, 'Identifier prefix'), prefix),
+      baseUrlField,
       h('div', { class: 'field field-action' }, download)),
     info, problems, pre);
   return { element, render };
