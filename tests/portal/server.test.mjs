@@ -165,6 +165,26 @@ test('assigning a mixed group: the assignment view lists the macOS device as exc
     'the server resolves the saved policy the same way');
 });
 
+test('the Devices tab: search finds a device by serial number; chosen directly it is still counted once', async () => {
+  await openTab(page, 'Devices');
+  await page.fill('[data-path="/targets/devices"]', 'F2LXK1');
+  const rows = page.locator('#panel-devices tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('#panel-devices tbody tr').length === 1);
+  assert.match(await rows.first().innerText(), /Ana's iPhone/);
+  await page.getByLabel("Ana's iPhone").click();
+  await page.waitForFunction(() => document.querySelector('#tab-devices .tab-count').textContent.includes('1'));
+  await openTab(page, 'Assignment');
+  const iphone = page.locator('#assign-included tr[data-device="d-iphone"]');
+  await page.waitForFunction(() => /chosen directly/.test(
+    document.querySelector('#assign-included tr[data-device="d-iphone"]')?.textContent || ''));
+  assert.match(await iphone.innerText(), /Headquarters \(mixed\)/);
+  assert.equal(await page.locator('#assign-included tbody tr').count(), 3);
+  // Undo, so the saved policy stays as it was.
+  await openTab(page, 'Devices');
+  await page.getByLabel("Ana's iPhone").click();
+  await page.waitForFunction(() => document.querySelector('#tab-devices .tab-count').textContent === '');
+});
+
 test('the downloaded preview parses with plistlib and carries the policy and device values', async () => {
   await openTab(page, 'Preview');
   await page.selectOption('#preview-device', 'd-iphone');
