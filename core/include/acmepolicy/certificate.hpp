@@ -18,7 +18,7 @@ struct CertificateInfo {
     bool is_ca = false;              // basicConstraints cA
     std::string key_type;            // "RSA" or "EC"
     std::size_t key_bits = 0;
-    std::string serial_hex;
+    std::string serial_hex;          // lower-case hex, no leading zero bytes (as `openssl x509 -serial`)
     std::string sha256_fingerprint;  // lower-case hex of the DER
     std::string der;                 // the DER bytes
 };

@@ -54,7 +54,10 @@ std::optional<CertificateInfo> parse_der(const std::string& der, std::string& er
         default: info.key_type = "other"; break;
     }
     info.key_bits = mbedtls_pk_get_bitlen(&crt.pk);
-    info.serial_hex = crypto::to_hex(crt.serial.p, crt.serial.len);
+    // The DER INTEGER may carry a 00 sign byte; the serial is printed as openssl prints it, without it.
+    std::size_t skip = 0;
+    while (skip + 1 < crt.serial.len && crt.serial.p[skip] == 0) ++skip;
+    info.serial_hex = crypto::to_hex(crt.serial.p + skip, crt.serial.len - skip);
     info.sha256_fingerprint = crypto::to_hex(crypto::sha256(der));
     info.der = der;
     return info;
