@@ -198,7 +198,8 @@ test('the downloaded preview parses with plistlib and carries the policy and dev
     'p = plistlib.load(open(sys.argv[1], "rb"))',
     'acme = [c for c in p["PayloadContent"] if c["PayloadType"] == "com.apple.security.acme"][0]',
     'print(json.dumps({"name": p["PayloadDisplayName"], "type": p["PayloadType"], "acme": {k: acme.get(k) for k in',
-    '  ["DirectoryURL", "ClientIdentifier", "KeyType", "KeySize", "HardwareBound", "Subject", "ExtendedKeyUsage"]},',
+    '  ["DirectoryURL", "ClientIdentifier", "KeyType", "KeySize", "HardwareBound", "Attest", "Subject", "UsageFlags",',
+    '   "ExtendedKeyUsage"]},',
     '  "keysize_is_int": type(acme["KeySize"]) is int, "hb_is_bool": type(acme["HardwareBound"]) is bool}))',
   ].join('\n');
   const parsed = JSON.parse(execFileSync('python3', ['-c', script, file], { encoding: 'utf8' }));
@@ -213,6 +214,8 @@ test('the downloaded preview parses with plistlib and carries the policy and dev
   assert.equal(parsed.hb_is_bool, true);
   assert.deepEqual(parsed.acme.Subject, [[['C', 'US']], [['CN', 'x']]]);
   assert.deepEqual(parsed.acme.ExtendedKeyUsage, ['1.3.6.1.5.5.7.3.2']);
+  assert.equal(parsed.acme.UsageFlags, 1, 'the Digital signature checkbox maps to UsageFlags 0x01');
+  assert.equal(parsed.acme.Attest, true);
 });
 
 test('validation latency per keystroke, measured in the page, has a median of at most 16 ms', async () => {
