@@ -170,10 +170,9 @@ TEST(Resolve, StepCaWithUserEnrollmentIsIncompatible) {
     DeviceRecord ue = iphone("d-ue");
     ue.enrollment = Enrollment::user;
     ue.enrollment_id = "ENR-1";
-    Policy policy = make_policy("p", {}, {"d-ue", "d-ade"}, "{{enrollment_id}}");
+    Policy policy = make_policy("p", {}, {"d-ue", "d-ade"}, "{{serial_number}}");
     policy.server_profile = ServerProfile::step_ca;
     DeviceRecord ade = iphone("d-ade");
-    ade.enrollment_id = "ENR-2";
     auto entry = resolve_one(inventory({ue, ade}), valid(policy));
     EXPECT_EQ(excluded(entry, "d-ue")["reason"], "server_profile_incompatible");
     EXPECT_NE(excluded(entry, "d-ue")["message"].get<std::string>().find("step-ca"), std::string::npos);
@@ -195,22 +194,28 @@ TEST(Resolve, ExactlyOnePrimaryReasonByPrecedence) {
     DeviceRecord unenrolled = iphone("d-unenrolled");
     unenrolled.enrollment = Enrollment::none;
     unenrolled.serial_number.reset();
-    // User Enrollment under step-ca with {{serial_number}}: the variable comes before the server profile.
+    // User Enrollment under step-ca with {{serial_number}}: the server profile comes before the variable
+    // (the variable is missing *because* of the enrollment type step-ca cannot serve).
     DeviceRecord ue = iphone("d-ue");
     ue.enrollment = Enrollment::user;
-    Policy policy = make_policy("p", {}, {"d-worst", "d-old", "d-unenrolled", "d-ue"}, "{{serial_number}}");
+    // Enrolled through ADE but with no serial in the record: a plain missing variable.
+    DeviceRecord no_serial = iphone("d-no-serial");
+    no_serial.serial_number.reset();
+    Policy policy =
+        make_policy("p", {}, {"d-worst", "d-old", "d-unenrolled", "d-ue", "d-no-serial"}, "{{serial_number}}");
     policy.server_profile = ServerProfile::step_ca;
-    auto entry = resolve_one(inventory({worst, old, unenrolled, ue}), valid(policy));
+    auto entry = resolve_one(inventory({worst, old, unenrolled, ue, no_serial}), valid(policy));
     EXPECT_EQ(excluded(entry, "d-worst")["reason"], "platform_unsupported");
     EXPECT_EQ(excluded(entry, "d-old")["reason"], "os_too_old");
     EXPECT_EQ(excluded(entry, "d-unenrolled")["reason"], "not_enrolled");
-    EXPECT_EQ(excluded(entry, "d-ue")["reason"], "variable_unavailable");
-    EXPECT_EQ(entry["excluded"].size(), 4u);  // one entry each: never two reasons for a device
+    EXPECT_EQ(excluded(entry, "d-ue")["reason"], "server_profile_incompatible");
+    EXPECT_EQ(excluded(entry, "d-no-serial")["reason"], "variable_unavailable");
+    EXPECT_EQ(entry["excluded"].size(), 5u);  // one entry each: never two reasons for a device
 
     // And an invalid policy outranks everything.
     PolicyCheck invalid = valid(policy);
     invalid.report.error("x.y", "", "broken");
-    entry = resolve_one(inventory({worst, old, unenrolled, ue}), invalid);
+    entry = resolve_one(inventory({worst, old, unenrolled, ue, no_serial}), invalid);
     for (const auto& e : entry["excluded"]) EXPECT_EQ(e["reason"], "policy_invalid");
 }
 

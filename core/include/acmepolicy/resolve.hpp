@@ -24,8 +24,8 @@ enum class ExclusionReason : std::uint8_t {
     os_unknown,                   // no os_version, or one that is not a version number
     os_too_old,                   // below 16.0 (compared numerically: 16.10 > 16.9)
     not_enrolled,                 // enrollment "none" or unknown
+    server_profile_incompatible,  // e.g. step-ca with a User Enrollment device (no attested serial/UDID)
     variable_unavailable,         // the policy uses a variable this device lacks
-    server_profile_incompatible,  // e.g. step-ca with a User Enrollment device
 };
 constexpr std::size_t kExclusionReasonCount = 7;
 

@@ -164,11 +164,11 @@ void resolve_policy(const Inventory& inventory, const PolicyCheck& check, std::v
             reason = ExclusionReason::policy_invalid;
         } else if (!f.eligible) {
             reason = f.reason;
+        } else if (step_ca && f.user_enrollment) {
+            reason = ExclusionReason::server_profile_incompatible;
         } else if (const auto missing = static_cast<detail::VariableMask>(used & ~f.variables); missing != 0) {
             reason = ExclusionReason::variable_unavailable;
             variable = first_missing(missing);
-        } else if (step_ca && f.user_enrollment) {
-            reason = ExclusionReason::server_profile_incompatible;
         }
         if (reason) {
             out.via_groups.resize(via_begin);  // routes are kept for inclusions only
@@ -212,8 +212,8 @@ const char* to_string(ExclusionReason reason) noexcept {
         case ExclusionReason::os_unknown: return "os_unknown";
         case ExclusionReason::os_too_old: return "os_too_old";
         case ExclusionReason::not_enrolled: return "not_enrolled";
-        case ExclusionReason::variable_unavailable: return "variable_unavailable";
         case ExclusionReason::server_profile_incompatible: return "server_profile_incompatible";
+        case ExclusionReason::variable_unavailable: return "variable_unavailable";
     }
     return "policy_invalid";
 }

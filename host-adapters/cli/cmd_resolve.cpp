@@ -1,0 +1,97 @@
+// `acmepolicy resolve --inventory INV.json POLICY.json... [--format text|json]`: which devices receive
+// each policy, and why the others do not (docs/assignment.md).
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "acmepolicy/api.hpp"
+#include "assign_cli.hpp"
+
+namespace acmepolicy::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: acmepolicy resolve --inventory INV.json POLICY.json... [--format text|json]\n"
+    "\n"
+    "Resolves which devices of the inventory receive each policy. Every targeted device is either included\n"
+    "(with the groups it came through and any warnings) or excluded with exactly one reason:\n"
+    "policy_invalid, platform_unsupported, os_unknown, os_too_old, not_enrolled,\n"
+    "server_profile_incompatible, variable_unavailable (in that order of precedence).\n"
+    "\n"
+    "  --inventory FILE    {\"devices\": [...], \"groups\": [...]} (see docs/assignment.md)\n"
+    "  --format text|json  text (default): one line per device; json: the api_resolve document\n"
+    "\n"
+    "Exit: 0 resolved, 1 the inventory or a policy has errors, 2 usage, unreadable file or invalid JSON.\n";
+
+void print_text(std::ostream& out, const nlohmann::json& document) {
+    for (const auto& policy : document["policies"]) {
+        const auto& counts = policy["counts"];
+        out << "policy " << policy["id"].get<std::string>() << " (" << policy["name"].get<std::string>()
+            << "): " << counts["included"].get<std::size_t>() << " included, "
+            << counts["excluded"].get<std::size_t>() << " excluded" << (policy["valid"].get<bool>() ? "" : " [invalid]")
+            << "\n";
+        assign::print_diagnostics(out, "  policy", policy["diagnostics"]);
+        for (const auto& inc : policy["included"]) {
+            std::string via;
+            for (const auto& v : inc["via"]) via += (via.empty() ? "" : ", ") + v.get<std::string>();
+            out << "  included " << inc["device"].get<std::string>() << " via " << via << "\n";
+            for (const auto& w : inc["warnings"])
+                out << "    " << w["severity"].get<std::string>() << " " << w["code"].get<std::string>() << ": "
+                    << w["message"].get<std::string>() << "\n";
+        }
+        for (const auto& exc : policy["excluded"])
+            out << "  excluded " << exc["device"].get<std::string>() << " " << exc["reason"].get<std::string>()
+                << ": " << exc["message"].get<std::string>() << "\n";
+        std::string reasons;
+        for (const auto& [key, value] : counts.items())
+            if (key != "included" && key != "excluded" && value.get<std::size_t>() > 0)
+                reasons += (reasons.empty() ? "" : ", ") + key + " " + std::to_string(value.get<std::size_t>());
+        if (!reasons.empty()) out << "  reasons: " << reasons << "\n";
+    }
+}
+
+int run_resolve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    ArgScanner scanner(args);
+    if (!scanner.scan({"--inventory", "--format"}, {"--help"}, err)) {
+        err << kUsage;
+        return kExitUsage;
+    }
+    if (scanner.flag("--help")) {
+        out << kUsage;
+        return kExitOk;
+    }
+    const std::string format = scanner.value("--format").value_or("text");
+    if (format != "text" && format != "json") {
+        err << "error: --format must be text or json, not '" << format << "'\n";
+        return kExitUsage;
+    }
+    const auto inventory_path = scanner.value("--inventory");
+    if (!inventory_path || scanner.positional().empty()) {
+        err << "error: give --inventory and at least one policy file\n" << kUsage;
+        return kExitUsage;
+    }
+    const auto inventory = assign::read_document(*inventory_path, err);
+    if (!inventory) return kExitUsage;
+    const auto policies = assign::read_policy_files(scanner.positional(), err);
+    if (!policies) return kExitUsage;
+
+    const ApiResult result = api_resolve(*inventory, *policies, "");
+    if (result.status != ApiStatus::ok && result.status != ApiStatus::invalid_input)
+        return assign::exit_code(result, err);
+    const auto document = nlohmann::json::parse(result.json);
+    if (format == "json") {
+        out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    } else {
+        assign::print_diagnostics(out, *inventory_path, document["diagnostics"]);
+        print_text(out, document);
+    }
+    return assign::exit_code(result, err);
+}
+
+}  // namespace
+
+ACMEPOLICY_CLI_COMMAND("resolve", "Show which devices receive each policy and why others do not", run_resolve);
+
+}  // namespace acmepolicy::cli
