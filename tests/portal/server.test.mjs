@@ -103,6 +103,27 @@ test('a second policy whose name differs only in case is refused while typing (t
   await page.locator('#policy-table tbody tr', { hasText: POLICY_NAME }).waitFor();
 });
 
+test('the server re-validates on save: a name taken meanwhile by another admin comes back at the name field', async () => {
+  await page.click('#nav-new');
+  await page.waitForSelector('#f-name');
+  // Another admin saves a policy after this editor loaded the list, so only the server can know.
+  const other = await server.api('POST', '/policies', { name: 'Mobile ACME', payload: {
+    DirectoryURL: 'https://acme.example.com/acme/directory', ClientIdentifier: '{{udid}}', KeyType: 'ECSECPrimeRandom',
+    KeySize: 256, HardwareBound: true, Subject: [[['CN', '{{udid}}']]] } });
+  assert.equal(other.status, 201, JSON.stringify(other.body));
+  await page.fill('#f-directory', 'https://acme.example.com/acme/directory');
+  await page.fill('#f-name', 'mobile acme');
+  await page.waitForSelector('#save-policy:not([disabled])');
+  await page.click('#save-policy');
+  await expectMessage(page, '/name', /exists|already|in use/i);
+  await expectInvalid(page, '#f-name');
+  assert.equal(await page.locator('#save-policy').isDisabled(), true);
+  assert.match(await page.locator('#save-status').innerText(), /.+/);
+  assert.equal((await server.api('DELETE', `/policies/${other.body.id}`)).status, 204);
+  await page.click('#nav-policies');
+  await page.locator('#policy-table tbody tr', { hasText: POLICY_NAME }).waitFor();
+});
+
 test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject becomes two rows', async () => {
   await page.locator('#policy-table a.policy-link', { hasText: POLICY_NAME }).click();
   await page.waitForSelector('#f-key-size');

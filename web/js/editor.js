@@ -459,8 +459,11 @@ export async function mountEditor(root, session, policyId) {
         serverDiags = err.diagnostics.map((d) => ({ ...d, message: `${d.message} (server)` }));
         saveMessage = 'The server rejected the policy: see the problems listed above.';
       } else if (err instanceof ApiError && err.status === 409) {
-        serverDiags = [{ severity: 'error', code: err.code,
-          path: err.code === 'policy.id_conflict' ? '/id' : '/name', message: err.message }];
+        // The form has no id field: a new policy's id is derived from its name, so both clashes are fixed
+        // by renaming.
+        const derived = err.code === 'policy.id_conflict' && !doc.id;
+        serverDiags = [{ severity: 'error', code: err.code, path: '/name',
+          message: derived ? `${err.message} The id is derived from the name: rename the policy.` : err.message }];
         saveMessage = err.message;
       } else if (err instanceof ApiError && err.status === 401) {
         saveMessage = 'The server did not accept the admin token: sign in again.';
