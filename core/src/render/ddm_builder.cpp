@@ -112,7 +112,7 @@ void check_ddm_rules(const PreparedPolicy& prepared, const DeviceRecord* device,
         for (const auto& m : minimums) {
             if (m.platform != platform || !version) continue;
             if (version->first < m.major || (version->first == m.major && version->second < m.minor))
-                report.error("render.ddm_os_unsupported", "/device/os_version",
+                report.error("render.ddm_os_unsupported", "/options/device/os_version",
                              "Device \"" + device->id + "\" runs " + to_string(platform) + " " + *device->os_version +
                                  "; the declarative ACME credential needs " + m.text +
                                  " or later. Render a .mobileconfig (format mobileconfig) for this device instead.");

@@ -43,6 +43,8 @@ std::optional<std::string> command_uuid(const RenderOptions& options, Report& re
 
 struct PolicyRenderer::Impl {
     render_detail::PreparedPolicy prepared;
+    // Loaded on the first signature and reused: the key is parsed once per renderer.
+    mutable render_detail::ProfileSigner signer;
 
     // The XML profile for one device, or nullopt with errors in `result.report`.
     std::optional<std::string> profile_xml(const DeviceRecord* device, RenderResult& result) const {
@@ -58,7 +60,7 @@ struct PolicyRenderer::Impl {
         auto xml = profile_xml(device, result);
         if (!xml || !prepared.options.signing) return xml;
         result.signed_profile = true;
-        return render_detail::sign_content(*xml, prepared.options, result.report);
+        return signer.sign(*xml, prepared.options, result.report);
     }
 
     void render_mobileconfig(const DeviceRecord* device, RenderResult& result) const {
@@ -104,7 +106,9 @@ struct PolicyRenderer::Impl {
 };
 
 PolicyRenderer::PolicyRenderer(const Policy& policy, const RenderOptions& options)
-    : impl_(std::make_unique<Impl>(Impl{render_detail::prepare(policy, options)})) {}
+    : impl_(std::make_unique<Impl>()) {
+    impl_->prepared = render_detail::prepare(policy, options);
+}
 
 PolicyRenderer::~PolicyRenderer() = default;
 

@@ -1,0 +1,187 @@
+// Rendering performance targets: one unsigned profile (median ≤ 10 µs), 100,000 per-device profiles of one
+// policy on one thread (≤ 1.5 s), and a signed profile against the bare mbedTLS signature with the same key
+// (≤ 1.2×). Signing identities are made with `openssl` in a temporary folder when the program starts.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "acmepolicy/cms.hpp"
+#include "acmepolicy/render.hpp"
+
+namespace {
+
+using namespace acmepolicy;
+
+std::string read_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+// The documented example policy (EC P-384, attested, variables in four fields) with one bundled CA.
+Policy example_policy() {
+    Policy p;
+    p.id = "corp-acme";
+    p.name = "Corporate ACME";
+    p.payload.directory_url = "https://acme.example.com/directory";
+    p.payload.client_identifier = "{{serial_number}}";
+    p.payload.key_type = "ECSECPrimeRandom";
+    p.payload.key_size = 384;
+    p.payload.hardware_bound = true;
+    p.payload.attest = true;
+    p.payload.subject = {{{"O", "Example Inc."}}, {{"CN", "{{serial_number}}"}}};
+    SubjectAltName san;
+    san.rfc822_name = "{{user_email}}";
+    san.dns_name = "device.example.com";
+    san.uniform_resource_identifier = "urn:example:{{udid}}";
+    p.payload.subject_alt_name = san;
+    p.payload.usage_flags = 1;
+    p.payload.extended_key_usage = std::vector<std::string>{"1.3.6.1.5.5.7.3.2"};
+    p.ca_certificates = {read_file(std::string(ACMEPOLICY_SOURCE_DIR) + "/tests/render/cases/example-root-ca.pem")};
+    return p;
+}
+
+DeviceRecord device_number(std::size_t i) {
+    DeviceRecord d;
+    d.id = "d-" + std::to_string(i);
+    d.serial_number = "F2LX" + std::to_string(1000000 + i);
+    d.udid = "00008110-000A1C2E" + std::to_string(10000000 + i);
+    d.user_email = "user" + std::to_string(i) + "@example.com";
+    return d;
+}
+
+RenderOptions example_options() {
+    RenderOptions o;
+    o.identifier_prefix = "com.example.mdm";
+    o.organization = "Example Inc.";
+    return o;
+}
+
+// One unsigned profile for one device, the per-policy work done once (the server's steady state).
+void BM_UnsignedProfile(benchmark::State& state) {
+    PolicyRenderer renderer(example_policy(), example_options());
+    const DeviceRecord device = device_number(42);
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        RenderResult r = renderer.render(&device, RenderFormat::mobileconfig);
+        bytes = r.bytes.size();
+        benchmark::DoNotOptimize(r.bytes.data());
+    }
+    state.counters["profile_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_UnsignedProfile)->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// The same through the one-shot free function: includes preparing the policy (parsing its CA certificate).
+void BM_UnsignedProfileOneShot(benchmark::State& state) {
+    const Policy policy = example_policy();
+    const RenderOptions options = example_options();
+    const DeviceRecord device = device_number(42);
+    for (auto _ : state) {
+        RenderResult r = render_profile(policy, &device, options);
+        benchmark::DoNotOptimize(r.bytes.data());
+    }
+}
+BENCHMARK(BM_UnsignedProfileOneShot)->Unit(benchmark::kMicrosecond)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// 100,000 per-device profiles of one policy on one thread; the time reported is for all of them.
+void BM_HundredThousandDevices(benchmark::State& state) {
+    constexpr std::size_t kDevices = 100000;
+    std::vector<DeviceRecord> devices;
+    devices.reserve(kDevices);
+    for (std::size_t i = 0; i < kDevices; ++i) devices.push_back(device_number(i));
+    const Policy policy = example_policy();
+    const RenderOptions options = example_options();
+    for (auto _ : state) {
+        PolicyRenderer renderer(policy, options);
+        std::size_t total = 0;
+        for (const auto& device : devices) total += renderer.render(&device, RenderFormat::mobileconfig).bytes.size();
+        benchmark::DoNotOptimize(total);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kDevices));
+}
+BENCHMARK(BM_HundredThousandDevices)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
+
+// Signing identities made by openssl at start-up (key type → PEM texts).
+struct Identity {
+    std::string certificate_pem;
+    std::string key_pem;
+};
+
+Identity make_identity(const std::string& name, const std::string& keygen) {
+    char folder_template[] = "/tmp/acmepolicy-bench-XXXXXX";
+    const char* folder = mkdtemp(folder_template);
+    if (!folder) return {};
+    const std::string dir(folder);
+    const std::string command = "cd " + dir + " && openssl " + keygen + " -out key.pem 2>/dev/null && " +
+                                "openssl req -x509 -new -key key.pem -subj /CN=" + name +
+                                " -days 30 -out cert.pem 2>/dev/null";
+    Identity identity;
+    if (std::system(command.c_str()) == 0) {
+        identity.certificate_pem = read_file(dir + "/cert.pem");
+        identity.key_pem = read_file(dir + "/key.pem");
+    }
+    std::remove((dir + "/cert.pem").c_str());
+    std::remove((dir + "/key.pem").c_str());
+    rmdir(folder);
+    return identity;
+}
+
+const Identity& identity_for(int key) {
+    static const Identity rsa = make_identity("rsa", "genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+    static const Identity p256 = make_identity("p256", "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+    return key == 0 ? rsa : p256;
+}
+
+const std::string kSeed(32, '\x42');
+
+// A signed profile: render + CMS SignedData with a key loaded once (the renderer keeps it).
+void BM_SignedProfile(benchmark::State& state) {
+    const Identity& identity = identity_for(static_cast<int>(state.range(0)));
+    if (identity.key_pem.empty()) {
+        state.SkipWithError("openssl could not make a signing identity");
+        return;
+    }
+    RenderOptions options = example_options();
+    options.signing = SigningMaterial{identity.certificate_pem, identity.key_pem, ""};
+    options.signing_time = 1795000000;
+    options.random_bytes = std::string(16, '\x01') + kSeed;
+    PolicyRenderer renderer(example_policy(), options);
+    const DeviceRecord device = device_number(42);
+    for (auto _ : state) {
+        RenderResult r = renderer.render(&device, RenderFormat::mobileconfig);
+        if (!r.ok()) {
+            state.SkipWithError("signing failed");
+            return;
+        }
+        benchmark::DoNotOptimize(r.bytes.data());
+    }
+}
+BENCHMARK(BM_SignedProfile)->Arg(0)->Arg(1)->ArgName("rsa0_p256_1")->Unit(benchmark::kMicrosecond);
+
+// The bare mbedTLS operation with the same key over the same profile bytes: SHA-256 + pk_sign.
+void BM_BareSignature(benchmark::State& state) {
+    const Identity& identity = identity_for(static_cast<int>(state.range(0)));
+    cms::Signer::Load load = cms::Signer::load(identity.certificate_pem, identity.key_pem, "");
+    if (!load.signer) {
+        state.SkipWithError(load.error.c_str());
+        return;
+    }
+    const DeviceRecord device = device_number(42);
+    const std::string profile = render_profile(example_policy(), &device, example_options()).bytes;
+    for (auto _ : state) {
+        cms::SignResult r = load.signer->sign_bare(profile, kSeed);
+        benchmark::DoNotOptimize(r.der.data());
+    }
+}
+BENCHMARK(BM_BareSignature)->Arg(0)->Arg(1)->ArgName("rsa0_p256_1")->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
