@@ -50,7 +50,8 @@ PolicyCheck check_document(const nlohmann::json& document, const ValidationOptio
 // Bad input never throws out of check_policy; only resource exhaustion could get here.
 PolicyCheck internal_failure(const char* what) {
     PolicyCheck check;
-    check.report.error("internal.exception", "", std::string("Validation failed unexpectedly: ") + what);
+    validation::emit(check.report, Code::internal_exception, "",
+                     std::string("Validation failed unexpectedly: ") + what + ".");
     return check;
 }
 

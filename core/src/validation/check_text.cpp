@@ -56,13 +56,13 @@ private:
             emit(report_, Code::text_invalid_utf8, path, "This text is not valid UTF-8; save the document as UTF-8.");
             return;
         }
-        // Free text may span lines; every other value ends up on one line of a property list.
-        const bool free_text = path == "/notes";
+        // Free text and PEM blocks span lines; every other value ends up on one line of a property list.
+        const bool free_text = path == "/notes" || path.rfind("/ca_certificates/", 0) == 0;
         if (auto bad = first_xml_forbidden(s, free_text ? std::string_view("\t\n\r", 3) : std::string_view())) {
             std::string message = "This text holds the control character " + code_point_name(*bad) +
                                   ", which a configuration profile (XML) cannot carry; remove it.";
             if (!free_text && (*bad == '\n' || *bad == '\t' || *bad == '\r'))
-                message += " Only notes may span several lines.";
+                message += " Only notes and PEM certificates may span several lines.";
             emit(report_, Code::text_invalid_character, path, std::move(message));
         }
     }

@@ -20,7 +20,7 @@ constexpr CodeInfo kTable[] = {
     {Code::document_missing_key, "document.missing_key", E, "A required key is absent (name, payload, DirectoryURL, ClientIdentifier, KeyType, KeySize, HardwareBound, Subject)."},
     {Code::document_wrong_type, "document.wrong_type", E, "A value has the wrong JSON type (for example a number where a string is expected)."},
     {Code::text_invalid_utf8, "text.invalid_utf8", E, "A string is not valid UTF-8."},
-    {Code::text_invalid_character, "text.invalid_character", E, "A string holds a character that an XML property list cannot carry (NUL and other control characters; only notes may hold tab and line breaks)."},
+    {Code::text_invalid_character, "text.invalid_character", E, "A string holds a character that an XML property list cannot carry (NUL and other control characters; only notes and PEM certificates may hold tabs and line breaks)."},
     {Code::id_invalid, "id.invalid", E, "id does not match [a-z0-9][a-z0-9._-]{0,63}."},
     {Code::name_empty, "name.empty", E, "name is empty or only white space."},
     {Code::name_too_long, "name.too_long", E, "name is longer than 128 characters."},
@@ -84,6 +84,7 @@ constexpr CodeInfo kTable[] = {
     {Code::targets_none, "targets.none", I, "The policy targets no device group and no device yet."},
     {Code::set_duplicate_name, "set.duplicate_name", E, "Two policies of a set have the same name, ignoring case (names must be unique)."},
     {Code::set_duplicate_id, "set.duplicate_id", E, "Two policies of a set have the same id."},
+    {Code::internal_exception, "internal.exception", E, "Validation itself failed (out of memory, or a defect); the message says why. Please report it."},
 };
 
 static_assert(sizeof(kTable) / sizeof(kTable[0]) == code_count(), "every Code needs exactly one table row");

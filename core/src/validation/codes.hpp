@@ -104,6 +104,8 @@ enum class Code : std::size_t {
     // Rule 3, across a set of policies
     set_duplicate_name,
     set_duplicate_id,
+    // Not about the document: validation itself failed
+    internal_exception,
     count_  // not a code: the number of codes
 };
 
