@@ -63,8 +63,9 @@ class FakeNanoMDM:
     Basic auth nanomdm:KEY; answers an APIResult JSON. `mode` picks the reply: "ok", "push_error" (stored,
     push failed: HTTP 500 with push_error only) or "command_error"."""
 
-    def __init__(self, api_key="nano-key", port=None):
+    def __init__(self, api_key="nano-key", port=None, flavour="nanomdm"):
         self.api_key = api_key
+        self.flavour = flavour  # "micromdm": POST /v1/commands/{udid}, Basic micromdm:KEY
         self.port = port or free_port()
         self.mode = "ok"
         self.commands = []  # (enrollment id, parsed command plist, raw bytes)
@@ -79,10 +80,18 @@ class FakeNanoMDM:
             def log_message(self, *args):
                 pass
 
+            def do_POST(self):
+                if fake.flavour != "micromdm" or not self.path.startswith("/v1/commands/"):
+                    self.send_response(405)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.do_PUT()
+
             def do_PUT(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
-                expected = "Basic " + base64.b64encode(f"nanomdm:{fake.api_key}".encode()).decode()
+                expected = "Basic " + base64.b64encode(f"{fake.flavour}:{fake.api_key}".encode()).decode()
                 if self.headers.get("Authorization") != expected:
                     with fake.lock:
                         fake.unauthorized += 1
@@ -91,12 +100,13 @@ class FakeNanoMDM:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                if not self.path.startswith("/v1/enqueue/"):
+                prefix = "/v1/enqueue/" if fake.flavour == "nanomdm" else "/v1/commands/"
+                if not self.path.startswith(prefix) or (fake.flavour == "nanomdm") != (self.command == "PUT"):
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
-                enrollment = self.path[len("/v1/enqueue/"):]
+                enrollment = self.path[len(prefix):]
                 command = plistlib.loads(body)
                 with fake.lock:
                     fake.commands.append((enrollment, command, body))
@@ -161,7 +171,8 @@ class Server:
              "--admin-token-file", self.token_file, "--retry-base-seconds", "0.2", "--retry-max-seconds", "1",
              "--poll-seconds", "0.2"]
         if self.nanomdm:
-            a += ["--nanomdm-url", self.nanomdm.url, "--nanomdm-api-key", self.nanomdm.api_key]
+            flavour = self.nanomdm.flavour
+            a += [f"--{flavour}-url", self.nanomdm.url, f"--{flavour}-api-key", self.nanomdm.api_key]
         if self.hmac_key:
             a += ["--webhook-hmac-key", self.hmac_key]
         return a + self.extra

@@ -286,6 +286,56 @@ class CrashRecovery(unittest.TestCase):
                 nanomdm.stop()
 
 
+class MicroMdmAndStaticFiles(unittest.TestCase):
+    def test_micromdm_receives_commands_by_udid(self):
+        with TempDir() as workdir:
+            micromdm = FakeNanoMDM(api_key="micro-key", flavour="micromdm").start()
+            server = Server(workdir, nanomdm=micromdm).start()
+            try:
+                device = Device(server, serial="MICRO1")
+                device.enrollment_id = device.udid  # MicroMDM events carry no NanoMDM ids
+                server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": [device.udid]},
+                           expect=201)
+                server.api("POST", "/policies", policy_document(), expect=201)
+                device.enroll()
+                udid, command, _ = wait_until(lambda: micromdm.received("InstallProfile"), what="command")[0]
+                self.assertEqual(udid, device.udid)
+                self.assertEqual(plistlib.loads(command["Command"]["Payload"])["PayloadContent"][0]
+                                 ["ClientIdentifier"], "MICRO1")
+            finally:
+                server.stop()
+                micromdm.stop()
+
+    def test_static_portal_and_wasm_package(self):
+        with TempDir() as workdir:
+            web = os.path.join(workdir, "web")
+            pkg = os.path.join(workdir, "pkg")
+            os.makedirs(web)
+            os.makedirs(pkg)
+            for path, data in ((os.path.join(web, "index.html"), b"<!doctype html><title>portal</title>"),
+                               (os.path.join(web, "app.mjs"), b"export {};"),
+                               (os.path.join(pkg, "index.js"), b"export const x = 1;"),
+                               (os.path.join(pkg, "core.wasm"), b"\0asm\1\0\0\0")):
+                with open(path, "wb") as f:
+                    f.write(data)
+            server = Server(workdir, extra=["--web-root", web, "--wasm-root", pkg]).start()
+            try:
+                for path, content_type, body in (("/", "text/html", b"<!doctype html><title>portal</title>"),
+                                                 ("/app.mjs", "text/javascript", b"export {};"),
+                                                 ("/pkg/index.js", "text/javascript", b"export const x = 1;"),
+                                                 ("/pkg/core.wasm", "application/wasm", b"\0asm\1\0\0\0")):
+                    status, headers, payload = server.request("GET", path, auth=False)
+                    self.assertEqual(status, 200, path)
+                    self.assertTrue(headers["Content-Type"].startswith(content_type), (path, headers))
+                    self.assertEqual(payload, body)
+                status, _, _ = server.request("GET", "/../acmepolicy.token", auth=False)
+                self.assertEqual(status, 404)
+                status, _, _ = server.request("GET", "/missing.html", auth=False)
+                self.assertEqual(status, 404)
+            finally:
+                server.stop()
+
+
 class StartUp(unittest.TestCase):
     def run_cli(self, *args, env=None):
         import subprocess
