@@ -24,16 +24,16 @@ struct GoldenCase {
 };
 
 const GoldenCase kCases[] = {
-    {"corp-acme.d-0042.mobileconfig", "corp-acme.json", "examples/devices/d-0042.json",
+    {"corp-acme.d-0042.mobileconfig", "corp-acme-with-ca.json", "examples/devices/d-0042.json",
      R"({"identifier_prefix": "com.example.mdm", "organization": "Example Inc."})"},
-    {"corp-acme.preview.mobileconfig", "corp-acme.json", "", R"({"preview": true})"},
+    {"corp-acme.preview.mobileconfig", "corp-acme-with-ca.json", "", R"({"preview": true})"},
     {"byod-rsa.d-0107.mobileconfig", "byod-rsa.json", "examples/devices/d-0107-ipad-user-enrollment.json",
      R"({"identifier_prefix": "net.example", "organization": "Example Inc.", "description": "Wi-Fi identity for personal devices."})"},
     {"token-acme.d-0042.mobileconfig", "token-acme.json", "examples/devices/d-0042.json",
      R"({"client_token_secret": "correct horse battery staple"})"},
     {"hostile.hostile-device.mobileconfig", "hostile.json", "tests/render/cases/hostile-device.json",
      R"({"organization": "<&> ]]> \"q\" 'a' ü", "description": "x\ty"})"},
-    {"corp-acme.d-0042.ddm.json", "corp-acme.json", "examples/devices/d-0042.json",
+    {"corp-acme.d-0042.ddm.json", "corp-acme-with-ca.json", "examples/devices/d-0042.json",
      R"({"format": "ddm", "identifier_prefix": "com.example.mdm", "ddm_base_url": "https://mdm.example.com/ddm/credentials"})"},
     {"corp-acme.d-0042.install-command.plist", "corp-acme.json", "examples/devices/d-0042.json",
      R"({"format": "install-command", "identifier_prefix": "com.example.mdm", "command_uuid": "5B0C1F70-3A2E-4F7B-9C1D-0E2F3A4B5C6D"})"},

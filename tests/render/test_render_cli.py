@@ -60,6 +60,7 @@ def expected_text(template, device, secret=None, policy_id=None):
 
 class RenderedProfilesMatchTheirInputs(unittest.TestCase):
     PAIRS = [
+        (os.path.join(CASES, "corp-acme-with-ca.json"), os.path.join(DEVICES, "d-0042.json"), None),
         (os.path.join(CASES, "corp-acme.json"), os.path.join(DEVICES, "d-0042.json"), None),
         (os.path.join(POLICIES, "corp-acme.json"), os.path.join(DEVICES, "d-0042.json"), None),
         (os.path.join(CASES, "byod-rsa.json"), os.path.join(DEVICES, "d-0107-ipad-user-enrollment.json"), None),
