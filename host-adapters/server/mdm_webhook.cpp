@@ -64,6 +64,20 @@ std::string error_chain_json(const plist::Value* payload, const std::string& sta
     return error.dump();
 }
 
+/// The device left its enrollment: its profiles are gone, so every assignment becomes `removed` and its
+/// queued commands are cancelled (nothing is sent to a device that is no longer enrolled).
+void forget_installed(Store& store, Db& db, const std::string& device_id, const char* why) {
+    for (auto a : store.assignments_of_device(db, device_id)) {
+        a.status = "removed";
+        a.installed_payload_uuid.clear();
+        a.payload_uuid.clear();
+        a.installed_version.reset();
+        store.save_assignment(db, a);
+    }
+    for (const auto& c : store.commands_of_device(db, device_id))
+        if (c.status == "queued") store.finish_command(db, c.command_uuid, "cancelled", why, std::nullopt);
+}
+
 /// Applies one stored event. Returns the device ids to reconcile.
 std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::string& topic,
                                      const nlohmann::json& inner, const plist::Value* payload, const EventIds& ids) {
@@ -103,10 +117,15 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         row.id = record.id;
         row.record = to_json(record).dump();
         row.mdm_id = ids.mdm_id;
-        row.enrolled = existing ? existing->enrolled : false;
-        if (topic == "mdm.Authenticate") row.enrolled = false;  // a new enrollment starts here
+        row.enrolled = existing && topic != "mdm.Authenticate" ? existing->enrolled : false;
         row.updated_at = now_rfc3339();
         store.upsert_device(db, row, record.udid.value_or(""), record.serial_number.value_or(""));
+        if (topic == "mdm.Authenticate" && existing) {
+            // A new enrollment starts here. Leaving the previous one removed every MDM-installed profile,
+            // so nothing of the old state is on the device any more.
+            store.set_enrolled(db, row.id, false);
+            forget_installed(store, db, row.id, "device enrolled again");
+        }
         if (topic == "mdm.TokenUpdate") {
             store.set_enrolled(db, row.id, true);
             return {row.id};
@@ -116,14 +135,7 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
     if (topic == "mdm.CheckOut") {
         if (!store.device(db, ids.device_id)) return {};
         store.set_enrolled(db, ids.device_id, false);
-        for (auto a : store.assignments_of_device(db, ids.device_id)) {
-            a.status = "removed";
-            a.installed_payload_uuid.clear();
-            a.payload_uuid.clear();
-            store.save_assignment(db, a);
-        }
-        for (const auto& c : store.commands_of_device(db, ids.device_id))
-            if (c.status == "queued") store.finish_command(db, c.command_uuid, "cancelled", "device checked out", std::nullopt);
+        forget_installed(store, db, ids.device_id, "device checked out");
         return {};
     }
     if (topic == "mdm.Connect") {

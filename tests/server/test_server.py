@@ -205,6 +205,16 @@ class WebhookFlow(ServerTestCase):
         self.assertEqual(self.wait_status(device.enrollment_id, "corp-acme", "pending")["desired_version"], 2)
         self.assertIsNone(self.status_of(other.enrollment_id, "corp-acme"))
 
+    def test_enrolling_again_reinstalls(self):
+        device = self.enrolled_device_with_policy()
+        _, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        device.report(command["CommandUUID"], "Acknowledged")
+        self.wait_status(device.enrollment_id, "corp-acme", "installed")
+        device.enroll()  # unenrolment removed the profile; the new enrollment gets it again
+        second = self.wait_commands("InstallProfile", 2)[1][1]
+        self.assertNotEqual(second["CommandUUID"], command["CommandUUID"])
+        self.wait_status(device.enrollment_id, "corp-acme", "pending")
+
     def test_wrong_hmac_is_401_and_stores_nothing(self):
         device = self.device(enrollment_id="ENR-bad")
         status, payload = device.send(device.event("mdm.Authenticate", {"MessageType": "Authenticate",
