@@ -85,6 +85,20 @@ PolicyCheck check_document(const nlohmann::json& document, const Report& reader_
     return check;
 }
 
+/// The array index a path such as "/3/payload/KeySize" starts with, and the rest ("/payload/KeySize").
+/// Written without exceptions: the wasm build aborts on a throw.
+bool split_index_path(const std::string& path, std::size_t& index, std::string& rest) {
+    index = 0;
+    if (path.size() < 2 || path[0] != '/') return false;
+    std::size_t i = 1;
+    for (; i < path.size() && path[i] != '/'; ++i) {
+        if (path[i] < '0' || path[i] > '9' || i > 9) return false;
+        index = index * 10 + static_cast<std::size_t>(path[i] - '0');
+    }
+    rest = path.substr(i);
+    return true;
+}
+
 /// Reads a JSON array of policy documents and checks each alone and as a set. Set-level findings (ids
 /// or names repeated) are errors of the policy they point at, so such a policy counts as invalid.
 /// Returns false (with `report` holding why) when the text is not a JSON array.
@@ -105,28 +119,19 @@ bool read_policies(std::string_view text, const ValidationOptions& options, std:
     std::vector<Report> findings(documents.size());
     for (const auto& d : read.report.diagnostics()) {
         if (d.code != "json.duplicate_key") continue;  // lengths are re-checked by check_policy itself
-        const std::size_t slash = d.path.find('/', 1);
-        std::size_t index = documents.size();
-        try {
-            index = std::stoul(d.path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1));
-        } catch (const std::exception&) {
-        }
-        if (index < documents.size())
-            findings[index].add(d.severity, d.code, slash == std::string::npos ? "" : d.path.substr(slash), d.message);
+        std::size_t index = 0;
+        std::string rest;
+        if (split_index_path(d.path, index, rest) && index < documents.size())
+            findings[index].add(d.severity, d.code, rest, d.message);
     }
     checks.reserve(documents.size());
     for (std::size_t i = 0; i < documents.size(); ++i) checks.push_back(check_document(documents[i], findings[i], options));
     const Report set_report = check_policy_set(checks);
     for (const auto& d : set_report.diagnostics()) {
-        const std::size_t slash = d.path.find('/', 1);
-        std::size_t index = checks.size();
-        try {
-            index = std::stoul(d.path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1));
-        } catch (const std::exception&) {
-        }
-        if (index < checks.size())
-            checks[index].report.add(d.severity, d.code, slash == std::string::npos ? "" : d.path.substr(slash),
-                                     d.message);
+        std::size_t index = 0;
+        std::string rest;
+        if (split_index_path(d.path, index, rest) && index < checks.size())
+            checks[index].report.add(d.severity, d.code, rest, d.message);
         else
             report.add(d.severity, d.code, d.path, d.message);
     }
