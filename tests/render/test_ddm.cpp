@@ -109,7 +109,8 @@ TEST(RenderDdm, BaseUrlMustBeHttps) {
     const DeviceRecord device = sample_device();
     RenderOptions options = sample_options();
     EXPECT_TRUE(render_ddm(sample_policy(), &device, options).report.has_code("render.ddm_base_url_missing"));
-    for (const char* url : {"http://mdm.example.com/", "https://", "https://mdm.example.com/x?y=1", "ftp://x"}) {
+    for (const char* url : {"http://mdm.example.com/", "https://", "https://mdm.example.com/x?y=1", "ftp://x",
+                            "https://mdm.example.com/d d", "https://mdm.example.com/\xC3\xA9"}) {
         options.ddm_base_url = url;
         RenderResult r = render_ddm(sample_policy(), &device, options);
         EXPECT_TRUE(r.bytes.empty()) << url;

@@ -85,7 +85,8 @@ void check_ddm_rules(const PreparedPolicy& prepared, const DeviceRecord* device,
     } else {
         const std::string& url = *prepared.options.ddm_base_url;
         const bool https = url.rfind("https://", 0) == 0 && url.size() > 8 && url[8] != '/';
-        const bool clean = url.find_first_of("?# \t\r\n\"<>\\") == std::string::npos;
+        bool clean = url.find_first_of("?#\"<>\\") == std::string::npos;
+        for (unsigned char c : url) clean = clean && c > 0x20 && c < 0x7F;  // printable ASCII (IRIs: encode first)
         if (!https || !clean)
             report.error("render.ddm_base_url_invalid", "/options/ddm_base_url",
                          "ddm_base_url \"" + url +
