@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launchChromium, sourceDir } from './lib/browser.mjs';
 import { startAcmepolicyServer } from './lib/acmepolicy-server.mjs';
@@ -251,6 +251,9 @@ test('validation latency per keystroke, measured in the page, has a median of at
   const p95 = [...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.95)];
   console.log(`portal validation latency per keystroke: median ${med.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, ` +
     `max ${Math.max(...samples).toFixed(2)} ms over ${samples.length} keystrokes`);
+  await writeFile(path.join(artifacts, 'validation-latency.json'), `${JSON.stringify({
+    keystrokes: samples.length, median_ms: med, p95_ms: p95, max_ms: Math.max(...samples), samples_ms: samples,
+  }, null, 2)}\n`);
   assert.ok(med <= 16, `median ${med} ms <= 16 ms`);
 });
 
