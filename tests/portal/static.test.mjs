@@ -103,6 +103,11 @@ test('a pasted CA certificate is described by the core: subject, issuer, validit
     assert.match(text, /\d{4}-\d{2}-\d{2}T/);
     await page.getByRole('button', { name: 'Remove CA certificate 1' }).click();
     assert.equal(await page.locator('.cert-row').count(), 0);
+    // Uploading the same file gives the same description.
+    await page.setInputFiles('.ca-editor input[type="file"]', pem);
+    await page.locator('.cert-row').first().waitFor();
+    assert.match(await page.locator('.cert-row').first().innerText(), /CN=Example ACME Root/);
+    await page.getByRole('button', { name: 'Remove CA certificate 1' }).click();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

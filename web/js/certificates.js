@@ -49,7 +49,7 @@ export function certificateEditor(state, getCore, onChange) {
     state.ca.push(...splitPem(text));
     onChange(true);
   };
-  const file = h('input', { id: fileId, type: 'file', accept: '.pem,.crt,.cer,.der,application/x-pem-file',
+  const file = h('input', { id: fileId, type: 'file', class: 'file-input', accept: '.pem,.crt,.cer,.der,application/x-pem-file',
     multiple: true, onchange: async () => {
       for (const f of file.files) {
         const bytes = new Uint8Array(await f.arrayBuffer());
@@ -94,6 +94,6 @@ export function certificateEditor(state, getCore, onChange) {
     h('div', { class: 'row-tools' },
       h('button', { type: 'button', class: 'ghost small', onclick: () => { addFromText(paste.value); paste.value = ''; } },
         'Add pasted certificate'),
-      h('label', { for: fileId, class: 'file-label ghost small' }, 'Upload .pem / .cer…'), file));
+      file, h('label', { for: fileId, class: 'file-label ghost small' }, 'Upload .pem / .cer…')));
   return { element, render };
 }
