@@ -126,7 +126,7 @@ test('the server re-validates on save: a name taken meanwhile by another admin c
 
 test('KeySize 512 with EC says "did you mean 521"; a pasted /C=US/CN=x Subject becomes two rows', async () => {
   await page.locator('#policy-table a.policy-link', { hasText: POLICY_NAME }).click();
-  await page.waitForSelector('#f-key-size');
+  await page.waitForFunction((name) => document.querySelector('#f-name')?.value === name, POLICY_NAME);
   await page.fill('#f-key-size', '512');
   await expectMessage(page, '/payload/KeySize', /521/);
   await expectInvalid(page, '#f-key-size');

@@ -135,9 +135,13 @@ async function route() {
   if (m) {
     list.hidden = true;
     editor.hidden = false;
+    // Never leave the previous policy's fields on screen while the next one loads.
+    editor.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading…' }));
+    session.editor = null;
     const id = decodeURIComponent(m[1]);
     $(id === 'new' ? 'nav-new' : 'nav-policies').setAttribute('aria-current', 'page');
-    session.editor = await mountEditor(editor, session, id === 'new' ? null : id);
+    const mounted = await mountEditor(editor, session, id === 'new' ? null : id, () => location.hash === hash);
+    if (mounted) session.editor = mounted;
   } else {
     editor.hidden = true;
     list.hidden = false;

@@ -29,7 +29,7 @@ window.acmePortalMetrics = metrics;
  * Mounts an editor into `root`. session: {online, core, coreError, inventory, onSaved(id), confirm(text)}.
  * policyId: an existing policy to load from the server, or null for a new one.
  */
-export async function mountEditor(root, session, policyId) {
+export async function mountEditor(root, session, policyId, isCurrent = () => true) {
   let state = newPolicyState();
   let savedJson = null;
   let savedId = null;
@@ -59,6 +59,9 @@ export async function mountEditor(root, session, policyId) {
       otherDocuments = [];
     }
   }
+
+  // The admin may have navigated elsewhere while the policy loaded: then this editor is not mounted.
+  if (!isCurrent()) return null;
 
   const core = () => session.core;
   const inventory = () => session.inventory;
