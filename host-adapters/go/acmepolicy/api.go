@@ -1,0 +1,130 @@
+package acmepolicy
+
+import (
+	"encoding/json"
+)
+
+// Version is the library's version ("MAJOR.MINOR.PATCH").
+func Version() string { return libraryVersion() }
+
+// Versions returns the library, policy-document (schema) and ABI versions.
+func Versions() (VersionInfo, error) {
+	var v VersionInfo
+	return v, callVersion().decode(&v, StatusOK)
+}
+
+// Validate validates one policy document. An invalid policy is not an error: the report says
+// Valid=false and lists the diagnostics. err is an *Error when the call itself fails.
+func Validate(policy []byte) (Report, error) {
+	return ValidateWith(policy, ValidateOptions{})
+}
+
+// ValidateWith is Validate with options.
+func ValidateWith(policy []byte, opts ValidateOptions) (Report, error) {
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return Report{}, err
+	}
+	var r Report
+	return r, callValidate(policy, options).decode(&r, StatusOK, StatusInvalidInput)
+}
+
+// ValidateSet validates a JSON array of policy documents, each alone and as a set.
+func ValidateSet(policies []byte, opts ValidateOptions) (SetReport, error) {
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return SetReport{}, err
+	}
+	var r SetReport
+	return r, callValidateSet(policies, options).decode(&r, StatusOK, StatusInvalidInput)
+}
+
+// Render renders a policy into the document opts.Format names and returns its bytes and metadata.
+// An invalid policy renders nothing: err is then an *Error with Status StatusInvalidInput and the
+// policy's diagnostics.
+func Render(policy []byte, opts RenderOptions) ([]byte, RenderResult, error) {
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return nil, RenderResult{}, err
+	}
+	a := callRender(policy, options)
+	var r RenderResult
+	if err := a.decode(&r, StatusOK); err != nil {
+		return nil, r, err
+	}
+	if err := json.Unmarshal(a.json, &r.Metadata); err != nil {
+		return nil, r, err
+	}
+	return a.bytes, r, nil
+}
+
+// VerifyClientToken reports whether req.Token is the client_token for the policy and device.
+func VerifyClientToken(req ClientTokenRequest) (bool, error) {
+	request, err := json.Marshal(req)
+	if err != nil {
+		return false, err
+	}
+	var r struct {
+		Valid bool `json:"valid"`
+	}
+	if err := callVerifyClientToken(request).decode(&r, StatusOK); err != nil {
+		return false, err
+	}
+	return r.Valid, nil
+}
+
+// Resolve works out which devices of the inventory receive which policies (a JSON array), and why the
+// others do not.
+func Resolve(inventory, policies []byte, opts ResolveOptions) (Resolution, error) {
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return Resolution{}, err
+	}
+	var r Resolution
+	return r, callResolve(inventory, policies, options).decode(&r, StatusOK)
+}
+
+// Explain says why one device does or does not receive one policy. A device missing from the
+// inventory gives an *Error with StatusNotFound.
+func Explain(inventory, policy []byte, deviceID string, opts ResolveOptions) (Explanation, error) {
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return Explanation{}, err
+	}
+	var r Explanation
+	return r, callExplain(inventory, policy, []byte(deviceID), options).decode(&r, StatusOK)
+}
+
+// Plan computes the install/update/remove actions that bring the devices' current state (what they
+// have installed) to the resolution of the policies.
+func Plan(inventory, policies, state []byte, opts ResolveOptions) (ReconciliationPlan, error) {
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return ReconciliationPlan{}, err
+	}
+	var r ReconciliationPlan
+	return r, callPlan(inventory, policies, state, options).decode(&r, StatusOK)
+}
+
+// ParseCheckin reads an MDM check-in message (an XML property list, as found base64-encoded in a NanoMDM
+// webhook's raw_payload) into a map. Dates become RFC 3339 strings and data becomes base64 strings.
+func ParseCheckin(plist []byte) (map[string]any, error) {
+	var r struct {
+		Value any `json:"value"`
+	}
+	if err := callParsePlist(plist).decode(&r, StatusOK); err != nil {
+		return nil, err
+	}
+	m, ok := r.Value.(map[string]any)
+	if !ok {
+		return nil, &Error{Status: StatusInvalidInput, Code: "checkin.not_dictionary",
+			Message: "a check-in message is a property list whose top-level value is a dictionary"}
+	}
+	return m, nil
+}
+
+// InspectCertificate describes one PEM certificate.
+func InspectCertificate(pem []byte) (Certificate, error) {
+	var c Certificate
+	return c, callInspectCertificate(pem, nil).decode(&c, StatusOK)
+}

@@ -1,0 +1,3 @@
+module acmepolicy.dev/go
+
+go 1.19
