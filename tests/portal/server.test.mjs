@@ -266,6 +266,12 @@ test('the policy list shows counts and deletes a policy after confirmation', asy
   assert.equal(cells[0], '6', 'six devices targeted through three groups');
   assert.equal(cells[1], '3', 'three of them included');
   assert.equal(cells[2], '3', 'three excluded');
+  // Tablet width: the list stays readable and its actions stay in view without scrolling.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  const box = await row.getByRole('button', { name: /Delete/ }).boundingBox();
+  assert.ok(box && box.x + box.width <= 820, `Delete is in view at 820 px (${JSON.stringify(box)})`);
+  await page.screenshot({ path: path.join(artifacts, 'policy-list-tablet.png') });
+  await page.setViewportSize({ width: 1366, height: 900 });
   await row.getByRole('button', { name: /Delete/ }).click();
   await page.waitForSelector('#confirm-dialog[open]');
   await page.click('#confirm-ok');

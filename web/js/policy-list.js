@@ -68,17 +68,17 @@ export async function mountPolicyList(root, session) {
       } }, 'Delete');
     return h('tr', { dataset: { policy: p.id } },
       h('th', { scope: 'row' }, h('a', { href: `#/policy/${encodeURIComponent(p.id)}`, class: 'policy-link' }, p.name),
-        h('div', { class: 'dev-sub' }, h('code', {}, p.id), url ? ` · ${url}` : '')),
+        h('div', { class: 'dev-sub' }, h('code', {}, p.id), url ? h('span', { class: 'policy-url' }, ` · ${url}`) : '')),
       countCell(c.targeted), countCell(c.included), countCell(c.excluded, 'warn'),
       countCell(c.installed, 'ok'), countCell(c.pending, 'pending'), countCell(c.failed, 'bad'),
-      h('td', { class: 'when' }, formatTime(p.updated_at), p.version ? h('div', { class: 'dev-sub' }, `version ${p.version}`) : null),
+      h('td', { class: 'when col-updated' }, formatTime(p.updated_at), p.version ? h('div', { class: 'dev-sub' }, `version ${p.version}`) : null),
       h('td', { class: 'actions' }, h('a', { href: `#/policy/${encodeURIComponent(p.id)}`, class: 'button ghost small',
         'aria-label': `Open ${p.name}` }, 'Open'), del));
   });
   replaceChildren(body, h('div', { class: 'table-wrap' }, h('table', { class: 'data policies', id: 'policy-table' },
     h('caption', { class: 'visually-hidden' }, 'ACME policies with their targets and install status'),
     h('thead', {}, h('tr', {}, ['Policy', 'Targeted', 'Included', 'Excluded', 'Installed', 'Pending', 'Failed',
-      'Updated', ''].map((t, i) => h('th', { scope: 'col', class: i >= 1 && i <= 6 ? 'num' : '' },
+      'Updated', ''].map((t, i) => h('th', { scope: 'col', class: i >= 1 && i <= 6 ? 'num' : i === 7 ? 'col-updated' : '' },
       t || h('span', { class: 'visually-hidden' }, 'Actions'))))),
     h('tbody', {}, rows))));
 }
