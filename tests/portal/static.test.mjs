@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchChromium, sourceDir } from './lib/browser.mjs';
@@ -108,6 +108,26 @@ test('a pasted CA certificate is described by the core: subject, issuer, validit
     await page.locator('.cert-row').first().waitFor();
     assert.match(await page.locator('.cert-row').first().innerText(), /CN=Example ACME Root/);
     await page.getByRole('button', { name: 'Remove CA certificate 1' }).click();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('Open JSON loads a policy file; a key the form has no field for still reaches the core and is reported', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'acmepolicy-portal-json-'));
+  try {
+    const file = path.join(dir, 'legacy.json');
+    await writeFile(file, JSON.stringify({ name: 'Legacy ACME', payload: {
+      DirectoryURL: 'https://acme.example.com/directory', ClientIdentifier: '{{udid}}', KeyType: 'ECSECPrimeRandom',
+      KeySize: 256, HardwareBound: true, Subject: [[['CN', '{{udid}}']]], KeyUsage: 1 } }));
+    await openTab(page, 'Settings');
+    await page.setInputFiles('#open-json-file', file);
+    await page.waitForFunction(() => document.querySelector('#f-name').value === 'Legacy ACME');
+    assert.equal(await page.locator('#f-client-id').inputValue(), '{{udid}}');
+    assert.equal(await page.locator('#f-key-size').inputValue(), '256');
+    const summary = await page.locator('#diag-summary').innerText();
+    assert.match(summary, /KeyUsage/);
+    assert.match(summary, /UsageFlags/, 'the core suggests the right key');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
