@@ -237,10 +237,25 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
   const eku = ekuEditor(state, (structural) => changed(structural));
   const certs = certificateEditor(state, core, (structural) => changed(structural));
 
-  const section = (heading, ...children) => h('section', { class: 'form-section' },
-    h('h2', { class: 'section-title' }, heading), children);
+  const sections = [];
+  const section = (heading, ...children) => {
+    const id = `section-${sections.length + 1}`;
+    const title = h('h2', { class: 'section-title', id: `${id}-title`, tabindex: '-1' }, heading);
+    const el = h('section', { class: 'form-section', id, 'aria-labelledby': `${id}-title` }, title, children);
+    const count = h('span', { class: 'nav-count' });
+    const link = h('a', { href: `#${id}`, onclick: (event) => {
+      event.preventDefault();  // the URL hash is the router's
+      el.scrollIntoView({ block: 'start' });
+      title.focus({ preventScroll: true });
+    } }, heading, count);
+    sections.push({ el, count, link });
+    return el;
+  };
 
-  replaceChildren(panels.settings,
+  const form = h('div', { class: 'settings-form' });
+  const sectionNav = h('nav', { class: 'section-nav', 'aria-label': 'Settings sections' });
+  replaceChildren(panels.settings, form, sectionNav);
+  replaceChildren(form,
     section('Policy',
       field({ label: 'Policy Name', path: '/name', control: name, badge: 'Required',
         help: 'Shown in this portal and as the profile name on devices. Policy names must be unique.' }),
@@ -294,6 +309,20 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       group({ legend: 'CA certificates', path: '/ca_certificates', body: certs.element,
         help: 'The ACME server\'s CA chain, installed with the profile so devices trust the directory URL. Paste ' +
           'or upload PEM.' })));
+
+  replaceChildren(sectionNav, h('p', { class: 'nav-title' }, 'On this page'),
+    h('ul', {}, sections.map((x) => h('li', {}, x.link))));
+
+  /** Shows per section how many errors and warnings it holds (from the messages now on screen). */
+  function updateSectionCounts() {
+    for (const x of sections) {
+      const errors = x.el.querySelectorAll('.msgs .msg-error').length;
+      const warnings = x.el.querySelectorAll('.msgs .msg-warning').length;
+      x.count.className = `nav-count ${errors ? 'has-errors' : warnings ? 'has-warnings' : ''}`;
+      x.count.textContent = errors ? `${errors} error${errors > 1 ? 's' : ''}`
+        : warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : '';
+    }
+  }
 
   const groupsPicker = targetPicker('device_groups', state, inventory, (s) => changed(s));
   const devicesPicker = targetPicker('devices', state, inventory, (s) => changed(s));
@@ -388,6 +417,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
         : 'No errors.';
     }
     lastCounts = counts;
+    updateSectionCounts();
     tabs.groups.querySelector('.tab-count').textContent =
       state.targets.device_groups.length ? ` (${state.targets.device_groups.length})` : '';
     tabs.devices.querySelector('.tab-count').textContent =

@@ -19,7 +19,9 @@ export async function launchChromium() {
     acceptDownloads: true,
     viewport: { width: 1366, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // Containers often have a tiny /dev/shm; Chromium then crashes on large pages without this.
+      '--disable-dev-shm-usage'],
   });
   return {
     context,
