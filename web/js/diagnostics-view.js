@@ -117,7 +117,7 @@ function renderSummary(root, summary, items, counts, reveal) {
   if (counts.errors) parts.push(`${counts.errors} error${counts.errors > 1 ? 's' : ''}`);
   if (counts.warnings) parts.push(`${counts.warnings} warning${counts.warnings > 1 ? 's' : ''}`);
   if (counts.infos) parts.push(`${counts.infos} note${counts.infos > 1 ? 's' : ''}`);
-  summary.className = `diag-summary ${counts.errors ? 'has-errors' : 'has-warnings'}`;
+  summary.className = `diag-summary ${counts.errors ? 'has-errors' : counts.warnings ? 'has-warnings' : 'has-notes'}`;
   const list = h('ul', { class: 'summary-list' }, items.map(({ d, where }) => {
     const sev = SEVERITY_LABEL[d.severity] ? d.severity : 'error';
     const target = where && where.inputs[0];
