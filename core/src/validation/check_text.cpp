@@ -4,6 +4,7 @@
 
 #include "acmepolicy/json_reader.hpp"
 #include "validation/codes.hpp"
+#include "validation/path_buffer.hpp"
 #include "validation/rules.hpp"
 #include "validation/text.hpp"
 
@@ -16,29 +17,33 @@ class TextWalker {
 public:
     TextWalker(bool check_limits, Report& report) : check_limits_(check_limits), report_(report) {}
 
-    void walk(const json& value, const std::string& path, std::size_t depth) {
+    void walk(const json& value, std::size_t depth) {
         if (value.is_object() || value.is_array()) {
             if (check_limits_ && depth >= limits_.max_depth) {
-                emit(report_, Code::json_too_deep, path,
+                emit(report_, Code::json_too_deep, path_.str(),
                      "The document nests deeper than " + std::to_string(limits_.max_depth) + " levels; flatten it.");
                 return;
             }
             if (value.is_object()) {
-                for (const auto& item : value.items()) {
-                    const std::string child = json_pointer_append(path, item.key());
-                    key(item.key(), child);
-                    walk(item.value(), child, depth + 1);
+                for (auto it = value.begin(); it != value.end(); ++it) {
+                    PathBuffer::Segment segment(path_, it.key());
+                    key(it.key());
+                    walk(it.value(), depth + 1);
                 }
             } else {
-                for (std::size_t i = 0; i < value.size(); ++i) walk(value[i], json_pointer_append(path, i), depth + 1);
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    PathBuffer::Segment segment(path_, i);
+                    walk(value[i], depth + 1);
+                }
             }
             return;
         }
-        if (value.is_string()) text(value.get_ref<const std::string&>(), path);
+        if (value.is_string()) text(value.get_ref<const std::string&>());
     }
 
 private:
-    void key(const std::string& k, const std::string& path) {
+    void key(const std::string& k) {
+        const std::string& path = path_.str();
         if (check_limits_ && k.size() > limits_.max_string_bytes)
             emit(report_, Code::json_string_too_long, path,
                  "An object key is " + std::to_string(k.size()) + " bytes long; the limit is " +
@@ -47,7 +52,8 @@ private:
             emit(report_, Code::text_invalid_utf8, path, "This key is not valid UTF-8; save the document as UTF-8.");
     }
 
-    void text(const std::string& s, const std::string& path) {
+    void text(const std::string& s) {
+        const std::string& path = path_.str();
         if (check_limits_ && s.size() > limits_.max_string_bytes)
             emit(report_, Code::json_string_too_long, path,
                  "This text is " + std::to_string(s.size()) + " bytes long; the limit is " +
@@ -70,12 +76,13 @@ private:
     bool check_limits_;
     Report& report_;
     JsonLimits limits_;
+    PathBuffer path_;
 };
 
 }  // namespace
 
 void check_text(const nlohmann::json& document, bool check_json_limits, Report& report) {
-    TextWalker(check_json_limits, report).walk(document, "", 0);
+    TextWalker(check_json_limits, report).walk(document, 0);
 }
 
 }  // namespace acmepolicy::validation

@@ -4,6 +4,7 @@
 
 #include "acmepolicy/variables.hpp"
 #include "validation/codes.hpp"
+#include "validation/path_buffer.hpp"
 #include "validation/rules.hpp"
 #include "validation/suggest.hpp"
 #include "validation/text.hpp"
@@ -39,17 +40,31 @@ void check_template(const std::string& text, const std::string& path, Report& re
     }
 }
 
-void forbid(const json& value, const std::string& path, Report& report) {
+void forbid_below(const json& value, PathBuffer& path, Report& report) {
     if (value.is_string()) {
         if (has_template_syntax(value.get_ref<const std::string&>()))
-            emit(report, Code::variable_not_allowed, path,
+            emit(report, Code::variable_not_allowed, path.str(),
                  "Variables ({{...}}) are substituted only in ClientIdentifier, Subject values and SubjectAltName "
                  "values; write a fixed value here.");
     } else if (value.is_array()) {
-        for (std::size_t i = 0; i < value.size(); ++i) forbid(value[i], json_pointer_append(path, i), report);
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            PathBuffer::Segment segment(path, i);
+            forbid_below(value[i], path, report);
+        }
     } else if (value.is_object()) {
-        for (const auto& item : value.items()) forbid(item.value(), json_pointer_append(path, item.key()), report);
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            PathBuffer::Segment segment(path, it.key());
+            forbid_below(it.value(), path, report);
+        }
     }
+}
+
+// Reports every string at or below `value` that uses variable syntax; `path` points at `value`.
+void forbid(const json& value, const std::string& path, Report& report) {
+    if (value.is_string() && !has_template_syntax(value.get_ref<const std::string&>())) return;
+    if (value.is_number() || value.is_boolean() || value.is_null()) return;
+    PathBuffer buffer(path);
+    forbid_below(value, buffer, report);
 }
 
 void payload(const json& object, Report& report) {
