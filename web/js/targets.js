@@ -11,6 +11,15 @@ function platformMix(group, devicesById) {
   return Object.entries(counts).map(([p, n]) => `${n} ${p}`).join(', ');
 }
 
+const ENROLLMENT_LABEL = { ade: 'Automated (ADE)', device: 'Device Enrollment', user: 'User Enrollment',
+  none: 'Not enrolled' };
+
+/** The selected groups that already contain a device (shown in the Devices tab). */
+function selectedGroupsOf(deviceId, state, groups) {
+  return groups.filter((g) => state.targets.device_groups.includes(g.id) && (g.devices || []).includes(deviceId))
+    .map((g) => g.name || g.id);
+}
+
 function matches(query, ...values) {
   if (!query) return true;
   const q = query.toLowerCase();
@@ -58,7 +67,7 @@ export function targetPicker(kind, state, getInventory, onChange) {
     };
     const head = isGroups
       ? ['', 'Group', 'Id', 'Members', 'Platforms']
-      : ['', 'Device', 'Id', 'Platform', 'OS', 'Model', 'Enrollment', 'Serial'];
+      : ['', 'Device', 'Id', 'Platform', 'OS', 'Model', 'Enrollment', 'Serial', 'In selected groups'];
     const body = rows.map((x) => {
       const index = selected.indexOf(x.id);
       const boxId = uniqueId(`${kind}-pick`);
@@ -70,8 +79,9 @@ export function targetPicker(kind, state, getInventory, onChange) {
       const cells = isGroups
         ? [name, h('code', {}, x.id), x.unknown ? '' : String((x.devices || []).length),
           x.unknown ? '' : platformMix(x, devicesById)]
-        : [name, h('code', {}, x.id), x.platform || '', x.os_version || '', x.product_name || '', x.enrollment || '',
-          x.serial_number || ''];
+        : [name, h('code', {}, x.id), x.platform || '', x.os_version || '', x.product_name || '',
+          ENROLLMENT_LABEL[x.enrollment] || x.enrollment || '', x.serial_number || '',
+          x.unknown ? '' : selectedGroupsOf(x.id, state, inv.groups).join(', ')];
       return h('tr', { class: index >= 0 ? 'selected' : '' }, h('td', { class: 'pick' }, box),
         cells.map((c) => h('td', {}, c)),
       );
