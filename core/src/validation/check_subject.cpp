@@ -1,6 +1,7 @@
 // Rule 8: Subject's attribute types (shortcuts or dotted OIDs) and values.
 #include <string>
 
+#include "acmepolicy/variables.hpp"
 #include "validation/codes.hpp"
 #include "validation/placeholders.hpp"
 #include "validation/rules.hpp"
@@ -32,8 +33,13 @@ bool is_shortcut(const std::string& type) {
     return false;
 }
 
-void check_type(const std::string& type, const std::string& path, Report& report) {
+std::string attribute_path(std::size_t rdn, std::size_t pair, std::size_t item) {
+    return "/payload/Subject/" + std::to_string(rdn) + "/" + std::to_string(pair) + "/" + std::to_string(item);
+}
+
+void check_type(const std::string& type, std::size_t rdn, std::size_t pair, Report& report) {
     if (is_shortcut(type)) return;
+    const std::string path = attribute_path(rdn, pair, 0);
     for (const auto& s : kShortcuts) {
         if (iequals(s, type)) {
             emit(report, Code::subject_type_case, path,
@@ -75,27 +81,25 @@ void check_subject(const PolicyDraft& draft, Report& report) {
         return;
     }
     for (std::size_t i = 0; i < subject.size(); ++i) {
-        const std::string rdn_path = json_pointer_append("/payload/Subject", i);
         for (std::size_t j = 0; j < subject[i].size(); ++j) {
             const SubjectAttribute& attribute = subject[i][j];
-            const std::string pair_path = json_pointer_append(rdn_path, j);
-            check_type(attribute.type, json_pointer_append(pair_path, std::size_t{0}), report);
-            const std::string value_path = json_pointer_append(pair_path, std::size_t{1});
+            check_type(attribute.type, i, j, report);
+            const auto value_path = [&] { return attribute_path(i, j, 1); };
             if (trim(attribute.value).empty()) {
-                emit(report, Code::subject_value_empty, value_path,
+                emit(report, Code::subject_value_empty, value_path(),
                      "The value of " + quote_text(attribute.type) + " is empty: give it a value or remove the pair.");
                 continue;
             }
             if (attribute.type == "C" && !is_country(attribute.value)) {
-                emit(report, Code::subject_country, value_path,
+                emit(report, Code::subject_country, value_path(),
                      "Country " + quote_text(attribute.value) +
                          " is not a two-letter ISO 3166 code; write it like \"US\" or \"DE\".");
             }
-            if (attribute.type == "CN") {
+            if (attribute.type == "CN" && (attribute.value.size() > 64 || has_template_syntax(attribute.value))) {
                 const auto expanded = with_placeholders(attribute.value);
                 const std::size_t length = count_characters(expanded ? *expanded : attribute.value);
                 if (length > 64)
-                    emit(report, Code::subject_cn_long, value_path,
+                    emit(report, Code::subject_cn_long, value_path(),
                          "This CN has " + std::to_string(length) +
                              " characters; RFC 5280 allows at most 64, and many ACME servers refuse longer ones. "
                              "Shorten it.");

@@ -12,14 +12,14 @@ namespace {
 void check_ids(const std::vector<std::string>& ids, const std::string& path, const char* what, Report& report) {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        const std::string entry_path = json_pointer_append(path, i);
+        const auto entry_path = [&] { return json_pointer_append(path, i); };
         if (trim(ids[i]).empty()) {
-            emit(report, Code::targets_empty_id, entry_path,
+            emit(report, Code::targets_empty_id, entry_path(),
                  std::string("This ") + what + " id is empty; remove it or write the id.");
             continue;
         }
         if (!seen.insert(ids[i]).second)
-            emit(report, Code::targets_duplicate, entry_path,
+            emit(report, Code::targets_duplicate, entry_path(),
                  std::string("The ") + what + " id " + quote_text(ids[i]) + " is listed more than once; remove the repeat.");
     }
 }

@@ -47,24 +47,24 @@ void check_extended_key_usage(const AcmePayload& p, Report& report) {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < p.extended_key_usage->size(); ++i) {
         const std::string& entry = (*p.extended_key_usage)[i];
-        const std::string path = json_pointer_append("/payload/ExtendedKeyUsage", i);
+        const auto path = [i] { return json_pointer_append("/payload/ExtendedKeyUsage", i); };
         std::string why;
         if (!is_dotted_oid(entry, &why)) {
             const std::string* oid = nullptr;
             for (const auto& [name, value] : kEkuNames)
                 if (iequals(name, trim(entry))) oid = &value;
             if (oid)
-                emit(report, Code::extendedkeyusage_name, path,
+                emit(report, Code::extendedkeyusage_name, path(),
                      "ExtendedKeyUsage entries are dotted OIDs, not names: write \"" + *oid + "\" for " + quote_text(entry) +
                          ".");
             else
-                emit(report, Code::extendedkeyusage_invalid_oid, path,
+                emit(report, Code::extendedkeyusage_invalid_oid, path(),
                      "ExtendedKeyUsage entry " + quote_text(entry) + " is not a dotted OID (" + why +
                          "); write it like \"1.3.6.1.5.5.7.3.2\" (client authentication).");
             continue;
         }
         if (!seen.insert(entry).second)
-            emit(report, Code::extendedkeyusage_duplicate, path,
+            emit(report, Code::extendedkeyusage_duplicate, path(),
                  "ExtendedKeyUsage lists " + entry + " more than once; remove the repeat.");
     }
 }

@@ -73,29 +73,30 @@ void payload(const json& object, Report& report) {
         const json& value = item.value();
         const std::string path = json_pointer_append("/payload", key);
         if (key == "ClientIdentifier" && value.is_string()) {
-            check_template(value.get<std::string>(), path, report);
+            check_template(value.get_ref<const std::string&>(), path, report);
         } else if (key == "SubjectAltName" && value.is_object()) {
             for (const auto& san : value.items()) {
                 const std::string san_path = json_pointer_append(path, san.key());
-                if (san.value().is_string()) check_template(san.value().get<std::string>(), san_path, report);
+                if (san.value().is_string()) check_template(san.value().get_ref<const std::string&>(), san_path, report);
                 else forbid(san.value(), san_path, report);
             }
         } else if (key == "Subject" && value.is_array()) {
             for (std::size_t i = 0; i < value.size(); ++i) {
                 const json& rdn = value[i];
-                const std::string rdn_path = json_pointer_append(path, i);
                 if (!rdn.is_array()) {
-                    forbid(rdn, rdn_path, report);
+                    forbid(rdn, json_pointer_append(path, i), report);
                     continue;
                 }
                 for (std::size_t j = 0; j < rdn.size(); ++j) {
                     const json& pair = rdn[j];
-                    const std::string pair_path = json_pointer_append(rdn_path, j);
+                    const auto pair_path = [&] { return path + "/" + std::to_string(i) + "/" + std::to_string(j); };
                     if (pair.is_array() && pair.size() == 2 && pair[1].is_string()) {
-                        forbid(pair[0], json_pointer_append(pair_path, std::size_t{0}), report);
-                        check_template(pair[1].get<std::string>(), json_pointer_append(pair_path, std::size_t{1}), report);
+                        if (pair[0].is_string() && has_template_syntax(pair[0].get_ref<const std::string&>()))
+                            forbid(pair[0], pair_path() + "/0", report);
+                        if (has_template_syntax(pair[1].get_ref<const std::string&>()))
+                            check_template(pair[1].get_ref<const std::string&>(), pair_path() + "/1", report);
                     } else {
-                        forbid(pair, pair_path, report);
+                        forbid(pair, pair_path(), report);
                     }
                 }
             }

@@ -48,6 +48,10 @@ std::size_t count_characters(std::string_view text) noexcept {
 
 bool is_valid_utf8(std::string_view text) noexcept {
     for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
         unsigned cp = 0;
         const std::size_t length = decode(text, i, cp);
         if (length == 0) return false;
@@ -58,6 +62,11 @@ bool is_valid_utf8(std::string_view text) noexcept {
 
 std::optional<unsigned> first_xml_forbidden(std::string_view text, std::string_view allowed_controls) noexcept {
     for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte >= 0x20 && byte < 0x80) {
+            ++i;
+            continue;
+        }
         unsigned cp = 0;
         const std::size_t length = decode(text, i, cp);
         if (length == 0) return std::nullopt;
