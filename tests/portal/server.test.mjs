@@ -8,7 +8,8 @@ import path from 'node:path';
 import { launchChromium, sourceDir } from './lib/browser.mjs';
 import { startAcmepolicyServer } from './lib/acmepolicy-server.mjs';
 import { seedInventory } from './lib/inventory.mjs';
-import { openPortal, signIn, expectMessage, expectInvalid, openTab, median, messagesAt } from './lib/portal-page.mjs';
+import { openPortal, signIn, expectMessage, expectInvalid, openTab, median, messagesAt, discardAndGo }
+  from './lib/portal-page.mjs';
 
 const binary = process.env.ACMEPOLICY_BIN;
 const webRoot = process.env.ACMEPOLICY_WEB_ROOT || path.join(sourceDir, 'web');
@@ -99,7 +100,7 @@ test('a second policy whose name differs only in case is refused while typing (t
   assert.equal(await page.locator('#save-policy').isDisabled(), true);
   await page.fill('#f-name', 'Another ACME policy');
   await page.waitForFunction(() => !document.querySelector('#f-name[aria-invalid="true"]'));
-  await page.click('#nav-policies');
+  await discardAndGo(page, '#nav-policies');
   await page.locator('#policy-table tbody tr', { hasText: POLICY_NAME }).waitFor();
 });
 
@@ -120,7 +121,7 @@ test('the server re-validates on save: a name taken meanwhile by another admin c
   assert.equal(await page.locator('#save-policy').isDisabled(), true);
   assert.match(await page.locator('#save-status').innerText(), /.+/);
   assert.equal((await server.api('DELETE', `/policies/${other.body.id}`)).status, 204);
-  await page.click('#nav-policies');
+  await discardAndGo(page, '#nav-policies');
   await page.locator('#policy-table tbody tr', { hasText: POLICY_NAME }).waitFor();
 });
 
@@ -257,8 +258,20 @@ test('validation latency per keystroke, measured in the page, has a median of at
   assert.ok(med <= 16, `median ${med} ms <= 16 ms`);
 });
 
-test('the policy list shows counts and deletes a policy after confirmation', async () => {
+test('leaving unsaved edits asks first: Cancel stays in the editor, Discard leaves', async () => {
+  const editorHash = await page.evaluate(() => location.hash);
   await page.click('#nav-policies');
+  await page.waitForSelector('#confirm-dialog[open]');
+  assert.match(await page.locator('#confirm-dialog').innerText(), /not saved/);
+  await page.locator('#confirm-dialog button[value="cancel"]').click();
+  await page.waitForSelector('#confirm-dialog[open]', { state: 'detached' });
+  await page.waitForFunction((h) => location.hash === h, editorHash);
+  assert.equal(await page.locator('#view-editor').isVisible(), true);
+  assert.match(await page.locator('#f-directory').inputValue(), /2026$/, 'the edits are still there');
+  await discardAndGo(page, '#nav-policies');
+});
+
+test('the policy list shows counts and deletes a policy after confirmation', async () => {
   const row = page.locator('#policy-table tbody tr', { hasText: POLICY_NAME });
   await row.waitFor();
   await page.screenshot({ path: path.join(artifacts, 'policy-list.png') });

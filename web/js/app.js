@@ -20,6 +20,7 @@ const session = {
     const target = `#/policy/${encodeURIComponent(id)}`;
     // replaceState fires no hashchange: the editor stays mounted and keeps its state.
     if (location.hash !== target) history.replaceState(null, '', target);
+    currentHash = target;
   },
 };
 
@@ -35,9 +36,11 @@ function showBanner(text) {
   el.hidden = !text;
 }
 
-/** A modal confirmation; resolves true when the admin confirms. */
-function confirm(text) {
+/** A modal confirmation; resolves true when the admin confirms. Defaults fit deleting a policy. */
+function confirm(text, { title = 'Delete policy?', action = 'Delete' } = {}) {
   const dialog = $('confirm-dialog');
+  $('confirm-title').textContent = title;
+  $('confirm-ok').textContent = action;
   $('confirm-text').textContent = text;
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm'), { once: true });
@@ -126,7 +129,18 @@ async function connect() {
   showBanner('');
 }
 
+let currentHash = null;
 async function route() {
+  // Leaving an editor with unsaved edits asks first; staying puts the address back.
+  if (session.editor && session.editor.isDirty() && location.hash !== currentHash) {
+    const leave = await confirm('Your changes to this policy are not saved. Leave the editor and lose them?',
+      { title: 'Discard unsaved changes?', action: 'Discard changes' });
+    if (!leave) {
+      history.replaceState(null, '', currentHash);
+      return;
+    }
+  }
+  currentHash = location.hash;
   const hash = location.hash || '#/policies';
   const list = $('view-list');
   const editor = $('view-editor');
@@ -162,6 +176,9 @@ async function start() {
     showBanner([session.coreError, current].filter(Boolean).join(' '));
   }
   window.addEventListener('hashchange', route);
+  window.addEventListener('beforeunload', (event) => {
+    if (session.editor && session.editor.isDirty()) event.preventDefault();
+  });
   await route();
 }
 

@@ -67,7 +67,9 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
   const inventory = () => session.inventory;
   const currentDocument = () => documentFromState(state).document;
   if (savedId) savedJson = JSON.stringify(currentDocument());
-  const isDirty = () => savedJson === null || JSON.stringify(currentDocument()) !== savedJson;
+  // A new policy is unchanged until it differs from the defaults it opened with.
+  const initialJson = JSON.stringify(currentDocument());
+  const isDirty = () => JSON.stringify(currentDocument()) !== (savedJson ?? initialJson);
 
   // ---- header, summary, tabs ---------------------------------------------------------------------------
   const title = h('h1', { id: 'editor-title' });
@@ -515,7 +517,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
     if (!ok) return;
     try {
       await api.deletePolicy(savedId);
-      savedJson = null;
+      savedJson = JSON.stringify(currentDocument());
       location.hash = '#/policies';
     } catch (err) {
       saveMessage = `Not deleted: ${err.message}`;

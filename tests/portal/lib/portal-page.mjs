@@ -50,3 +50,11 @@ export function median(values) {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/** Leaves an editor with unsaved edits through `selector`, confirming the discard dialog. */
+export async function discardAndGo(page, selector) {
+  await page.click(selector);
+  await page.waitForSelector('#confirm-dialog[open]');
+  await page.click('#confirm-ok');
+  await page.waitForSelector('#confirm-dialog[open]', { state: 'detached' });
+}
