@@ -69,7 +69,25 @@ struct ReadResult {
 
 /// Strictly reads an XML plist (dict, array, string, integer, real, true, false, date, data). Rejects
 /// DTD entity declarations, unknown elements, duplicate dict keys, text outside values, and anything over
-/// the limits. Never throws for bad input.
+/// the limits. Never throws for bad input (allocation failure is reported as plist.too_large).
+///
+/// Accepted XML: an optional UTF-8 byte-order mark and <?xml ...?> declaration (UTF-8 only), comments,
+/// Apple's DOCTYPE (or none), <plist> with at most version="1.0", CDATA sections and the entities &amp;
+/// &lt; &gt; &quot; &apos; plus numeric character references inside text; CR LF and CR in text read as LF.
+/// <integer> is 64-bit signed decimal or 0x hexadecimal; <real> is decimal or nan/inf/+infinity/-infinity;
+/// <date> is RFC 3339; <data> is Base64 with any whitespace. Nesting is handled with an explicit stack.
+///
+/// The first problem stops reading and is the one diagnostic (severity error, path = JSON pointer of the
+/// value being read, message starting "Line N: "). Codes (stable):
+///   plist.too_large, plist.invalid_utf8, plist.invalid_character, plist.unsupported_encoding,
+///   plist.doctype (internal subset or not "plist"), plist.entity_declaration, plist.processing_instruction,
+///   plist.malformed (broken XML syntax), plist.unsupported_version, plist.unexpected_attribute,
+///   plist.empty, plist.trailing_content, plist.unexpected_end, plist.mismatched_tag,
+///   plist.unexpected_markup, plist.unexpected_text, plist.unexpected_element, plist.unknown_element,
+///   plist.unexpected_key, plist.expected_key, plist.missing_value, plist.duplicate_key, plist.too_deep,
+///   plist.string_too_long, plist.data_too_large, plist.value_too_long, plist.unknown_entity,
+///   plist.invalid_character_reference, plist.invalid_boolean, plist.invalid_integer,
+///   plist.integer_out_of_range, plist.invalid_real, plist.invalid_date, plist.invalid_data.
 ReadResult read_xml(std::string_view bytes, const ReadLimits& limits = {});
 
 /// JSON form of a plist value: dates as RFC 3339 strings, data as Base64 strings.
