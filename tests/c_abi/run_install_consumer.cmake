@@ -1,7 +1,8 @@
 # The installed-package test: `cmake --install` the C ABI into a fresh prefix, check the installed files,
 # then build and run the C smoke test against it twice: through find_package(acmepolicy) and through
-# pkg-config (as cgo and Makefiles use it).
-# usage: cmake -DBUILD_DIR= -DWORK_DIR= -DSOURCE_DIR= -DC_COMPILER= -DDATA_DIR= -DSIGNING_DIR= -P run_install_consumer.cmake
+# pkg-config (as Makefiles use it); and, when GO is given, the Go binding's default cgo pkg-config build.
+# usage: cmake -DBUILD_DIR= -DWORK_DIR= -DSOURCE_DIR= -DC_COMPILER= -DDATA_DIR= -DSIGNING_DIR= -DVERSION=
+#              [-DGO= -DGO_HOME=] -P run_install_consumer.cmake
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT result EQUAL 0)
@@ -67,3 +68,18 @@ run(${C_COMPILER} -std=c99 -Wall -Wextra -Wpedantic -Werror ${SOURCE_DIR}/smoke_
     -o ${WORK_DIR}/pkgconfig-consumer)
 set(ENV{LD_LIBRARY_PATH} ${libdir})
 run(${WORK_DIR}/pkgconfig-consumer ${DATA_DIR} ${SIGNING_DIR})
+
+# 3. Go: the binding's default build (no tag) finds the installed library through `#cgo pkg-config`.
+if(GO)
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env PKG_CONFIG_PATH=${pkgconfig_dir} LD_LIBRARY_PATH=${libdir}
+            GOCACHE=${GO_HOME}/cache GOPATH=${GO_HOME}/path GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
+            CGO_ENABLED=1 CC=${C_COMPILER} ACMEPOLICY_TEST_DATA=${DATA_DIR}
+            ${GO} test -count=1 -run "TestVersion|TestValidate$|TestParseCheckin" ./acmepolicy
+    WORKING_DIRECTORY ${SOURCE_DIR}/../../host-adapters/go
+    RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "go test against the installed package (pkg-config) failed:\n${out}\n${err}")
+  endif()
+  message(STATUS "ok: go test through pkg-config\n${out}")
+endif()
