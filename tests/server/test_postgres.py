@@ -63,9 +63,11 @@ class TwoInstances(unittest.TestCase):
                 _, status = a.api("GET", "/policies/corp-acme", expect=200)
                 self.assertEqual(status["counts"]["pending"], len(devices))
             finally:
-                a.stop()
-                b.stop()
                 nanomdm.stop()
+                try:
+                    a.stop()
+                finally:
+                    b.stop()
 
 
 if __name__ == "__main__":

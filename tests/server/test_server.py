@@ -26,11 +26,11 @@ class ServerTestCase(unittest.TestCase):
         return None  # a temporary SQLite file
 
     def tearDown(self):
-        self.server.stop()
-        self.nanomdm.stop()
-        if any(error for _, error in getattr(self._outcome, "errors", []) if error):
-            sys.stderr.write(self.server.log()[-4000:] if self.server.log_path else "")
-        self._tmp.__exit__(None, None, None)
+        try:
+            self.nanomdm.stop()
+            self.server.stop()
+        finally:
+            self._tmp.__exit__(None, None, None)
 
     def device(self, **kwargs):
         return Device(self.server, hmac_key=self.hmac_key, **kwargs)
@@ -277,8 +277,8 @@ class CrashRecovery(unittest.TestCase):
                 self.assertEqual(plistlib.loads(sent[0][1]["Command"]["Payload"])["PayloadContent"][0]
                                  ["ClientIdentifier"], "KILL9SER")
             finally:
-                server.stop()
                 nanomdm.stop()
+                server.stop()
 
     def test_wrong_nanomdm_key_is_retried_not_lost(self):
         with TempDir() as workdir:
@@ -292,8 +292,8 @@ class CrashRecovery(unittest.TestCase):
                 wait_until(lambda: nanomdm.unauthorized >= 2, what="retries after 401")
                 self.assertEqual(nanomdm.received(), [])
             finally:
-                server.stop()
                 nanomdm.stop()
+                server.stop()
 
 
 class MicroMdmAndStaticFiles(unittest.TestCase):
@@ -313,8 +313,8 @@ class MicroMdmAndStaticFiles(unittest.TestCase):
                 self.assertEqual(plistlib.loads(command["Command"]["Payload"])["PayloadContent"][0]
                                  ["ClientIdentifier"], "MICRO1")
             finally:
-                server.stop()
                 micromdm.stop()
+                server.stop()
 
     def test_static_portal_and_wasm_package(self):
         with TempDir() as workdir:

@@ -67,9 +67,11 @@ class TlsAndStepCa(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.stop()
-        cls.nanomdm.stop()
-        cls._tmp.__exit__(None, None, None)
+        try:
+            cls.nanomdm.stop()
+            cls.server.stop()
+        finally:
+            cls._tmp.__exit__(None, None, None)
 
     def stepca(self, identifier, secret=STEPCA_SECRET):
         body = json.dumps({"timestamp": "2026-11-28T12:00:00Z", "provisionerName": "acme-da",
