@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, sourceDir } from './lib/browser.mjs';
 import { startAcmepolicyServer } from './lib/acmepolicy-server.mjs';
@@ -24,6 +25,8 @@ const pageErrors = [];
 
 before(async () => {
   assert.ok(binary, 'ACMEPOLICY_BIN names the acmepolicy binary');
+  assert.ok(existsSync(path.join(wasmRoot, 'index.js')) && existsSync(path.join(wasmRoot, 'acmepolicy.wasm')),
+    `the wasm package is missing in ${wasmRoot}: build the wasm preset first (cmake --preset wasm && cmake --build --preset wasm)`);
   await mkdir(artifacts, { recursive: true });
   server = await startAcmepolicyServer({ binary, webRoot, wasmRoot });
   await seedInventory(server.api);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, sourceDir } from './lib/browser.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
@@ -20,6 +21,8 @@ let page;
 const pageErrors = [];
 
 before(async () => {
+  assert.ok(existsSync(path.join(wasmRoot, 'index.js')) && existsSync(path.join(wasmRoot, 'acmepolicy.wasm')),
+    `the wasm package is missing in ${wasmRoot}: build the wasm preset first (cmake --preset wasm && cmake --build --preset wasm)`);
   await mkdir(artifacts, { recursive: true });
   server = await startStaticServer({ webRoot, pkgRoot: wasmRoot });
   browser = await launchChromium();
