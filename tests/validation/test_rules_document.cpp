@@ -268,3 +268,30 @@ TEST(ValidationOrder, DiagnosticsFollowTheFieldOrderAndAreDeterministic) {
 
 }  // namespace
 }  // namespace acmepolicy
+
+namespace acmepolicy {
+namespace {
+
+// Bad input never throws and never yields a "valid" report: every proper prefix of a good document is
+// invalid JSON, and every single-byte corruption is handled (reported or harmless), never a crash.
+TEST(ValidationRobustness, TruncatedAndCorruptedDocuments) {
+    const std::string text = testing::good_policy().dump();
+    for (std::size_t length = 0; length < text.size(); ++length) {
+        const PolicyCheck check = check_policy(std::string_view(text).substr(0, length));
+        EXPECT_FALSE(check.report.valid()) << length;
+        EXPECT_FALSE(check.policy.has_value()) << length;
+    }
+    for (std::size_t i = 0; i < text.size(); i += 3) {
+        for (char replacement : {'\0', '"', '{', ']', '\x7f', '\xff'}) {
+            std::string corrupted = text;
+            corrupted[i] = replacement;
+            const PolicyCheck check = check_policy(std::string_view(corrupted));
+            if (check.report.valid()) {
+                EXPECT_TRUE(check.policy.has_value()) << i;
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace acmepolicy

@@ -160,8 +160,9 @@ public:
             if (!read_integer(*it, version) || version != 1) {
                 complete_ = false;
                 emit(report_, Code::document_schema_version, "/schema_version",
-                     "schema_version " + it->dump(-1, ' ', false, json::error_handler_t::replace) +
-                         " is not supported: this release reads schema_version 1 (write 1, or leave it out).");
+                     (it->is_number() ? "schema_version " + it->dump() + " is not supported"
+                                      : std::string("schema_version must be the integer 1, not ") + json_type_words(*it)) +
+                         ": this release reads schema_version 1 (write 1, or leave it out).");
             }
         }
         std::string id;
