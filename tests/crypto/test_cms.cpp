@@ -191,6 +191,8 @@ TEST_F(CmsErrors, BadInputsGiveSentencesNotCrashes) {
                   .find("chain"),
               std::string::npos);
     EXPECT_NE(error_of(rsa.signer_pem, rsa.signer_key_pkcs8, "", "short").find("random bytes"), std::string::npos);
+    EXPECT_NE(cms::sign_cms("c", rsa.signer_pem, rsa.signer_key_pkcs8, "", 253402300800, kSeed).error, "");
+    EXPECT_NE(cms::sign_cms("c", rsa.signer_pem, rsa.signer_key_pkcs8, "", -62135596801, kSeed).error, "");
     const std::string encrypted = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
     EXPECT_NE(error_of(rsa.signer_pem, encrypted, "", kSeed), "");
 }

@@ -225,6 +225,11 @@ SignResult Signer::sign_bare(std::string_view content, std::string_view random_s
 
 SignResult Signer::sign(std::string_view content, std::int64_t signing_time_seconds, std::string_view random_seed) {
     SignResult out;
+    // GeneralizedTime has four year digits: keep the time within years 1..9999.
+    if (signing_time_seconds < -62135596800 || signing_time_seconds > 253402300799) {
+        out.error = "The signing time is outside the years 1 to 9999.";
+        return out;
+    }
     Drbg drbg(random_seed, out.error);
     if (!out.ok()) return out;
 
