@@ -66,6 +66,30 @@ test('keyboard: the tabs move with the arrow keys and the Assignment tab says it
   assert.match(await page.locator('#panel-assignment').innerText(), /need the acmepolicy server/);
 });
 
+test('Subject rows: add, reorder and remove by keyboard; the document follows the rows', async () => {
+  await openTab(page, 'Settings');
+  const values = () => page.locator('.subject-row').evaluateAll((els) => els.map((el) =>
+    `${el.querySelector('.subject-type').value}=${el.querySelector('.subject-value').value}`));
+  await page.getByRole('button', { name: '+ Add attribute' }).focus();
+  await page.keyboard.press('Enter');
+  // The new row's type field has focus: type the attribute, then Tab to its value.
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('O');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Example Inc.');
+  assert.deepEqual(await values(), ['CN={{serial_number}}', 'O=Example Inc.']);
+  await page.getByRole('button', { name: 'Move attribute 2 up' }).focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await values(), ['O=Example Inc.', 'CN={{serial_number}}']);
+  await page.getByRole('tab', { name: 'Preview' }).click();
+  await page.waitForFunction(() => /Example Inc\.[\s\S]*\{\{serial_number\}\}/.test(
+    document.querySelector('#panel-preview pre').textContent));
+  await openTab(page, 'Settings');
+  await page.getByRole('button', { name: 'Remove attribute 1' }).focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await values(), ['CN={{serial_number}}']);
+});
+
 test('preview renders with placeholders and downloads offline', async () => {
   await openTab(page, 'Preview');
   await page.waitForSelector('#download-profile:not([disabled])');
