@@ -63,11 +63,20 @@ Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* d
         }
     }
     std::vector<GroupSpec> groups;
-    for (auto& g : store.groups(db)) {
-        GroupSpec spec{g.id, g.name, {}};
-        for (auto& d : g.devices)
-            if (present.count(d)) spec.device_ids.push_back(d);
-        groups.push_back(std::move(spec));
+    if (device_ids) {
+        // Only the groups these devices belong to, with only these members: a webhook event then costs the
+        // same whatever the size of the fleet's groups.
+        std::map<std::string, GroupSpec> by_id;
+        for (const auto& id : present)
+            for (const auto& g : store.groups_of(db, id)) {
+                auto& spec = by_id[g.first];
+                spec.id = g.first;
+                spec.name = g.second;
+                spec.device_ids.push_back(id);
+            }
+        for (auto& [id, spec] : by_id) groups.push_back(std::move(spec));
+    } else {
+        for (auto& g : store.groups(db)) groups.push_back(GroupSpec{g.id, g.name, std::move(g.devices)});
     }
     if (rows_out) *rows_out = std::move(rows);
     Report ignored;  // members outside this slice are left out on purpose

@@ -78,6 +78,10 @@ CREATE TABLE events (
   body TEXT NOT NULL,
   received_at TEXT NOT NULL);
 )SQL",
+        // 2: the outbox's order and next sequence number without a table scan.
+        R"SQL(
+CREATE INDEX commands_seq ON commands (created_seq);
+)SQL",
     };
     return list;
 }
@@ -319,10 +323,12 @@ bool Store::delete_group(Db& db, const std::string& id) {
     return !db.query("DELETE FROM device_groups WHERE id = $1 RETURNING id", {id}).empty();
 }
 
-std::vector<std::string> Store::groups_of(Db& db, const std::string& device_id) {
-    std::vector<std::string> out;
-    for (const auto& r : db.query("SELECT group_id FROM group_members WHERE device_id = $1 ORDER BY group_id", {device_id}))
-        out.push_back(r.text(0));
+std::vector<std::pair<std::string, std::string>> Store::groups_of(Db& db, const std::string& device_id) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : db.query("SELECT g.id, g.name FROM group_members m JOIN device_groups g ON g.id = m.group_id "
+                                  "WHERE m.device_id = $1 ORDER BY g.id",
+                                  {device_id}))
+        out.emplace_back(r.text(0), r.text(1));
     return out;
 }
 

@@ -95,7 +95,8 @@ public:
     void upsert_group(Db& db, const std::string& id, const std::string& name);
     void set_members(Db& db, const std::string& group_id, const std::vector<std::string>& devices);
     bool delete_group(Db& db, const std::string& id);
-    std::vector<std::string> groups_of(Db& db, const std::string& device_id);
+    /// (group id, group name) of every group the device is a member of, by id.
+    std::vector<std::pair<std::string, std::string>> groups_of(Db& db, const std::string& device_id);
 
     // --- assignments
     std::vector<AssignmentRow> assignments_of_device(Db& db, const std::string& device_id);
