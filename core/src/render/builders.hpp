@@ -21,6 +21,9 @@ struct BuiltProfile {
 /// one com.apple.security.root payload per CA certificate; every PayloadUUID derived as documented.
 BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues& values);
 
+/// The com.apple.security.root payload of the `index`-th CA certificate, its PayloadUUID still empty.
+plist::Dict root_payload(const PreparedPolicy& prepared, const PreparedCa& ca, std::size_t index);
+
 /// The com.apple.credential.acme credential document (the DDM asset's data).
 nlohmann::json build_credential(const PreparedPolicy& prepared, const ResolvedValues& values);
 

@@ -61,7 +61,11 @@ void append_canonical(std::string& out, const plist::Value& value, std::string_v
                 out.push_back('d');
                 append_u64(out, static_cast<std::uint64_t>(v.seconds));
             } else if constexpr (std::is_same_v<T, plist::Data>) {
-                append_tagged(out, 'b', v.bytes);
+                // Data commits through its SHA-256: certificates are hashed once per policy, not per device.
+                const crypto::Sha256Digest digest = crypto::sha256(v.bytes);
+                out.push_back('b');
+                append_u64(out, v.bytes.size());
+                out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
             } else if constexpr (std::is_same_v<T, plist::Array>) {
                 out.push_back('a');
                 append_u64(out, v.size());

@@ -9,7 +9,7 @@
 namespace acmepolicy::render_detail {
 
 /// Appends an unambiguous, type-tagged, length-prefixed encoding of `value` to `out` (see
-/// docs/rendering.md, "Identity"). Dictionary members named `skip_key` (at any depth) are left out, so a
+/// docs/rendering.md, "Identity"). <data> is encoded by its length and SHA-256. Dictionary members named `skip_key` (at any depth) are left out, so a
 /// payload's own PayloadUUID never feeds its own UUID. Two values encode equally iff they are equal.
 void append_canonical(std::string& out, const plist::Value& value, std::string_view skip_key = {});
 void append_canonical(std::string& out, const plist::Dict& dict, std::string_view skip_key = {});

@@ -3,6 +3,8 @@
 
 #include "acmepolicy/certificate.hpp"
 #include "acmepolicy/plist.hpp"
+#include "render/builders.hpp"
+#include "render/canonical.hpp"
 
 namespace acmepolicy::render_detail {
 namespace {
@@ -127,6 +129,8 @@ PreparedPolicy prepare(const Policy& policy, const RenderOptions& options) {
         ca.file_name = policy.id + "-ca-" + std::to_string(i + 1) + ".cer";
         p.ca_certificates.push_back(std::move(ca));
     }
+    for (std::size_t i = 0; i < p.ca_certificates.size(); ++i)
+        append_canonical(p.ca_certificates[i].canonical, root_payload(p, p.ca_certificates[i], i), "PayloadUUID");
     return p;
 }
 

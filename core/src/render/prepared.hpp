@@ -28,6 +28,7 @@ struct PreparedCa {
     std::string der;
     std::string display_name;  // the certificate's subject
     std::string file_name;     // PayloadCertificateFileName
+    std::string canonical;     // canonical bytes of its root payload (device-independent), for its UUID
 };
 
 /// Everything about a policy and the options that does not depend on the device.

@@ -62,6 +62,8 @@ plist::Dict acme_payload(const PreparedPolicy& prepared, const ResolvedValues& v
     return d;
 }
 
+}  // namespace
+
 plist::Dict root_payload(const PreparedPolicy& prepared, const PreparedCa& ca, std::size_t index) {
     plist::Dict d;
     d.reserve(7);
@@ -74,8 +76,6 @@ plist::Dict root_payload(const PreparedPolicy& prepared, const PreparedCa& ca, s
     d.emplace_back("PayloadVersion", std::int64_t{1});
     return d;
 }
-
-}  // namespace
 
 BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues& values) {
     const std::string& policy_id = prepared.policy.id;
@@ -91,9 +91,13 @@ BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues&
     inner_uuids.emplace_back(assign_uuid(acme, policy_id, values.device_id, "acme", scratch));
     content.emplace_back(std::move(acme));
     for (std::size_t i = 0; i < prepared.ca_certificates.size(); ++i) {
-        plist::Dict root = root_payload(prepared, prepared.ca_certificates[i], i);
-        inner_uuids.emplace_back(
-            assign_uuid(root, policy_id, values.device_id, "root." + std::to_string(i + 1), scratch));
+        // The root payload's content does not depend on the device: its canonical bytes were made once.
+        const PreparedCa& ca = prepared.ca_certificates[i];
+        plist::Dict root = root_payload(prepared, ca, i);
+        std::string uuid = payload_uuid(policy_id, values.device_id, "root." + std::to_string(i + 1), ca.canonical);
+        for (auto& [key, value] : root)
+            if (key == "PayloadUUID") value = plist::Value(uuid);
+        inner_uuids.emplace_back(std::move(uuid));
         content.emplace_back(std::move(root));
     }
 
