@@ -168,6 +168,58 @@ class RenderedProfilesMatchTheirInputs(unittest.TestCase):
         self.assertEqual(after["PayloadContent"][0]["KeySize"], 3072)
 
 
+def canonical(value, skip="PayloadUUID"):
+    """The canonical encoding documented in docs/rendering.md ("Identity"), written from the document."""
+    import datetime
+    import struct
+    if isinstance(value, str):
+        data = value.encode()
+        return b"s" + len(data).to_bytes(8, "big") + data
+    if isinstance(value, bool):
+        return b"t" if value else b"f"
+    if isinstance(value, int):
+        return b"i" + (value & (2**64 - 1)).to_bytes(8, "big")
+    if isinstance(value, float):
+        return b"r" + struct.pack(">d", value)
+    if isinstance(value, datetime.datetime):
+        seconds = int(value.replace(tzinfo=datetime.timezone.utc).timestamp())
+        return b"d" + (seconds & (2**64 - 1)).to_bytes(8, "big")
+    if isinstance(value, bytes):
+        return b"b" + len(value).to_bytes(8, "big") + hashlib.sha256(value).digest()
+    if isinstance(value, list):
+        return b"a" + len(value).to_bytes(8, "big") + b"".join(canonical(v, skip) for v in value)
+    items = [(k, v) for k, v in value.items() if k != skip]
+    return b"D" + len(items).to_bytes(8, "big") + b"".join(canonical(k) + canonical(v, skip) for k, v in items)
+
+
+def documented_uuid(policy_id, device_id, role, content):
+    import uuid
+    namespace = uuid.UUID("2511AC94-A344-5981-9611-B5E36D739CA8")
+    name = b"".join(canonical(x) for x in ("acmepolicy.render.v1", policy_id, device_id, role)) + canonical(content)
+    digest = hashlib.sha1(namespace.bytes + name).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=5)).upper()
+
+
+class DocumentedIdentityScheme(unittest.TestCase):
+    def test_every_payload_uuid_follows_the_documented_scheme(self):
+        for policy_name, device_name in (("corp-acme-with-ca.json", "d-0042.json"), ("byod-rsa.json", None)):
+            with self.subTest(policy=policy_name, device=device_name):
+                args = [os.path.join(CASES, policy_name), "--now", NOW]
+                args += ["--device", os.path.join(DEVICES, device_name)] if device_name else ["--preview"]
+                r = run(*args)
+                self.assertEqual(r.returncode, 0, r.stderr.decode())
+                profile = plistlib.loads(r.stdout)
+                policy_id = load_json(os.path.join(CASES, policy_name))["id"]
+                device_id = load_json(os.path.join(DEVICES, device_name))["id"] if device_name else ""
+                inner = profile["PayloadContent"]
+                roles = ["acme"] + ["root.%d" % i for i in range(1, len(inner))]
+                for role, payload in zip(roles, inner):
+                    self.assertEqual(payload["PayloadUUID"], documented_uuid(policy_id, device_id, role, payload))
+                top = dict(profile)
+                top["PayloadContent"] = [p["PayloadUUID"] for p in inner]
+                self.assertEqual(profile["PayloadUUID"], documented_uuid(policy_id, device_id, "profile", top))
+
+
 class RenderedCommands(unittest.TestCase):
     def test_install_command_carries_the_profile(self):
         with tempfile.TemporaryDirectory() as tmp:
