@@ -163,7 +163,7 @@ void BM_SignedProfile(benchmark::State& state) {
         benchmark::DoNotOptimize(r.bytes.data());
     }
 }
-BENCHMARK(BM_SignedProfile)->Arg(0)->Arg(1)->ArgName("rsa0_p256_1")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SignedProfile)->Arg(0)->Arg(1)->ArgName("key_0rsa2048_1p256")->Unit(benchmark::kMicrosecond);
 
 // The bare mbedTLS operation with the same key over the same profile bytes: SHA-256 + pk_sign.
 void BM_BareSignature(benchmark::State& state) {
@@ -180,7 +180,7 @@ void BM_BareSignature(benchmark::State& state) {
         benchmark::DoNotOptimize(r.der.data());
     }
 }
-BENCHMARK(BM_BareSignature)->Arg(0)->Arg(1)->ArgName("rsa0_p256_1")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_BareSignature)->Arg(0)->Arg(1)->ArgName("key_0rsa2048_1p256")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
