@@ -64,6 +64,22 @@ std::string error_chain_json(const plist::Value* payload, const std::string& sta
     return error.dump();
 }
 
+/// The stored device an event is about: the one with the event's id, else the one enrolled under that MDM id,
+/// else a device the admin registered beforehand with the same UDID or serial number (which then takes over
+/// this enrollment, keeping its id and group memberships).
+std::optional<DeviceRow> known_device(Store& store, Db& db, const EventIds& ids, const plist::Value* payload) {
+    if (auto d = store.device(db, ids.device_id)) return d;
+    if (auto d = store.device_by_identifier(db, ids.mdm_id)) return d;
+    if (payload) {
+        for (const char* key : {"UDID", "SerialNumber"}) {
+            std::string value = plist_string(*payload, key);
+            if (!value.empty())
+                if (auto d = store.device_by_identifier(db, value)) return d;
+        }
+    }
+    return std::nullopt;
+}
+
 /// The device left its enrollment: its profiles are gone, so every assignment becomes `removed` and its
 /// queued commands are cancelled (nothing is sent to a device that is no longer enrolled).
 void forget_installed(Store& store, Db& db, const std::string& device_id, const char* why) {
@@ -84,7 +100,7 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
     Store& store = *ctx.store;
     if (ids.device_id.empty() || ids.user_channel) return {};
     if (topic == "mdm.Authenticate" || topic == "mdm.TokenUpdate") {
-        auto existing = store.device(db, ids.device_id);
+        auto existing = known_device(store, db, ids, payload);
         DeviceRecord record;
         if (existing) {
             Report ignored;
@@ -92,7 +108,7 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
             if (!json.is_discarded())
                 if (auto r = read_device(json, "", ignored)) record = std::move(*r);
         }
-        record.id = ids.device_id;
+        record.id = existing ? existing->id : ids.device_id;
         if (payload) {
             auto set = [&](std::optional<std::string>& field, const char* key) {
                 std::string v = plist_string(*payload, key);
@@ -133,9 +149,10 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         return {};
     }
     if (topic == "mdm.CheckOut") {
-        if (!store.device(db, ids.device_id)) return {};
-        store.set_enrolled(db, ids.device_id, false);
-        forget_installed(store, db, ids.device_id, "device checked out");
+        auto device = known_device(store, db, ids, payload);
+        if (!device) return {};
+        store.set_enrolled(db, device->id, false);
+        forget_installed(store, db, device->id, "device checked out");
         return {};
     }
     if (topic == "mdm.Connect") {

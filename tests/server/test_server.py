@@ -205,6 +205,21 @@ class WebhookFlow(ServerTestCase):
         self.assertEqual(self.wait_status(device.enrollment_id, "corp-acme", "pending")["desired_version"], 2)
         self.assertIsNone(self.status_of(other.enrollment_id, "corp-acme"))
 
+    def test_preregistered_device_takes_over_its_enrollment(self):
+        self.server.api("POST", "/devices", {"id": "d-ana", "serial_number": "PRE12345", "enrollment": "ade",
+                                             "user_email": "ana@example.com"}, expect=201)
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["d-ana"]}, expect=201)
+        self.server.api("POST", "/policies", policy_document(), expect=201)
+        device = self.device(enrollment_id="ENR-PRE", serial="PRE12345")
+        device.enroll()
+        enrollment, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        self.assertEqual(enrollment, "ENR-PRE")
+        _, record = self.server.api("GET", "/devices/d-ana", expect=200)
+        self.assertEqual((record["enrollment"], record["udid"], record["platform"]), ("ade", device.udid, "iOS"))
+        self.server.api("GET", "/devices/ENR-PRE", expect=404)
+        device.report(command["CommandUUID"], "Acknowledged")
+        self.wait_status("d-ana", "corp-acme", "installed")
+
     def test_enrolling_again_reinstalls(self):
         device = self.enrolled_device_with_policy()
         _, command, _ = self.wait_commands("InstallProfile", 1)[0]
