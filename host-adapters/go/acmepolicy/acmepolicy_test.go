@@ -126,11 +126,6 @@ func TestRenderSigned(t *testing.T) {
 	opts := renderOptions()
 	opts.Signing = &Signing{CertificatePEM: string(certificatePEM), KeyPEM: string(keyPEM)}
 	signed, _, err := Render(read(t, "policy-valid.json"), opts)
-	var e *Error
-	if errors.As(err, &e) && len(e.Diagnostics) > 0 && e.Diagnostics[0].Code == "render.signing_failed" &&
-		strings.Contains(e.Diagnostics[0].Message, "not available in this build") {
-		t.Skip("signed rendering is not available in this build of the core")
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
