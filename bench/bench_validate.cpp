@@ -61,6 +61,16 @@ void BM_ReadTypicalPolicyJsonOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadTypicalPolicyJsonOnly)->Unit(benchmark::kMicrosecond);
 
+// The rules alone, on an already-parsed document (what a host that parsed the JSON itself pays).
+void BM_ValidateParsedTypicalPolicy(benchmark::State& state) {
+    const nlohmann::json document = nlohmann::json::parse(typical_policy_text());
+    for (auto _ : state) {
+        acmepolicy::PolicyCheck check = acmepolicy::check_policy(document);
+        benchmark::DoNotOptimize(check);
+    }
+}
+BENCHMARK(BM_ValidateParsedTypicalPolicy)->Unit(benchmark::kMicrosecond);
+
 void BM_ValidateDistinctPolicies(benchmark::State& state) {
     const auto count = static_cast<std::size_t>(state.range(0));
     const std::vector<std::string> texts = distinct_policies(count);
