@@ -59,11 +59,21 @@ void forbid_below(const json& value, PathBuffer& path, Report& report) {
     }
 }
 
-// Reports every string at or below `value` that uses variable syntax; `path` points at `value`.
-void forbid(const json& value, const std::string& path, Report& report) {
-    if (value.is_string() && !has_template_syntax(value.get_ref<const std::string&>())) return;
-    if (value.is_number() || value.is_boolean() || value.is_null()) return;
-    PathBuffer buffer(path);
+bool contains_template(const json& value) {
+    if (value.is_string()) return has_template_syntax(value.get_ref<const std::string&>());
+    if (value.is_array() || value.is_object()) {
+        for (const auto& child : value)
+            if (contains_template(child)) return true;
+    }
+    return false;
+}
+
+// Reports every string at or below `value` that uses variable syntax; `path()` points at `value` and is
+// only built when there is something to report.
+template <typename PathFn>
+void forbid(const json& value, PathFn&& path, Report& report) {
+    if (!contains_template(value)) return;
+    PathBuffer buffer(path());
     forbid_below(value, buffer, report);
 }
 
@@ -71,32 +81,36 @@ void payload(const json& object, Report& report) {
     for (const auto& item : object.items()) {
         const std::string& key = item.key();
         const json& value = item.value();
-        const std::string path = json_pointer_append("/payload", key);
+        const auto path = [&] { return json_pointer_append("/payload", key); };
         if (key == "ClientIdentifier" && value.is_string()) {
-            check_template(value.get_ref<const std::string&>(), path, report);
+            check_template(value.get_ref<const std::string&>(), path(), report);
         } else if (key == "SubjectAltName" && value.is_object()) {
             for (const auto& san : value.items()) {
-                const std::string san_path = json_pointer_append(path, san.key());
-                if (san.value().is_string()) check_template(san.value().get_ref<const std::string&>(), san_path, report);
-                else forbid(san.value(), san_path, report);
+                const auto san_path = [&] { return json_pointer_append(path(), san.key()); };
+                if (san.value().is_string()) {
+                    if (has_template_syntax(san.value().get_ref<const std::string&>()))
+                        check_template(san.value().get_ref<const std::string&>(), san_path(), report);
+                } else {
+                    forbid(san.value(), san_path, report);
+                }
             }
         } else if (key == "Subject" && value.is_array()) {
             for (std::size_t i = 0; i < value.size(); ++i) {
                 const json& rdn = value[i];
                 if (!rdn.is_array()) {
-                    forbid(rdn, json_pointer_append(path, i), report);
+                    forbid(rdn, [&] { return json_pointer_append(path(), i); }, report);
                     continue;
                 }
                 for (std::size_t j = 0; j < rdn.size(); ++j) {
                     const json& pair = rdn[j];
-                    const auto pair_path = [&] { return path + "/" + std::to_string(i) + "/" + std::to_string(j); };
+                    const auto pair_path = [&] { return path() + "/" + std::to_string(i) + "/" + std::to_string(j); };
                     if (pair.is_array() && pair.size() == 2 && pair[1].is_string()) {
                         if (pair[0].is_string() && has_template_syntax(pair[0].get_ref<const std::string&>()))
-                            forbid(pair[0], pair_path() + "/0", report);
+                            forbid(pair[0], [&] { return pair_path() + "/0"; }, report);
                         if (has_template_syntax(pair[1].get_ref<const std::string&>()))
                             check_template(pair[1].get_ref<const std::string&>(), pair_path() + "/1", report);
                     } else {
-                        forbid(pair, pair_path(), report);
+                        forbid(pair, pair_path, report);
                     }
                 }
             }
@@ -114,7 +128,7 @@ void check_variables(const nlohmann::json& document, Report& report) {
         // notes is free text for administrators: it never reaches a device, so braces there are harmless.
         if (item.key() == "notes") continue;
         if (item.key() == "payload" && item.value().is_object()) payload(item.value(), report);
-        else forbid(item.value(), json_pointer_append("", item.key()), report);
+        else forbid(item.value(), [&] { return json_pointer_append("", item.key()); }, report);
     }
 }
 
