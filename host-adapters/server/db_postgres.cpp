@@ -32,6 +32,7 @@ public:
     Dialect dialect() const override { return Dialect::postgres; }
 
     std::vector<Row> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+        reconnect_if_lost();
         std::vector<std::string> texts(params.size());
         std::vector<const char*> values(params.size(), nullptr);
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -63,6 +64,7 @@ public:
     }
 
     void script(const std::string& sql) override {
+        reconnect_if_lost();
         PGresult* result = PQexec(conn_, sql.c_str());
         struct Clear {
             PGresult* r;
@@ -72,6 +74,12 @@ public:
     }
 
 private:
+    /// A restarted database server or a dropped connection: reconnect once before the next statement (the
+    /// failed transaction was rolled back by the server, and the caller retries busy errors).
+    void reconnect_if_lost() {
+        if (PQstatus(conn_) != CONNECTION_OK) PQreset(conn_);
+    }
+
     void check(PGresult* result) {
         auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
