@@ -34,7 +34,11 @@ bool is_dns_name(std::string_view name, std::string* why) {
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     if (name.empty()) return set(why, "it is empty"), false;
     if (name.size() > 253) return set(why, "it is longer than 253 characters"), false;
-    for (std::string_view label : split(name, '.')) {
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        std::size_t end = name.find('.', start);
+        if (end == std::string_view::npos) end = name.size();
+        const std::string_view label = name.substr(start, end - start);
         if (label.empty()) return set(why, "it has an empty label (two dots in a row, or a leading dot)"), false;
         if (label.size() > 63) return set(why, "a label is longer than 63 characters"), false;
         for (char c : label) {
@@ -46,6 +50,7 @@ bool is_dns_name(std::string_view name, std::string* why) {
         }
         if (label.front() == '-' || label.back() == '-')
             return set(why, "a label starts or ends with a hyphen"), false;
+        start = end + 1;
     }
     return true;
 }
