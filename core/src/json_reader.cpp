@@ -2,7 +2,6 @@
 // duplicate keys (nlohmann keeps the last one silently), enforce depth and string limits, and keep paths.
 #include "acmepolicy/json_reader.hpp"
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -22,7 +21,7 @@ public:
     bool number_float(number_float_t v, const string_t&) override { return put(json(v)); }
     bool string(string_t& v) override {
         if (v.size() > limits_.max_string_bytes) {
-            result_.report.error("json.string_too_long", current_path(),
+            result_.report.error("json.string_too_long", child_path(),
                                  "This text is " + std::to_string(v.size()) + " bytes long; the limit is " +
                                      std::to_string(limits_.max_string_bytes) + " bytes.");
         }
@@ -37,15 +36,17 @@ public:
 
     bool key(string_t& k) override {
         Frame& frame = stack_.back();
+        frame.pending_key = k;
         if (k.size() > limits_.max_string_bytes) {
-            result_.report.error("json.string_too_long", current_path(),
+            result_.report.error("json.string_too_long", child_path(),
                                  "An object key is " + std::to_string(k.size()) + " bytes long; the limit is " +
                                      std::to_string(limits_.max_string_bytes) + " bytes.");
         }
-        frame.pending_key = k;
-        frame.duplicate = !frame.keys.insert(k).second;
+        // The object under construction holds every key seen so far (duplicates are never inserted), so
+        // it is its own duplicate index.
+        frame.duplicate = frame.value.find(k) != frame.value.end();
         if (frame.duplicate) {
-            result_.report.error("json.duplicate_key", json_pointer_append(frame.path, k),
+            result_.report.error("json.duplicate_key", child_path(),
                                  "The key \"" + k + "\" appears more than once in this object; keep only one "
                                  "(the first one is used).");
         }
@@ -68,19 +69,20 @@ public:
 private:
     struct Frame {
         json value;
-        std::string path;
-        std::set<std::string> keys;
-        std::string pending_key;
+        std::string pending_key;  // objects: the key whose value comes next
         bool duplicate = false;
     };
 
+    // The JSON pointer of the value about to be added. Built only when a diagnostic needs it, so the
+    // common path (a clean document) allocates no path strings.
     std::string child_path() const {
-        if (stack_.empty()) return "";
-        const Frame& frame = stack_.back();
-        if (frame.value.is_object()) return json_pointer_append(frame.path, frame.pending_key);
-        return json_pointer_append(frame.path, frame.value.size());
+        std::string path;
+        for (const Frame& frame : stack_) {
+            if (frame.value.is_object()) path = json_pointer_append(path, frame.pending_key);
+            else path = json_pointer_append(path, frame.value.size());
+        }
+        return path;
     }
-    std::string current_path() const { return child_path(); }
 
     bool put(json&& value) {
         if (stack_.empty()) {
@@ -89,7 +91,7 @@ private:
         }
         Frame& frame = stack_.back();
         if (frame.value.is_object()) {
-            if (!frame.duplicate) frame.value[frame.pending_key] = std::move(value);
+            if (!frame.duplicate) frame.value.emplace(std::move(frame.pending_key), std::move(value));
             frame.duplicate = false;
         } else {
             frame.value.push_back(std::move(value));
@@ -105,17 +107,14 @@ private:
             limit_hit_ = true;
             return false;
         }
-        Frame frame;
-        frame.path = child_path();
-        frame.value = std::move(container);
-        stack_.push_back(std::move(frame));
+        stack_.push_back(Frame{std::move(container), std::string(), false});
         return true;
     }
 
     bool close() {
-        Frame frame = std::move(stack_.back());
+        json value = std::move(stack_.back().value);
         stack_.pop_back();
-        return put(std::move(frame.value));
+        return put(std::move(value));
     }
 
     const JsonLimits& limits_;
