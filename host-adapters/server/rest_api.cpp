@@ -37,23 +37,28 @@ json policy_json(const PolicyRow& row) {
             {"document", doc}};
 }
 
-/// counts per policy id: targeted/included/excluded from the core's resolution, installed/pending/failed
-/// from the assignment state.
+/// The counts of one resolved policy: targeted/included/excluded from the core's resolution, and
+/// installed/pending/failed from the status the engine attaches to each included device (a device with no
+/// stored assignment yet is pending), so the list and the assignment view always agree.
+json resolution_counts(const json& policy) {
+    const json& included = policy.contains("included") ? policy["included"] : json::array();
+    const json& excluded = policy.contains("excluded") ? policy["excluded"] : json::array();
+    int installed = 0, pending = 0, failed = 0;
+    for (const auto& inc : included) {
+        std::string s = inc.value("status", "");
+        installed += s == "installed";
+        pending += s == "pending";
+        failed += s == "failed";
+    }
+    return {{"targeted", included.size() + excluded.size()}, {"included", included.size()},
+            {"excluded", excluded.size()}, {"installed", installed}, {"pending", pending}, {"failed", failed}};
+}
+
+/// counts per policy id, from one resolution of the whole store.
 std::map<std::string, json> policy_counts(ServerContext& ctx, Db& db) {
     std::map<std::string, json> out;
     json resolution = ctx.engine->resolution(db);
-    for (const auto& p : resolution.value("policies", json::array())) {
-        std::size_t included = p.value("included", json::array()).size();
-        std::size_t excluded = p.value("excluded", json::array()).size();
-        out[p.value("id", "")] = {{"targeted", included + excluded}, {"included", included}, {"excluded", excluded},
-                                  {"installed", 0}, {"pending", 0}, {"failed", 0}};
-    }
-    for (const auto& a : ctx.store->all_assignments(db)) {
-        auto it = out.find(a.policy_id);
-        if (it == out.end()) continue;
-        if (a.status == "installed" || a.status == "pending" || a.status == "failed")
-            it->second[a.status] = it->second[a.status].get<int>() + 1;
-    }
+    for (const auto& p : resolution.value("policies", json::array())) out[p.value("id", "")] = resolution_counts(p);
     return out;
 }
 
@@ -327,18 +332,8 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             for (auto& entry : resolution["policies"])
                 if (entry.value("id", "") == p[0]) out = entry;
             if (!out) return;
-            int installed = 0, pending = 0, failed = 0;
-            for (const auto& inc : (*out)["included"]) {
-                std::string s = inc.value("status", "");
-                installed += s == "installed";
-                pending += s == "pending";
-                failed += s == "failed";
-            }
-            auto& counts = (*out)["counts"];
-            counts["targeted"] = (*out)["included"].size() + (*out)["excluded"].size();
-            counts["installed"] = installed;
-            counts["pending"] = pending;
-            counts["failed"] = failed;
+            json counts = resolution_counts(*out);
+            for (auto& item : counts.items()) (*out)["counts"][item.key()] = item.value();
         });
         if (!out) return send_error(res, 404, "policy.not_found", "No policy has id \"" + p[0] + "\".");
         send_json(res, 200, *out);

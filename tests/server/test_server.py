@@ -151,6 +151,9 @@ class WebhookFlow(ServerTestCase):
         acme = [p for p in profile["PayloadContent"] if p["PayloadType"] == "com.apple.security.acme"][0]
         self.assertEqual(acme["ClientIdentifier"], "C02XYZ12345")
         self.assertEqual(self.wait_status(device.enrollment_id, "corp-acme", "pending")["desired_version"], 1)
+        _, listing = self.server.api("GET", "/policies", expect=200)
+        self.assertEqual((listing["policies"][0]["counts"]["pending"],
+                          listing["policies"][0]["counts"]["installed"]), (1, 0))
 
         status, _ = device.report(command["CommandUUID"], "Acknowledged")
         self.assertEqual(status, 200)
@@ -160,6 +163,11 @@ class WebhookFlow(ServerTestCase):
         _, assignments = self.server.api("GET", "/policies/corp-acme/assignments", expect=200)
         self.assertEqual([(i["device"], i["status"]) for i in assignments["included"]],
                          [(device.enrollment_id, "installed")])
+        # The policy list counts install states from the same source as the assignment view.
+        _, listing = self.server.api("GET", "/policies", expect=200)
+        listed = listing["policies"][0]["counts"]
+        self.assertEqual(listed, {k: assignments["counts"][k] for k in listed})
+        self.assertEqual((listed["installed"], listed["pending"]), (1, 0))
 
         # Group change: the device leaves the group, so the profile is removed with its stable identifier.
         self.server.api("PUT", "/groups/g-sales/members", {"devices": []}, expect=200)
