@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <ctime>
 #include <unistd.h>
 
 #include "run_process.hpp"
@@ -62,7 +63,10 @@ inline Identity make_identity(const std::string& dir, const std::string& algorit
             "signer.key" + q + " -out " + q + base + "signer.trad.key" + q,
         "openssl pkey -in " + q + base + "signer.key" + q + " -pubout -out " + q + base + "signer.pub" + q,
     };
-    if (read_file(base + "done").empty()) {
+    // Signers are valid for a year: remake identities older than 30 days so a kept build tree stays green.
+    struct stat made {};
+    const bool fresh = stat((base + "done").c_str(), &made) == 0 && time(nullptr) - made.st_mtime < 30 * 86400;
+    if (!fresh) {
         for (const std::string& c : commands) {
             const ProcessResult r = run_process(c + " 2>&1");
             if (r.exit_code != 0) {
