@@ -1,6 +1,8 @@
 // Helpers every subcommand shares.
 #include "cli_support.hpp"
 
+#include "command.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -115,6 +117,30 @@ std::vector<std::string> ArgScanner::values(const std::string& name) const {
 
 bool ArgScanner::flag(const std::string& name) const {
     return std::find(flags_.begin(), flags_.end(), name) != flags_.end();
+}
+
+std::optional<int> scan_arguments(ArgScanner& scanner, const std::vector<std::string>& with_value,
+                                  std::vector<std::string> flags, const char* usage, std::ostream& out,
+                                  std::ostream& err) {
+    flags.emplace_back("--help");
+    if (!scanner.scan(with_value, flags, err)) {
+        err << usage;
+        return kExitUsage;
+    }
+    if (scanner.flag("--help")) {
+        out << usage;
+        return kExitOk;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> text_or_json_format(const ArgScanner& scanner, std::ostream& err) {
+    std::string format = scanner.value("--format").value_or("text");
+    if (format != "text" && format != "json") {
+        err << "error: --format must be text or json, not '" << format << "'\n";
+        return std::nullopt;
+    }
+    return format;
 }
 
 }  // namespace acmepolicy::cli

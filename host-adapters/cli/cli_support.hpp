@@ -35,4 +35,14 @@ private:
     std::vector<std::string> positional_;
 };
 
+/// Scans a subcommand's arguments, always accepting --help. Returns an exit code when the command is
+/// already done: kExitUsage after printing the problem and `usage` to err, or kExitOk after printing
+/// `usage` to out for --help. Returns nullopt when the command should go on.
+std::optional<int> scan_arguments(ArgScanner& scanner, const std::vector<std::string>& with_value,
+                                  std::vector<std::string> flags, const char* usage, std::ostream& out,
+                                  std::ostream& err);
+
+/// Reads --format, which must be text (the default) or json. nullopt after a message to err.
+std::optional<std::string> text_or_json_format(const ArgScanner& scanner, std::ostream& err);
+
 }  // namespace acmepolicy::cli

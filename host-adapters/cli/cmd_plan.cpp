@@ -31,20 +31,12 @@ constexpr const char* kUsage =
 
 int run_plan(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     ArgScanner scanner(args);
-    if (!scanner.scan({"--inventory", "--state", "--format", "--identifier-prefix", "--client-token-secret-file"},
-                      {"--help"}, err)) {
-        err << kUsage;
-        return kExitUsage;
-    }
-    if (scanner.flag("--help")) {
-        out << kUsage;
-        return kExitOk;
-    }
-    const std::string format = scanner.value("--format").value_or("text");
-    if (format != "text" && format != "json") {
-        err << "error: --format must be text or json, not '" << format << "'\n";
-        return kExitUsage;
-    }
+    const std::vector<std::string> with_value = {"--inventory", "--state", "--format", "--identifier-prefix",
+                                                 "--client-token-secret-file"};
+    if (auto done = scan_arguments(scanner, with_value, {}, kUsage, out, err)) return *done;
+    const auto chosen_format = text_or_json_format(scanner, err);
+    if (!chosen_format) return kExitUsage;
+    const std::string& format = *chosen_format;
     const auto inventory_path = scanner.value("--inventory");
     const auto state_path = scanner.value("--state");
     if (!inventory_path || !state_path || scanner.positional().empty()) {

@@ -81,17 +81,11 @@ int run_render(const std::vector<std::string>& raw_args, std::ostream& out, std:
     std::vector<std::string> args;
     for (const auto& a : raw_args) args.push_back(a == "-o" ? "--output" : a);
     ArgScanner scanner(args);
-    if (!scanner.scan({"--device", "--format", "--identifier-prefix", "--organization", "--description", "--sign-cert",
-                       "--sign-key", "--sign-chain", "--ddm-base-url", "--client-token-secret-file",
-                       "--command-uuid", "--now", "--output"},
-                      {"--preview", "--help"}, err)) {
-        err << kUsage;
-        return kExitUsage;
-    }
-    if (scanner.flag("--help")) {
-        out << kUsage;
-        return kExitOk;
-    }
+    const std::vector<std::string> with_value = {
+        "--device",    "--format",     "--identifier-prefix", "--organization", "--description",
+        "--sign-cert", "--sign-key",   "--sign-chain",        "--ddm-base-url", "--client-token-secret-file",
+        "--command-uuid", "--now",     "--output"};
+    if (auto done = scan_arguments(scanner, with_value, {"--preview"}, kUsage, out, err)) return *done;
     if (scanner.positional().size() != 1) {
         err << "error: give exactly one policy file (or - for standard input)\n" << kUsage;
         return kExitUsage;

@@ -54,19 +54,10 @@ void print_text(std::ostream& out, const nlohmann::json& document) {
 
 int run_resolve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     ArgScanner scanner(args);
-    if (!scanner.scan({"--inventory", "--format"}, {"--help"}, err)) {
-        err << kUsage;
-        return kExitUsage;
-    }
-    if (scanner.flag("--help")) {
-        out << kUsage;
-        return kExitOk;
-    }
-    const std::string format = scanner.value("--format").value_or("text");
-    if (format != "text" && format != "json") {
-        err << "error: --format must be text or json, not '" << format << "'\n";
-        return kExitUsage;
-    }
+    if (auto done = scan_arguments(scanner, {"--inventory", "--format"}, {}, kUsage, out, err)) return *done;
+    const auto chosen_format = text_or_json_format(scanner, err);
+    if (!chosen_format) return kExitUsage;
+    const std::string& format = *chosen_format;
     const auto inventory_path = scanner.value("--inventory");
     if (!inventory_path || scanner.positional().empty()) {
         err << "error: give --inventory and at least one policy file\n" << kUsage;

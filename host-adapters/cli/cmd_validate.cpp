@@ -61,19 +61,10 @@ std::pair<std::string, std::string> locate_set_finding(const std::vector<FileRes
 
 int run_validate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     ArgScanner scanner(args);
-    if (!scanner.scan({"--format", "--now"}, {"--strict", "--help"}, err)) {
-        err << kUsage;
-        return kExitUsage;
-    }
-    if (scanner.flag("--help")) {
-        out << kUsage;
-        return kExitOk;
-    }
-    const std::string format = scanner.value("--format").value_or("text");
-    if (format != "text" && format != "json") {
-        err << "error: --format must be text or json, not '" << format << "'\n";
-        return kExitUsage;
-    }
+    if (auto done = scan_arguments(scanner, {"--format", "--now"}, {"--strict"}, kUsage, out, err)) return *done;
+    const auto chosen_format = text_or_json_format(scanner, err);
+    if (!chosen_format) return kExitUsage;
+    const std::string& format = *chosen_format;
     ValidationOptions options;
     if (auto now = scanner.value("--now")) {
         options.now = parse_rfc3339(*now);
