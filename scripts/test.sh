@@ -7,7 +7,10 @@ export NODE_PATH=/usr/share/nodejs
 jobs=$(nproc)
 werror=OFF; [ "${CI:-}" = "true" ] && werror=ON
 
-step() { printf '\n=== %s ===\n' "$*"; }
+step() { printf '\n=== %s (%s) ===\n' "$*" "$(date -u +%H:%M:%S)"; }
+# Several build trees (native, asan, fuzz) and fresh clones in other folders share ccache's objects when
+# paths are taken relative to the checkout.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 step "prerequisites"
 bash scripts/install-prereqs.sh
@@ -31,5 +34,5 @@ ctest --preset asan -j "$jobs" -LE 'no-asan'
 step "fuzzers (bounded)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 
-echo
+step "done"
 echo "all suites passed"
