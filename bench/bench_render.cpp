@@ -3,27 +3,20 @@
 // (≤ 1.2×). Signing identities are made with `openssl` in a temporary folder when the program starts.
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "acmepolicy/cms.hpp"
 #include "acmepolicy/render.hpp"
+#include "bench_identity.hpp"
 
 namespace {
 
 using namespace acmepolicy;
-
-std::string read_file(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
+using acmepolicy::bench::Identity;
+using acmepolicy::bench::make_identity;
+using acmepolicy::bench::read_file;
 
 // The documented example policy (EC P-384, attested, variables in four fields) with one bundled CA.
 Policy example_policy() {
@@ -108,34 +101,10 @@ void BM_HundredThousandDevices(benchmark::State& state) {
 }
 BENCHMARK(BM_HundredThousandDevices)->Unit(benchmark::kMillisecond)->Iterations(1)->Repetitions(3);
 
-// Signing identities made by openssl at start-up (key type → PEM texts).
-struct Identity {
-    std::string certificate_pem;
-    std::string key_pem;
-};
-
-Identity make_identity(const std::string& name, const std::string& keygen) {
-    char folder_template[] = "/tmp/acmepolicy-bench-XXXXXX";
-    const char* folder = mkdtemp(folder_template);
-    if (!folder) return {};
-    const std::string dir(folder);
-    const std::string command = "cd " + dir + " && openssl " + keygen + " -out key.pem 2>/dev/null && " +
-                                "openssl req -x509 -new -key key.pem -subj /CN=" + name +
-                                " -days 30 -out cert.pem 2>/dev/null";
-    Identity identity;
-    if (std::system(command.c_str()) == 0) {
-        identity.certificate_pem = read_file(dir + "/cert.pem");
-        identity.key_pem = read_file(dir + "/key.pem");
-    }
-    std::remove((dir + "/cert.pem").c_str());
-    std::remove((dir + "/key.pem").c_str());
-    rmdir(folder);
-    return identity;
-}
-
+// Signing identities made by openssl at start-up.
 const Identity& identity_for(int key) {
-    static const Identity rsa = make_identity("rsa", "genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048");
-    static const Identity p256 = make_identity("p256", "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+    static const Identity rsa = make_identity("rsa", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+    static const Identity p256 = make_identity("p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
     return key == 0 ? rsa : p256;
 }
 

@@ -5,21 +5,20 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <unistd.h>
 
 #include "acmepolicy/cms.hpp"
 #include "acmepolicy/plist.hpp"
+#include "bench_identity.hpp"
 
 namespace {
 
 using namespace acmepolicy;
+using acmepolicy::bench::Identity;
+using acmepolicy::bench::make_identity;
 
 struct KeyType {
     const char* name;
@@ -31,38 +30,14 @@ const KeyType kKeyTypes[] = {
     {"P384", "-algorithm EC -pkeyopt ec_paramgen_curve:P-384"},
 };
 
-std::string read_file(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
-
-struct Identity {
-    std::string certificate_pem, key_pem;
-};
-
-Identity make_identity(const KeyType& type) {
-    char folder_template[] = "/tmp/acmepolicy-bench-sign-XXXXXX";
-    const char* folder = mkdtemp(folder_template);
-    if (folder == nullptr) return {};
-    const std::string dir(folder);
-    const std::string command = "cd " + dir + " && openssl genpkey " + type.genpkey +
-                                " -out key.pem 2>/dev/null && openssl req -x509 -new -key key.pem -subj /CN=" +
-                                type.name + " -days 30 -addext keyUsage=critical,digitalSignature -out cert.pem 2>/dev/null";
-    Identity identity;
-    if (std::system(command.c_str()) == 0) {
-        identity.certificate_pem = read_file(dir + "/cert.pem");
-        identity.key_pem = read_file(dir + "/key.pem");
-    }
-    std::remove((dir + "/cert.pem").c_str());
-    std::remove((dir + "/key.pem").c_str());
-    rmdir(folder);
-    return identity;
-}
-
 const Identity& identity_for(std::size_t index) {
     static std::map<std::size_t, Identity> identities;
     auto it = identities.find(index);
-    if (it == identities.end()) it = identities.emplace(index, make_identity(kKeyTypes[index])).first;
+    if (it == identities.end()) {
+        const KeyType& type = kKeyTypes[index];
+        Identity identity = make_identity(type.name, type.genpkey, "-addext keyUsage=critical,digitalSignature");
+        it = identities.emplace(index, std::move(identity)).first;
+    }
     return it->second;
 }
 
