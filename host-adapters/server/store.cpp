@@ -123,6 +123,14 @@ AssignmentRow to_assignment(const Row& r) {
     return a;
 }
 
+// The assignments matching `where` (the SQL after "FROM assignments": WHERE and/or ORDER BY).
+std::vector<AssignmentRow> select_assignments(Db& db, const std::string& where, const std::vector<SqlValue>& params = {}) {
+    std::vector<AssignmentRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns + " FROM assignments " + where, params))
+        out.push_back(to_assignment(r));
+    return out;
+}
+
 const char* kCommandColumns =
     "c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, c.status, c.attempts, c.last_error, "
     "c.created_at, c.updated_at, d.mdm_id";
@@ -335,37 +343,21 @@ std::vector<std::pair<std::string, std::string>> Store::groups_of(Db& db, const 
 // --- assignments
 
 std::vector<AssignmentRow> Store::assignments_of_device(Db& db, const std::string& device_id) {
-    std::vector<AssignmentRow> out;
-    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns +
-                                      " FROM assignments WHERE device_id = $1 ORDER BY policy_id",
-                                  {device_id}))
-        out.push_back(to_assignment(r));
-    return out;
+    return select_assignments(db, "WHERE device_id = $1 ORDER BY policy_id", {device_id});
 }
 
 std::vector<AssignmentRow> Store::assignments_of_policy(Db& db, const std::string& policy_id) {
-    std::vector<AssignmentRow> out;
-    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns +
-                                      " FROM assignments WHERE policy_id = $1 ORDER BY device_id",
-                                  {policy_id}))
-        out.push_back(to_assignment(r));
-    return out;
+    return select_assignments(db, "WHERE policy_id = $1 ORDER BY device_id", {policy_id});
 }
 
 std::vector<AssignmentRow> Store::all_assignments(Db& db) {
-    std::vector<AssignmentRow> out;
-    for (const auto& r : db.query(std::string("SELECT ") + kAssignmentColumns +
-                                  " FROM assignments ORDER BY device_id, policy_id"))
-        out.push_back(to_assignment(r));
-    return out;
+    return select_assignments(db, "ORDER BY device_id, policy_id");
 }
 
 std::optional<AssignmentRow> Store::assignment(Db& db, const std::string& device_id, const std::string& policy_id) {
-    auto rows = db.query(std::string("SELECT ") + kAssignmentColumns +
-                             " FROM assignments WHERE device_id = $1 AND policy_id = $2",
-                         {device_id, policy_id});
+    auto rows = select_assignments(db, "WHERE device_id = $1 AND policy_id = $2", {device_id, policy_id});
     if (rows.empty()) return std::nullopt;
-    return to_assignment(rows[0]);
+    return std::move(rows[0]);
 }
 
 void Store::save_assignment(Db& db, const AssignmentRow& a) {
