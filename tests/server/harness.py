@@ -223,8 +223,11 @@ class Server:
         self.process.wait()
         self.process = None
 
+    def connection(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+
     def request(self, method, path, body=None, auth=True, headers=None, raw=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        conn = self.connection()
         h = dict(headers or {})
         data = raw
         if body is not None:

@@ -24,21 +24,9 @@ def openssl(*args, cwd):
 
 
 class TlsServer(Server):
-    def request(self, method, path, body=None, auth=True, headers=None, raw=None):
+    def connection(self):
         context = ssl.create_default_context(cafile=os.path.join(self.workdir, "tls.pem"))
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=15, context=context)
-        h = dict(headers or {})
-        data = raw if body is None else json.dumps(body).encode()
-        if body is not None:
-            h["Content-Type"] = "application/json"
-        if auth and self.token:
-            h["Authorization"] = f"Bearer {self.token}"
-        try:
-            conn.request(method, path, body=data, headers=h)
-            response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            conn.close()
+        return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=15, context=context)
 
 
 class TlsAndStepCa(unittest.TestCase):
