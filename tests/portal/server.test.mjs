@@ -3,19 +3,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { launchChromium, sourceDir } from './lib/browser.mjs';
+import { artifacts, openBrowserPage, prepareSuite, wasmRoot, webRoot } from './lib/suite.mjs';
 import { startAcmepolicyServer } from './lib/acmepolicy-server.mjs';
 import { seedInventory } from './lib/inventory.mjs';
 import { openPortal, signIn, expectMessage, expectInvalid, openTab, median, messagesAt, discardAndGo }
   from './lib/portal-page.mjs';
 
 const binary = process.env.ACMEPOLICY_BIN;
-const webRoot = process.env.ACMEPOLICY_WEB_ROOT || path.join(sourceDir, 'web');
-const wasmRoot = process.env.ACMEPOLICY_WASM_PKG || path.join(sourceDir, 'build', 'wasm', 'pkg');
-const artifacts = process.env.ACMEPOLICY_ARTIFACTS || path.join(sourceDir, 'test-artifacts', 'portal');
 const POLICY_NAME = 'Corporate ACME';
 
 let server;
@@ -25,14 +21,10 @@ const pageErrors = [];
 
 before(async () => {
   assert.ok(binary, 'ACMEPOLICY_BIN names the acmepolicy binary');
-  assert.ok(existsSync(path.join(wasmRoot, 'index.js')) && existsSync(path.join(wasmRoot, 'acmepolicy.wasm')),
-    `the wasm package is missing in ${wasmRoot}: build the wasm preset first (cmake --preset wasm && cmake --build --preset wasm)`);
-  await mkdir(artifacts, { recursive: true });
+  await prepareSuite();
   server = await startAcmepolicyServer({ binary, webRoot, wasmRoot });
   await seedInventory(server.api);
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  ({ browser, page } = await openBrowserPage(pageErrors));
 });
 
 after(async () => {

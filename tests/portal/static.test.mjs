@@ -3,17 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { launchChromium, sourceDir } from './lib/browser.mjs';
+import { artifacts, openBrowserPage, prepareSuite, wasmRoot, webRoot } from './lib/suite.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
 import { openPortal, expectMessage, expectInvalid, openTab } from './lib/portal-page.mjs';
-
-const webRoot = process.env.ACMEPOLICY_WEB_ROOT || path.join(sourceDir, 'web');
-const wasmRoot = process.env.ACMEPOLICY_WASM_PKG || path.join(sourceDir, 'build', 'wasm', 'pkg');
-const artifacts = process.env.ACMEPOLICY_ARTIFACTS || path.join(sourceDir, 'test-artifacts', 'portal');
 
 let server;
 let browser;
@@ -21,13 +16,9 @@ let page;
 const pageErrors = [];
 
 before(async () => {
-  assert.ok(existsSync(path.join(wasmRoot, 'index.js')) && existsSync(path.join(wasmRoot, 'acmepolicy.wasm')),
-    `the wasm package is missing in ${wasmRoot}: build the wasm preset first (cmake --preset wasm && cmake --build --preset wasm)`);
-  await mkdir(artifacts, { recursive: true });
+  await prepareSuite();
   server = await startStaticServer({ webRoot, pkgRoot: wasmRoot });
-  browser = await launchChromium();
-  page = await browser.context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  ({ browser, page } = await openBrowserPage(pageErrors));
 });
 
 after(async () => {
