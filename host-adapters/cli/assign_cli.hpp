@@ -68,4 +68,19 @@ inline int exit_code(const ApiResult& result, std::ostream& err) {
     }
 }
 
+/// Prints a facade result in the chosen format (JSON pretty-printed, or text through `print_text`) and
+/// returns the exit code for its status. A failed call (neither ok nor invalid_input) prints only its error.
+template <typename PrintText>
+int answer(const ApiResult& result, const std::string& format, std::ostream& out, std::ostream& err,
+           PrintText&& print_text) {
+    if (result.status != ApiStatus::ok && result.status != ApiStatus::invalid_input) return exit_code(result, err);
+    const auto document = nlohmann::json::parse(result.json);
+    if (format == "json") {
+        out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    } else {
+        print_text(document);
+    }
+    return exit_code(result, err);
+}
+
 }  // namespace acmepolicy::cli::assign

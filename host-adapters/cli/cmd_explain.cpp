@@ -40,21 +40,17 @@ int run_explain(const std::vector<std::string>& args, std::ostream& out, std::os
     if (!policy) return kExitUsage;
 
     const ApiResult result = api_explain(*inventory, *policy, *device, "");
-    if (result.status != ApiStatus::ok && result.status != ApiStatus::invalid_input)
-        return assign::exit_code(result, err);
-    const auto document = nlohmann::json::parse(result.json);
-    if (format == "json") {
-        out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    } else if (result.status == ApiStatus::invalid_input) {
-        assign::print_diagnostics(out, "error", document["diagnostics"]);
-    } else {
+    return assign::answer(result, format, out, err, [&](const nlohmann::json& document) {
+        if (result.status == ApiStatus::invalid_input) {
+            assign::print_diagnostics(out, "error", document["diagnostics"]);
+            return;
+        }
         out << document["policy"].get<std::string>() << " / " << document["device"].get<std::string>() << ": "
             << document["message"].get<std::string>() << "\n";
         for (const auto& w : document["warnings"])
             out << "  " << w["severity"].get<std::string>() << " " << w["code"].get<std::string>() << ": "
                 << w["message"].get<std::string>() << "\n";
-    }
-    return assign::exit_code(result, err);
+    });
 }
 
 }  // namespace

@@ -58,12 +58,7 @@ int run_plan(const std::vector<std::string>& args, std::ostream& out, std::ostre
     if (!policies) return kExitUsage;
 
     const ApiResult result = api_plan(*inventory, *policies, *state, options.dump());
-    if (result.status != ApiStatus::ok && result.status != ApiStatus::invalid_input)
-        return assign::exit_code(result, err);
-    const auto document = nlohmann::json::parse(result.json);
-    if (format == "json") {
-        out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    } else {
+    return assign::answer(result, format, out, err, [&out](const nlohmann::json& document) {
         assign::print_diagnostics(out, "plan", document["diagnostics"]);
         for (const auto& a : document["actions"]) {
             out << a["action"].get<std::string>() << " " << a["device"].get<std::string>() << " "
@@ -72,8 +67,7 @@ int run_plan(const std::vector<std::string>& args, std::ostream& out, std::ostre
             out << "\n";
         }
         out << document["actions"].size() << (document["actions"].size() == 1 ? " action" : " actions") << "\n";
-    }
-    return assign::exit_code(result, err);
+    });
 }
 
 }  // namespace

@@ -69,16 +69,10 @@ int run_resolve(const std::vector<std::string>& args, std::ostream& out, std::os
     if (!policies) return kExitUsage;
 
     const ApiResult result = api_resolve(*inventory, *policies, "");
-    if (result.status != ApiStatus::ok && result.status != ApiStatus::invalid_input)
-        return assign::exit_code(result, err);
-    const auto document = nlohmann::json::parse(result.json);
-    if (format == "json") {
-        out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    } else {
+    return assign::answer(result, format, out, err, [&](const nlohmann::json& document) {
         assign::print_diagnostics(out, *inventory_path, document["diagnostics"]);
         print_text(out, document);
-    }
-    return assign::exit_code(result, err);
+    });
 }
 
 }  // namespace
