@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
+
 static int failures;
 
 #define CHECK(cond, what)                                                                 \
@@ -23,36 +25,6 @@ static int failures;
     } while (0)
 
 /* ---- small helpers ------------------------------------------------------------------------------- */
-
-typedef struct text {
-    char *data;
-    size_t len;
-} text;
-
-static text read_file(const char *dir, const char *name) {
-    char path[4096];
-    text t = {NULL, 0};
-    FILE *f;
-    long size;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    t.data = malloc((size_t)size + 1);
-    if (!t.data || fread(t.data, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(2);
-    }
-    t.data[size] = '\0';
-    t.len = (size_t)size;
-    fclose(f);
-    return t;
-}
 
 static int contains(const acmepolicy_buffer *b, const char *needle) {
     return b->data != NULL && strstr(b->data, needle) != NULL;

@@ -11,12 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { THREADS = 8, CALLS_PER_THREAD = 10000, KINDS = 8 };
+#include "../read_file.h"
 
-typedef struct text {
-    char *data;
-    size_t len;
-} text;
+enum { THREADS = 8, CALLS_PER_THREAD = 10000, KINDS = 8 };
 
 static text policy, policies, inventory, checkin;
 static const char garbage[] = "{\"schema_version\": 1, \"payload\": [\x01\xff";
@@ -28,28 +25,6 @@ static const char token_request[] = "{\"secret\":\"s3cret\",\"policy_id\":\"p\",
 static acmepolicy_buffer expected_json[KINDS];
 static acmepolicy_buffer expected_bytes[KINDS];
 static acmepolicy_status expected_status[KINDS];
-
-static text read_file(const char *dir, const char *name) {
-    char path[4096];
-    text t = {NULL, 0};
-    FILE *f;
-    long size;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open %s\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    t.data = malloc((size_t)size + 1);
-    if (!t.data || fread(t.data, 1, (size_t)size, f) != (size_t)size) exit(2);
-    t.data[size] = '\0';
-    t.len = (size_t)size;
-    fclose(f);
-    return t;
-}
 
 /* One call of kind `kind` (0..KINDS-1): the mix covers every capability a server calls per request. */
 static acmepolicy_status call(int kind, acmepolicy_buffer *json, acmepolicy_buffer *bytes) {
