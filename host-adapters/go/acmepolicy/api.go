@@ -4,6 +4,18 @@ import (
 	"encoding/json"
 )
 
+// withOptions marshals opts to JSON, hands it to call and decodes the answer into a T when its status is
+// one of accept.
+func withOptions[T any](opts any, call func(options []byte) answer, accept ...Status) (T, error) {
+	var r T
+	options, err := json.Marshal(opts)
+	if err != nil {
+		return r, err
+	}
+	err = call(options).decode(&r, accept...)
+	return r, err
+}
+
 // Version is the library's version ("MAJOR.MINOR.PATCH").
 func Version() string { return libraryVersion() }
 
@@ -21,22 +33,16 @@ func Validate(policy []byte) (Report, error) {
 
 // ValidateWith is Validate with options.
 func ValidateWith(policy []byte, opts ValidateOptions) (Report, error) {
-	options, err := json.Marshal(opts)
-	if err != nil {
-		return Report{}, err
-	}
-	var r Report
-	return r, callValidate(policy, options).decode(&r, StatusOK, StatusInvalidInput)
+	return withOptions[Report](opts, func(options []byte) answer {
+		return callValidate(policy, options)
+	}, StatusOK, StatusInvalidInput)
 }
 
 // ValidateSet validates a JSON array of policy documents, each alone and as a set.
 func ValidateSet(policies []byte, opts ValidateOptions) (SetReport, error) {
-	options, err := json.Marshal(opts)
-	if err != nil {
-		return SetReport{}, err
-	}
-	var r SetReport
-	return r, callValidateSet(policies, options).decode(&r, StatusOK, StatusInvalidInput)
+	return withOptions[SetReport](opts, func(options []byte) answer {
+		return callValidateSet(policies, options)
+	}, StatusOK, StatusInvalidInput)
 }
 
 // Render renders a policy into the document opts.Format names and returns its bytes and metadata.
@@ -76,34 +82,25 @@ func VerifyClientToken(req ClientTokenRequest) (bool, error) {
 // Resolve works out which devices of the inventory receive which policies (a JSON array), and why the
 // others do not.
 func Resolve(inventory, policies []byte, opts ResolveOptions) (Resolution, error) {
-	options, err := json.Marshal(opts)
-	if err != nil {
-		return Resolution{}, err
-	}
-	var r Resolution
-	return r, callResolve(inventory, policies, options).decode(&r, StatusOK)
+	return withOptions[Resolution](opts, func(options []byte) answer {
+		return callResolve(inventory, policies, options)
+	}, StatusOK)
 }
 
 // Explain says why one device does or does not receive one policy. A device missing from the
 // inventory gives an *Error with StatusNotFound.
 func Explain(inventory, policy []byte, deviceID string, opts ResolveOptions) (Explanation, error) {
-	options, err := json.Marshal(opts)
-	if err != nil {
-		return Explanation{}, err
-	}
-	var r Explanation
-	return r, callExplain(inventory, policy, []byte(deviceID), options).decode(&r, StatusOK)
+	return withOptions[Explanation](opts, func(options []byte) answer {
+		return callExplain(inventory, policy, []byte(deviceID), options)
+	}, StatusOK)
 }
 
 // Plan computes the install/update/remove actions that bring the devices' current state (what they
 // have installed) to the resolution of the policies.
 func Plan(inventory, policies, state []byte, opts ResolveOptions) (ReconciliationPlan, error) {
-	options, err := json.Marshal(opts)
-	if err != nil {
-		return ReconciliationPlan{}, err
-	}
-	var r ReconciliationPlan
-	return r, callPlan(inventory, policies, state, options).decode(&r, StatusOK)
+	return withOptions[ReconciliationPlan](opts, func(options []byte) answer {
+		return callPlan(inventory, policies, state, options)
+	}, StatusOK)
 }
 
 // ParseCheckin reads an MDM check-in message (an XML property list, as found base64-encoded in a NanoMDM
