@@ -22,6 +22,14 @@ const std::array<const char*, 11> kDeviceKeys = {"id",           "serial_number"
                                                  "platform",     "os_version",    "product_name", "enrollment",
                                                  "supervised",   "device_name",   "user_email"};
 
+// The enum value spelled `text` in a (value, spelling) table, or nullopt.
+template <typename Enum, std::size_t N>
+std::optional<Enum> from_spelling(const std::array<std::pair<Enum, const char*>, N>& table, const std::string& text) {
+    for (const auto& [value, name] : table)
+        if (text == name) return value;
+    return std::nullopt;
+}
+
 std::optional<std::string> read_string(const nlohmann::json& object, const char* key, const std::string& path,
                                        Report& report) {
     auto it = object.find(key);
@@ -90,24 +98,14 @@ std::optional<DeviceRecord> read_device(const nlohmann::json& value, const std::
     device.device_name = read_string(value, "device_name", path, report);
     device.user_email = read_string(value, "user_email", path, report);
     if (auto platform = read_string(value, "platform", path, report)) {
-        bool found = false;
-        for (const auto& [p, name] : kPlatforms)
-            if (*platform == name) {
-                device.platform = p;
-                found = true;
-            }
-        if (!found)
+        device.platform = from_spelling(kPlatforms, *platform);
+        if (!device.platform)
             report.error("device.platform", json_pointer_append(path, "platform"),
                          "Platform \"" + *platform + "\" is not one of iOS, iPadOS, macOS, tvOS, watchOS, visionOS.");
     }
     if (auto enrollment = read_string(value, "enrollment", path, report)) {
-        bool found = false;
-        for (const auto& [e, name] : kEnrollments)
-            if (*enrollment == name) {
-                device.enrollment = e;
-                found = true;
-            }
-        if (!found)
+        device.enrollment = from_spelling(kEnrollments, *enrollment);
+        if (!device.enrollment)
             report.error("device.enrollment", json_pointer_append(path, "enrollment"),
                          "Enrollment \"" + *enrollment + "\" is not one of ade, device, user, none.");
     }
