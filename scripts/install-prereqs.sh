@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev valgrind
   emscripten node-acorn nodejs npm
-  golang-go libcpp-httplib-dev
+  libcpp-httplib-dev
   chromium postgresql
 )
 
