@@ -2,6 +2,9 @@
 // reconciles it, CheckOut marks its profiles removed, Connect reports move commands and assignments on.
 #include "server/mdm_webhook.hpp"
 
+#include <cctype>
+
+#include "acmepolicy/certificate.hpp"
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/plist.hpp"
@@ -80,6 +83,36 @@ std::optional<DeviceRow> known_device(Store& store, Db& db, const EventIds& ids,
     return std::nullopt;
 }
 
+/// NanoMDM's `created_at` (RFC 3339 with up to nanoseconds) as nanoseconds since the epoch; nullopt when
+/// absent or malformed.
+std::optional<std::int64_t> event_time_ns(const nlohmann::json& event) {
+    auto it = event.find("created_at");
+    if (it == event.end() || !it->is_string()) return std::nullopt;
+    const std::string text = it->get<std::string>();
+    auto seconds = parse_rfc3339(text);
+    if (!seconds) return std::nullopt;
+    std::int64_t fraction = 0;
+    if (auto dot = text.find('.'); dot != std::string::npos) {
+        int digits = 0;
+        for (std::size_t i = dot + 1; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+            if (digits < 9) fraction = fraction * 10 + (text[i] - '0'), ++digits;
+        for (; digits < 9; ++digits) fraction *= 10;
+    }
+    return *seconds * 1000000000 + fraction;
+}
+
+/// NanoMDM sends webhook events from goroutines, so a device's TokenUpdate can arrive before the
+/// Authenticate that preceded it. An Authenticate older than the newest stored TokenUpdate of an enrolled
+/// device belongs to the current enrollment: it brings facts, not a new enrollment.
+bool authenticate_arrived_late(Store& store, Db& db, const DeviceRow& device, const nlohmann::json& event) {
+    if (!device.enrolled) return false;
+    auto authenticated_at = event_time_ns(event);
+    auto token_update = store.latest_event_body(db, device.id, "mdm.TokenUpdate");
+    if (!authenticated_at || !token_update) return false;
+    auto updated_at = event_time_ns(nlohmann::json::parse(*token_update, nullptr, false));
+    return updated_at && *updated_at >= *authenticated_at;
+}
+
 /// The device left its enrollment: its profiles are gone, so every assignment becomes `removed` and its
 /// queued commands are cancelled (nothing is sent to a device that is no longer enrolled).
 void forget_installed(Store& store, Db& db, const std::string& device_id, const char* why) {
@@ -95,12 +128,13 @@ void forget_installed(Store& store, Db& db, const std::string& device_id, const 
 }
 
 /// Applies one stored event. Returns the device ids to reconcile.
-std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::string& topic,
+std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::string& topic, const nlohmann::json& event,
                                      const nlohmann::json& inner, const plist::Value* payload, const EventIds& ids) {
     Store& store = *ctx.store;
     if (ids.device_id.empty() || ids.user_channel) return {};
     if (topic == "mdm.Authenticate" || topic == "mdm.TokenUpdate") {
         auto existing = known_device(store, db, ids, payload);
+        const bool late = topic == "mdm.Authenticate" && existing && authenticate_arrived_late(store, db, *existing, event);
         DeviceRecord record;
         if (existing) {
             Report ignored;
@@ -133,9 +167,10 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         row.id = record.id;
         row.record = to_json(record).dump();
         row.mdm_id = ids.mdm_id;
-        row.enrolled = existing && topic != "mdm.Authenticate" ? existing->enrolled : false;
+        row.enrolled = existing && (topic != "mdm.Authenticate" || late) ? existing->enrolled : false;
         row.updated_at = now_rfc3339();
         store.upsert_device(db, row, record.udid.value_or(""), record.serial_number.value_or(""));
+        if (late) return {row.id};  // facts for the enrollment in progress: decide again with them
         if (topic == "mdm.Authenticate" && existing) {
             // A new enrollment starts here. Leaving the previous one removed every MDM-installed profile,
             // so nothing of the old state is on the device any more.
@@ -248,7 +283,7 @@ WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, con
     try {
         queued = ctx.store->transaction([&](Db& db) {
             ctx.store->insert_event(db, topic, ids.device_id, body);
-            auto to_reconcile = apply_event(ctx, db, topic, inner, payload ? &*payload : nullptr, ids);
+            auto to_reconcile = apply_event(ctx, db, topic, event, inner, payload ? &*payload : nullptr, ids);
             return to_reconcile.empty() ? 0 : reconcile_devices(ctx, db, to_reconcile);
         });
     } catch (const DbError& e) {

@@ -23,6 +23,15 @@ BINARY = os.environ.get("ACMEPOLICY_BIN", "acmepolicy")
 SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def nanomdm_time():
+    """The current time as NanoMDM writes an event's created_at: RFC 3339 with nanoseconds, trailing zeros
+    trimmed (Go's time.RFC3339Nano)."""
+    ns = time.time_ns()
+    fraction = f"{ns % 1_000_000_000:09d}".rstrip("0")
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ns // 1_000_000_000))
+    return stamp + ("." + fraction if fraction else "") + "Z"
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -266,12 +275,13 @@ class Device:
 
     def event(self, topic, message, ack=None):
         raw = base64.b64encode(plistlib.dumps(message)).decode()
+        created_at = nanomdm_time()
         ids = {"id": self.enrollment_id, "type": "Device"}
         if ack is None:
-            event = {"topic": topic, "event_id": str(uuid.uuid4()), "created_at": "2026-11-28T12:00:00Z",
+            event = {"topic": topic, "event_id": str(uuid.uuid4()), "created_at": created_at,
                      "checkin_event": {"udid": self.udid, "ids": ids, "raw_payload": raw, "url_params": None}}
         else:
-            event = {"topic": topic, "event_id": str(uuid.uuid4()), "created_at": "2026-11-28T12:00:00Z",
+            event = {"topic": topic, "event_id": str(uuid.uuid4()), "created_at": created_at,
                      "acknowledge_event": dict(ack, udid=self.udid, ids=ids, raw_payload=raw)}
         return json.dumps(event).encode()
 

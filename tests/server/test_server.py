@@ -228,6 +228,25 @@ class WebhookFlow(ServerTestCase):
         device.report(command["CommandUUID"], "Acknowledged")
         self.wait_status("d-ana", "corp-acme", "installed")
 
+    def test_token_update_delivered_before_its_authenticate_still_installs(self):
+        # NanoMDM posts webhook events from goroutines: the TokenUpdate can overtake the Authenticate that
+        # preceded it (seen with the real NanoMDM in tests/interop). The late Authenticate must not end the
+        # enrollment.
+        device = self.device(enrollment_id="ENR-race", serial="C02RACE0001")
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": [device.enrollment_id]},
+                        expect=201)
+        self.server.api("POST", "/policies", policy_document(), expect=201)
+        authenticate = device.event("mdm.Authenticate", {
+            "MessageType": "Authenticate", "UDID": device.udid, "SerialNumber": device.serial,
+            "OSVersion": device.os_version, "ProductName": device.product, "Topic": "com.apple.mgmt.External.e0bd1eac"})
+        time.sleep(0.01)
+        self.assertEqual(device.token_update()[0], 200)
+        self.assertEqual(device.send(authenticate)[0], 200)
+        enrollment, command, _ = self.wait_commands("InstallProfile", 1)[0]
+        self.assertEqual(enrollment, device.enrollment_id)
+        device.report(command["CommandUUID"], "Acknowledged")
+        self.wait_status(device.enrollment_id, "corp-acme", "installed")
+
     def test_enrolling_again_reinstalls(self):
         device = self.enrolled_device_with_policy()
         _, command, _ = self.wait_commands("InstallProfile", 1)[0]
