@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,4 +125,21 @@ func assertIssued(t *testing.T, s *harness.Stack, id device.Identity, serial str
 
 func pemOf(c *x509.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+// assertLogged fails unless one line of the server's log contains every fragment.
+func assertLogged(t *testing.T, p *harness.Proc, fragments ...string) {
+	t.Helper()
+	harness.Eventually(t, 10*time.Second, "log line with "+strings.Join(fragments, " and "), func() bool {
+		for _, line := range strings.Split(p.Log(), "\n") {
+			all := true
+			for _, f := range fragments {
+				all = all && strings.Contains(line, f)
+			}
+			if all {
+				return true
+			}
+		}
+		return false
+	})
 }

@@ -96,8 +96,14 @@ func (d *Device) enroll(p *acmePayload, profileRoots []*x509.Certificate) (*Iden
 		if err != nil {
 			return nil, err
 		}
-		if _, err := client.Accept(ctx, chal); err != nil {
+		answered, err := client.Accept(ctx, chal)
+		if err != nil {
 			return nil, fmt.Errorf("device-attest-01: %w", err)
+		}
+		// step-ca validates device-attest-01 while answering; a refused attestation leaves the
+		// authorization pending, so the challenge's own status is the verdict.
+		if answered.Status == acme.StatusInvalid {
+			return nil, fmt.Errorf("device-attest-01 refused: %v", answered.Error)
 		}
 		if _, err := client.WaitAuthorization(ctx, authzURL); err != nil {
 			return nil, fmt.Errorf("authorization: %w", err)

@@ -88,6 +88,7 @@ type Device struct {
 	stop      chan struct{}
 	stopped   chan struct{}
 	attestSub *harness.CA
+	clientIDs map[string]string // PayloadIdentifier -> ClientIdentifier last received
 }
 
 // New makes the device and its MDM identity certificate (issued by the scenario's device CA).
@@ -109,7 +110,7 @@ func New(t testing.TB, cfg Config) *Device {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &Device{cfg: cfg, t: t, idCert: cert, profiles: map[string]*Profile{},
+	d := &Device{cfg: cfg, t: t, idCert: cert, profiles: map[string]*Profile{}, clientIDs: map[string]string{},
 		http: &http.Client{Timeout: 60 * time.Second}}
 	d.idHeader = url.QueryEscape(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})))
 	t.Cleanup(d.StopPolling)

@@ -62,6 +62,9 @@ func (d *Device) installProfile(data []byte) (string, error) {
 		if err := remarshal(payload, &acme); err != nil {
 			return top.PayloadIdentifier, fmt.Errorf("ACME payload: %v", err)
 		}
+		d.mu.Lock()
+		d.clientIDs[top.PayloadIdentifier] = acme.ClientIdentifier
+		d.mu.Unlock()
 		id, err := d.enroll(&acme, profile.Roots)
 		if err != nil {
 			return top.PayloadIdentifier, fmt.Errorf("ACME enrollment for payload %s failed: %v", acme.PayloadUUID, err)
@@ -100,4 +103,12 @@ func remarshal(in map[string]any, out any) error {
 func (d *Device) InstallProfileDirect(data []byte) error {
 	_, err := d.installProfile(data)
 	return err
+}
+
+// ReceivedClientIdentifier is the ClientIdentifier of the last ACME payload received in the profile with this
+// PayloadIdentifier, whether or not its installation succeeded.
+func (d *Device) ReceivedClientIdentifier(identifier string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.clientIDs[identifier]
 }

@@ -132,3 +132,9 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() bo
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// Log is everything the process has written so far.
+func (p *Proc) Log() string {
+	raw, _ := os.ReadFile(filepath.Join(p.Dir, p.Name+".log"))
+	return string(raw)
+}
