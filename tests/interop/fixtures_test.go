@@ -143,3 +143,5 @@ func assertLogged(t *testing.T, p *harness.Proc, fragments ...string) {
 		return false
 	})
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

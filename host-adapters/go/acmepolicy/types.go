@@ -131,6 +131,8 @@ type ClientTokenRequest struct {
 type ResolveOptions struct {
 	Now              string `json:"now,omitempty"`
 	IdentifierPrefix string `json:"identifier_prefix,omitempty"`
+	// ClientTokenSecret is read by Plan only (it decides the identity of profiles using {{client_token}}).
+	ClientTokenSecret string `json:"client_token_secret,omitempty"`
 }
 
 // Warning is a warning on an included device or an explanation.

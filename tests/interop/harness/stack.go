@@ -62,6 +62,7 @@ type Stack struct {
 	TLSCA      *CA // issues acmepolicy's HTTPS certificate (step-ca webhooks must be HTTPS)
 	NanoMDM    *NanoMDM
 	Acmepolicy *Acmepolicy
+	Hook       *Hook
 	StepCA     *StepCA
 	trustFile  string // PEM bundle with TLSCA, given to NanoMDM and step-ca as SSL_CERT_FILE
 }
@@ -71,6 +72,9 @@ type StackOptions struct {
 	NoStepCA     bool          // scenarios that need no ACME server
 	CertDuration time.Duration // step-ca certificate lifetime
 	ServeArgs    []string      // extra `acmepolicy serve` options
+	// Hook runs host-adapters/go/cmd/nanomdm-hook instead of `acmepolicy serve` (and step-ca without an
+	// authorising webhook: the hook has none).
+	Hook bool
 }
 
 // NewStack starts NanoMDM, acmepolicy serve and step-ca for one test; they stop when it ends.
@@ -92,23 +96,34 @@ func NewStack(t testing.TB, opts StackOptions) *Stack {
 	acmePort := FreePort(t)
 	nanoPort := FreePort(t)
 	acmeURL := fmt.Sprintf("https://127.0.0.1:%d", acmePort)
+	nanoURL := fmt.Sprintf("http://127.0.0.1:%d", nanoPort)
 
 	if !opts.NoStepCA {
+		webhook := acmeURL + "/webhook/step-ca"
+		if opts.Hook {
+			webhook = ""
+		}
 		s.StepCA = StartStepCA(t, s.Bins.StepCA, s.Dir, StepCAOptions{
 			AttestationRoot: s.AttestCA,
-			WebhookURL:      acmeURL + "/webhook/step-ca",
+			WebhookURL:      webhook,
 			TrustPEMFile:    s.trustFile,
 			CertDuration:    opts.CertDuration,
 		})
 	}
-	s.Acmepolicy = StartAcmepolicy(t, s.Bins.Acmepolicy, s.Dir, AcmepolicyOptions{
-		Port: acmePort, TLSCA: s.TLSCA,
-		NanoMDMURL: fmt.Sprintf("http://127.0.0.1:%d", nanoPort), NanoMDMKey: apiKey, WebhookHMACKey: hmacKey,
-		StepCASecret: stepSecret(s.StepCA), Extra: opts.ServeArgs,
-	})
+	webhookURL := acmeURL + "/webhook"
+	if opts.Hook {
+		s.Hook = StartHook(t, s.Bins.Hook, s.Dir, acmePort, nanoURL, apiKey, hmacKey)
+		webhookURL = s.Hook.URL + "/webhook"
+	} else {
+		s.Acmepolicy = StartAcmepolicy(t, s.Bins.Acmepolicy, s.Dir, AcmepolicyOptions{
+			Port: acmePort, TLSCA: s.TLSCA,
+			NanoMDMURL: nanoURL, NanoMDMKey: apiKey, WebhookHMACKey: hmacKey,
+			StepCASecret: stepSecret(s.StepCA), Extra: opts.ServeArgs,
+		})
+	}
 	s.NanoMDM = StartNanoMDM(t, s.Bins.NanoMDM, s.Dir, NanoMDMOptions{
 		Port: nanoPort, APIKey: apiKey, DeviceCA: s.DeviceCA,
-		WebhookURL: acmeURL + "/webhook", WebhookHMACKey: hmacKey, TrustPEMFile: s.trustFile,
+		WebhookURL: webhookURL, WebhookHMACKey: hmacKey, TrustPEMFile: s.trustFile,
 	})
 	return s
 }

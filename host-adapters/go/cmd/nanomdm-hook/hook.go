@@ -1,177 +1,254 @@
 package main
 
 import (
-	"crypto/rand"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log"
 	"net/http"
-	"strings"
+	"sort"
 	"sync"
+	"time"
 
 	"acmepolicy.dev/go/acmepolicy"
 )
 
-// Event is the part of a NanoMDM (MicroMDM-compatible) webhook event this hook reads: see NanoMDM's
-// service/webhook/event.json.
-type Event struct {
-	Topic        string        `json:"topic"`
-	EventID      string        `json:"event_id"`
-	CreatedAt    string        `json:"created_at"`
-	CheckinEvent *CheckinEvent `json:"checkin_event"`
+// RenderSettings are the render options every profile and plan uses (they decide profile identities, so
+// they must not change between runs).
+type RenderSettings struct {
+	IdentifierPrefix  string
+	ClientTokenSecret string
 }
 
-// CheckinEvent carries the device's check-in message, a base64 XML plist.
-type CheckinEvent struct {
-	UDID         string `json:"udid"`
-	EnrollmentID string `json:"enrollment_id"`
-	RawPayload   string `json:"raw_payload"`
-	IDs          *struct {
-		ID   string `json:"id"`
-		Type string `json:"type"`
-	} `json:"ids"`
-}
-
-// Enqueue is what the hook would send to NanoMDM: the raw command plist for PUT /v1/enqueue/{id}.
-type Enqueue struct {
-	EnrollmentID string `json:"enrollment_id"`
-	Path         string `json:"path"`
-	CommandUUID  string `json:"command_uuid"`
-	Command      string `json:"command"`
-}
-
-// Hook turns Authenticate and TokenUpdate check-ins into the InstallProfile command of one ACME policy.
-// It is an http.Handler for NanoMDM's -webhook-url. It only prints what it would enqueue (to Out), so it
-// can be tried against a real NanoMDM without side effects; a real server would PUT Enqueue.Command to
-// Enqueue.Path with Basic auth nanomdm:<API key>.
+// Hook receives NanoMDM's webhook events and keeps every enrolled device at what the policies say.
+// Methods are safe for concurrent use; one mutex serialises decisions, sends and state writes.
 type Hook struct {
-	Policy            []byte      // the policy document (JSON)
-	IdentifierPrefix  string      // PayloadIdentifier prefix, e.g. "com.example.acme"
-	ClientTokenSecret string      // optional: lets the ACME server check the device's client_token
-	Out               io.Writer   // where the commands are printed
-	Random            io.Reader   // random bytes for CommandUUIDs; crypto/rand when nil
-	mu                sync.Mutex  // serialises writes to Out
-	Logger            *log.Logger // optional diagnostics log
+	Folder  *Folder
+	State   *State
+	MDM     *NanoMDM
+	HMACKey string
+	Render  RenderSettings
+	Logger  *log.Logger
+
+	mu       sync.Mutex
+	config   *Config
+	policies map[string]json.RawMessage // in force: the folder's valid version, else the last valid one
 }
 
 const maxEventBytes = 1 << 20
 
+// Reload reads the folder and decides which version of each policy is in force. A policy that the
+// library finds invalid is logged and its last valid version stays in force (a broken edit never
+// uninstalls anything); a policy removed from the folder is removed from devices.
+func (h *Hook) Reload() error {
+	config, err := h.Folder.Read()
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	inForce := map[string]json.RawMessage{}
+	for id, doc := range config.Policies {
+		report, err := acmepolicy.ValidateWith(doc, acmepolicy.ValidateOptions{Now: time.Now().UTC().Format(time.RFC3339)})
+		if err != nil {
+			return err
+		}
+		for _, d := range report.Diagnostics {
+			h.Logger.Printf("policy %s: %s %s at %q: %s", id, d.Severity, d.Code, d.Path, d.Message)
+		}
+		switch {
+		case report.Valid:
+			inForce[id] = doc
+			h.State.Policies[id] = doc
+		case h.State.Policies[id] != nil:
+			h.Logger.Printf("policy %s is invalid; its last valid version stays in force until it is fixed", id)
+			inForce[id] = h.State.Policies[id]
+		default:
+			h.Logger.Printf("policy %s is invalid and was never valid; it is not applied", id)
+		}
+	}
+	h.config, h.policies = config, inForce
+	return h.State.Save()
+}
+
+// Watch re-reads the folder every rescan and reconciles every device when it changed, and every resync
+// in any case (which retries sends that failed). It never returns.
+func (h *Hook) Watch(rescan, resync time.Duration) {
+	lastSync := time.Now()
+	for range time.Tick(rescan) {
+		config, err := h.Folder.Read()
+		if err != nil {
+			h.Logger.Printf("config folder: %v (keeping the previous reading)", err)
+			continue
+		}
+		h.mu.Lock()
+		changed := h.config == nil || config.Fingerprint != h.config.Fingerprint
+		h.mu.Unlock()
+		if changed {
+			if err := h.Reload(); err != nil {
+				h.Logger.Printf("config folder: %v", err)
+				continue
+			}
+			h.Logger.Printf("config folder changed; reconciling every device")
+		}
+		if changed || time.Since(lastSync) >= resync {
+			lastSync = time.Now()
+			if err := h.ReconcileAll(); err != nil {
+				h.Logger.Printf("reconcile: %v", err)
+			}
+		}
+	}
+}
+
+// ReconcileAll reconciles every known device.
+func (h *Hook) ReconcileAll() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.reconcile(nil)
+}
+
+// ServeHTTP takes one webhook event: it is verified, applied to the state, the state is saved, and only then
+// is the event answered 200 (NanoMDM does not retry, so a 200 must mean stored).
 func (h *Hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		http.Error(w, "webhook events are POSTed", http.StatusMethodNotAllowed)
 		return
 	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxEventBytes+1))
+	if err != nil || len(body) > maxEventBytes {
+		http.Error(w, "event unreadable or over 1 MiB", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if h.HMACKey != "" && !validSignature(h.HMACKey, body, r.Header.Get("X-Hmac-Signature")) {
+		http.Error(w, "X-Hmac-Signature missing or wrong", http.StatusUnauthorized)
+		return
+	}
 	var ev Event
-	if err := json.NewDecoder(io.LimitReader(r.Body, maxEventBytes)).Decode(&ev); err != nil {
-		http.Error(w, "not a webhook event: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	if ev.Topic != "mdm.Authenticate" && ev.Topic != "mdm.TokenUpdate" || ev.CheckinEvent == nil {
-		w.WriteHeader(http.StatusNoContent) // not a check-in this hook acts on
-		return
-	}
-	enqueue, status, err := h.handleCheckin(ev.CheckinEvent)
-	if err != nil {
-		h.logf("event %s (%s): %v", ev.EventID, ev.Topic, err)
-		http.Error(w, err.Error(), status)
+	if err := json.Unmarshal(body, &ev); err != nil || ev.Topic == "" {
+		http.Error(w, "not a NanoMDM webhook event (a JSON object with a topic)", http.StatusBadRequest)
 		return
 	}
 	h.mu.Lock()
-	fmt.Fprintf(h.Out, "PUT %s (CommandUUID %s)\n%s\n", enqueue.Path, enqueue.CommandUUID, enqueue.Command)
-	h.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(enqueue)
-}
-
-func (h *Hook) handleCheckin(ev *CheckinEvent) (Enqueue, int, error) {
-	plist, err := base64.StdEncoding.DecodeString(ev.RawPayload)
+	defer h.mu.Unlock()
+	devices, err := h.apply(&ev)
+	if err == nil {
+		err = h.State.Save()
+	}
 	if err != nil {
-		return Enqueue{}, http.StatusBadRequest, fmt.Errorf("raw_payload is not base64: %w", err)
+		h.Logger.Printf("event %s (%s): %v", ev.EventID, ev.Topic, err)
+		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		return
 	}
-	checkin, err := acmepolicy.ParseCheckin(plist)
-	if err != nil {
-		return Enqueue{}, http.StatusBadRequest, fmt.Errorf("check-in message: %w", err)
-	}
-	device := deviceRecord(ev, checkin)
-	deviceJSON, err := json.Marshal(device)
-	if err != nil {
-		return Enqueue{}, http.StatusInternalServerError, err
-	}
-	random := make([]byte, 16)
-	source := h.Random
-	if source == nil {
-		source = rand.Reader
-	}
-	if _, err := io.ReadFull(source, random); err != nil {
-		return Enqueue{}, http.StatusInternalServerError, err
-	}
-	// The host supplies the CommandUUID (the core takes no randomness of its own): a random UUID v4.
-	random[6] = random[6]&0x0f | 0x40
-	random[8] = random[8]&0x3f | 0x80
-	h16 := strings.ToUpper(hex.EncodeToString(random))
-	commandUUID := h16[0:8] + "-" + h16[8:12] + "-" + h16[12:16] + "-" + h16[16:20] + "-" + h16[20:32]
-	command, _, err := acmepolicy.Render(h.Policy, acmepolicy.RenderOptions{
-		Format:            "install-command",
-		Device:            deviceJSON,
-		IdentifierPrefix:  h.IdentifierPrefix,
-		ClientTokenSecret: h.ClientTokenSecret,
-		CommandUUID:       commandUUID,
-	})
-	if err != nil {
-		return Enqueue{}, http.StatusUnprocessableEntity, fmt.Errorf("rendering InstallProfile for %s: %w", device["id"], err)
-	}
-	id := device["id"].(string)
-	return Enqueue{EnrollmentID: id, Path: "/v1/enqueue/" + id, CommandUUID: commandUUID, Command: string(command)}, 0, nil
-}
-
-// deviceRecord builds acmepolicy's device record from the check-in message (and the NanoMDM enrollment id).
-func deviceRecord(ev *CheckinEvent, checkin map[string]any) map[string]any {
-	text := func(key string) string {
-		s, _ := checkin[key].(string)
-		return s
-	}
-	id := ev.UDID
-	if ev.IDs != nil && ev.IDs.ID != "" {
-		id = ev.IDs.ID
-	}
-	if id == "" {
-		id = text("UDID")
-	}
-	record := map[string]any{"id": id}
-	set := func(field, value string) {
-		if value != "" {
-			record[field] = value
+	if len(devices) > 0 {
+		if err := h.reconcile(devices); err != nil {
+			// The event is stored; the sends are retried at the next resync.
+			h.Logger.Printf("reconcile after %s: %v", ev.Topic, err)
 		}
 	}
-	set("udid", text("UDID"))
-	set("serial_number", text("SerialNumber"))
-	set("enrollment_id", text("EnrollmentID"))
-	set("device_name", text("DeviceName"))
-	set("os_version", text("OSVersion"))
-	product := text("ProductName")
-	set("product_name", product)
-	switch {
-	case strings.HasPrefix(product, "iPhone"), strings.HasPrefix(product, "iPod"):
-		record["platform"] = "iOS"
-	case strings.HasPrefix(product, "iPad"):
-		record["platform"] = "iPadOS"
-	case strings.HasPrefix(product, "AppleTV"):
-		record["platform"] = "tvOS"
-	case strings.HasPrefix(product, "Watch"):
-		record["platform"] = "watchOS"
-	case strings.HasPrefix(product, "RealityDevice"):
-		record["platform"] = "visionOS"
-	case product != "":
-		record["platform"] = "macOS"
-	}
-	return record
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, `{"status":"stored"}`)
 }
 
-func (h *Hook) logf(format string, args ...any) {
-	if h.Logger != nil {
-		h.Logger.Printf(format, args...)
+func validSignature(key string, body []byte, signature string) bool {
+	given, err := base64.StdEncoding.DecodeString(signature)
+	if err != nil {
+		return false
 	}
+	mac := hmac.New(sha256.New, []byte(key))
+	mac.Write(body)
+	return hmac.Equal(given, mac.Sum(nil))
+}
+
+// reconcile plans with the library for every device (the plan is pure and fast) and sends the actions of
+// the given devices (all when nil). Caller holds h.mu.
+func (h *Hook) reconcile(only []string) error {
+	inventory, records := h.inventory()
+	ids := make([]string, 0, len(h.policies))
+	for id := range h.policies {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	docs := make([]json.RawMessage, 0, len(ids))
+	for _, id := range ids {
+		docs = append(docs, h.policies[id])
+	}
+	inventoryJSON, _ := json.Marshal(inventory)
+	policiesJSON, _ := json.Marshal(docs)
+	stateJSON, _ := json.Marshal(h.State.planState())
+	plan, err := acmepolicy.Plan(inventoryJSON, policiesJSON, stateJSON, acmepolicy.ResolveOptions{
+		IdentifierPrefix: h.Render.IdentifierPrefix, ClientTokenSecret: h.Render.ClientTokenSecret})
+	if err != nil {
+		return err
+	}
+	wanted := map[string]bool{}
+	for _, d := range only {
+		wanted[d] = true
+	}
+	var firstErr error
+	for _, a := range plan.Actions {
+		if only != nil && !wanted[a.Device] {
+			continue
+		}
+		if err := h.send(a, records[a.Device]); err != nil {
+			h.Logger.Printf("%s %s on %s: %v", a.Action, a.Policy, a.Device, err)
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if err := h.State.Save(); err != nil {
+			return err
+		}
+	}
+	return firstErr
+}
+
+// send renders one action's command with the library, enqueues it, and records it in the state.
+func (h *Hook) send(a acmepolicy.PlanAction, record map[string]any) error {
+	uuid, err := newCommandUUID()
+	if err != nil {
+		return err
+	}
+	opts := acmepolicy.RenderOptions{IdentifierPrefix: h.Render.IdentifierPrefix,
+		ClientTokenSecret: h.Render.ClientTokenSecret, CommandUUID: uuid}
+	policy := h.policies[a.Policy]
+	requestType := "InstallProfile"
+	if a.Action == "remove" {
+		requestType, opts.Format = "RemoveProfile", "remove-command"
+		if policy == nil {
+			policy = h.State.Policies[a.Policy] // deleted from the folder: its last version names the profile
+		}
+	} else {
+		opts.Format = "install-command"
+		if opts.Device, err = json.Marshal(record); err != nil {
+			return err
+		}
+	}
+	if policy == nil {
+		return fmt.Errorf("no version of policy %s is known; cannot name its profile", a.Policy)
+	}
+	command, rendered, err := acmepolicy.Render(policy, opts)
+	if err != nil {
+		return err
+	}
+	if rendered.PayloadIdentifier != a.PayloadIdentifier {
+		return fmt.Errorf("rendered identifier %s differs from the plan's %s", rendered.PayloadIdentifier, a.PayloadIdentifier)
+	}
+	if err := h.MDM.Enqueue(a.Device, command); err != nil {
+		return err
+	}
+	h.State.Commands[uuid] = SentCommand{Device: a.Device, Policy: a.Policy, RequestType: requestType}
+	if a.Action == "remove" {
+		delete(h.State.Installed[a.Device], a.Policy)
+	} else {
+		if h.State.Installed[a.Device] == nil {
+			h.State.Installed[a.Device] = map[string]Identity{}
+		}
+		h.State.Installed[a.Device][a.Policy] = Identity{PayloadIdentifier: a.PayloadIdentifier, PayloadUUID: a.PayloadUUID}
+	}
+	h.Logger.Printf("queued %s %s for %s (%s, CommandUUID %s)", requestType, a.PayloadIdentifier, a.Device, a.Action, uuid)
+	return nil
 }
