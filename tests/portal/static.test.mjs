@@ -140,7 +140,10 @@ test('Open JSON loads a policy file; a key the form has no field for still reach
       KeySize: 256, HardwareBound: true, Subject: [[['CN', '{{udid}}']]], KeyUsage: 1 } }));
     await openTab(page, 'Settings');
     await page.setInputFiles('#open-json-file', file);
-    await page.waitForFunction(() => document.querySelector('#f-name').value === 'Legacy ACME');
+    // The editor holds unsaved edits, so it asks before the file replaces them (as a new policy).
+    await page.waitForSelector('#confirm-dialog[open]');
+    await page.click('#confirm-ok');
+    await page.waitForFunction(() => document.querySelector('#f-name')?.value === 'Legacy ACME');
     assert.equal(await page.locator('#f-client-id').inputValue(), '{{udid}}');
     assert.equal(await page.locator('#f-key-size').inputValue(), '256');
     const summary = await page.locator('#diag-summary').innerText();

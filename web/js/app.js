@@ -1,9 +1,10 @@
 // The portal's entry point: loads the wasm core, finds the server (or works as static files without it),
-// asks for the admin token, and routes between the policy list and the editor.
+// asks for the admin token (sign in / sign out), and routes between the pages.
 import { loadCore } from './core.js';
 import { api, health, getToken, setToken, ApiError } from './api.js';
 import { mountPolicyList } from './policy-list.js';
 import { mountEditor } from './editor.js';
+import { pageFor } from './routes.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +17,15 @@ const session = {
   editor: null,
   confirm,
   requireToken,
+  reloadInventory: () => loadInventory(),
+  opened: null,
+  /** Starts a new, unsaved policy from `document` (an opened file); the caller has asked about edits. */
+  openDocument(document, note) {
+    session.opened = { document, note };
+    session.editor = null;
+    if (location.hash === '#/policy/new') route();
+    else location.hash = '#/policy/new';
+  },
   onSaved(id) {
     const target = `#/policy/${encodeURIComponent(id)}`;
     // replaceState fires no hashchange: the editor stays mounted and keeps its state.
@@ -28,6 +38,8 @@ function setConnection(kind, text) {
   const el = $('connection');
   el.dataset.state = kind;
   $('connection-text').textContent = text;
+  $('sign-out').hidden = kind !== 'online';
+  document.body.dataset.session = kind;
 }
 
 function showBanner(text) {
@@ -63,6 +75,7 @@ function requireToken(message) {
         try {
           await api.listGroups();
           $('token-panel').hidden = true;
+          $('main').hidden = false;
           $('token-input').value = '';
           tokenWaiter = null;
           resolve(true);
@@ -75,6 +88,7 @@ function requireToken(message) {
       };
       $('token-skip').onclick = () => {
         $('token-panel').hidden = true;
+        $('main').hidden = false;
         tokenWaiter = null;
         session.online = false;
         setConnection('offline', 'Offline: validate, preview, download');
@@ -98,7 +112,7 @@ async function loadInventory() {
   }
 }
 
-async function connect() {
+async function connect(signedOutMessage = '') {
   try {
     const h = await health();
     session.version = h.version || '';
@@ -110,10 +124,10 @@ async function connect() {
     return;
   }
   session.online = true;
-  setConnection('pending', 'Sign-in needed');
+  setConnection('pending', signedOutMessage ? 'Signed out' : 'Sign-in needed');
   for (;;) {
     if (!getToken()) {
-      const ok = await requireToken('');
+      const ok = await requireToken(signedOutMessage);
       if (!ok) return;
     }
     try {
@@ -125,11 +139,36 @@ async function connect() {
       if (!ok) return;
     }
   }
-  setConnection('online', `Connected · acmepolicy ${session.version}`);
+  setConnection('online', `Signed in (admin token) · acmepolicy ${session.version}`);
   showBanner('');
 }
 
+/** Signs out: forgets the token (asking first when an editor has unsaved edits), hides every page and
+ *  asks for a token again. */
+async function signOut() {
+  if (session.editor && session.editor.isDirty()) {
+    const ok = await confirm('Your changes to this policy are not saved. Sign out and lose them?',
+      { title: 'Discard unsaved changes?', action: 'Sign out' });
+    if (!ok) return;
+  }
+  setToken('');
+  session.inventory = null;
+  session.editor = null;
+  for (const id of ['view-list', 'view-editor', 'view-page']) replaceChildrenOf($(id));
+  $('main').hidden = true;
+  setConnection('signed-out', 'Signed out');
+  showBanner('');
+  await connect('You are signed out. Paste the admin token to sign in again.');
+  await route();
+}
+
+function replaceChildrenOf(el) {
+  el.textContent = '';
+  el.hidden = true;
+}
+
 let currentHash = null;
+let routeTurn = 0;
 async function route() {
   // Leaving an editor with unsaved edits asks first; staying puts the address back.
   if (session.editor && session.editor.isDirty() && location.hash !== currentHash) {
@@ -141,25 +180,37 @@ async function route() {
     }
   }
   currentHash = location.hash;
-  const hash = location.hash || '#/policies';
+  routeTurn += 1;
+  const hash = location.hash || '#/dashboard';
   const list = $('view-list');
   const editor = $('view-editor');
+  const page = $('view-page');
   const m = /^#\/policy\/(.+)$/.exec(hash);
   for (const a of document.querySelectorAll('.topnav a')) a.removeAttribute('aria-current');
+  const other = pageFor(hash);
+  list.hidden = true;
+  editor.hidden = true;
+  page.hidden = true;
+  session.editor = null;
   if (m) {
-    list.hidden = true;
     editor.hidden = false;
     // Never leave the previous policy's fields on screen while the next one loads.
     editor.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading…' }));
-    session.editor = null;
     const id = decodeURIComponent(m[1]);
     $(id === 'new' ? 'nav-new' : 'nav-policies').setAttribute('aria-current', 'page');
-    const mounted = await mountEditor(editor, session, id === 'new' ? null : id, () => location.hash === hash);
+    const opened = id === 'new' ? session.opened : null;
+    session.opened = null;
+    const mounted = await mountEditor(editor, session, id === 'new' ? null : id, () => location.hash === hash, opened);
     if (mounted) session.editor = mounted;
+  } else if (other) {
+    page.hidden = false;
+    page.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading…' }));
+    $(other.nav).setAttribute('aria-current', 'page');
+    // The devices page rewrites its query in the address (no hashchange): "current" is this route's turn.
+    const turn = routeTurn;
+    await other.mount(page, session, () => turn === routeTurn);
   } else {
-    editor.hidden = true;
     list.hidden = false;
-    session.editor = null;
     $('nav-policies').setAttribute('aria-current', 'page');
     await mountPolicyList(list, session);
   }
@@ -176,6 +227,7 @@ async function start() {
     showBanner([session.coreError, current].filter(Boolean).join(' '));
   }
   window.addEventListener('hashchange', route);
+  $('sign-out').addEventListener('click', () => signOut());
   window.addEventListener('beforeunload', (event) => {
     if (session.editor && session.editor.isDirty()) event.preventDefault();
   });

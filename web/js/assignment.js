@@ -2,15 +2,7 @@
 // reason in words. Resolution runs in the browser (wasm) over the server's inventory, so it follows every
 // edit; install statuses come from the server for the saved version.
 import { h, replaceChildren } from './dom.js';
-import { deviceRecord } from './preview.js';
-
-/** The inventory in the core's contract: device records and {id, name, devices} groups. */
-export function coreInventory(inv) {
-  return {
-    devices: inv.devices.map(deviceRecord),
-    groups: inv.groups.map((g) => ({ id: g.id, name: g.name ?? g.id, devices: [...(g.devices || [])] })),
-  };
-}
+import { coreInventory } from './inventory-model.js';
 
 function viaText(via, groupsById) {
   const one = (v) => {

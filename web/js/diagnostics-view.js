@@ -51,6 +51,18 @@ function messageNode(d) {
     d.code ? h('code', { class: 'diag-code' }, d.code) : null);
 }
 
+/** Drops repeats: the same severity, code and path said twice (by the core in two passes, or by the browser's
+ *  core and the server's) is shown once, the first wording kept. */
+export function mergeDiagnostics(diagnostics) {
+  const seen = new Set();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity}\u0000${d.code}\u0000${d.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Sorts errors first, keeping the core's order within a severity. */
 export function sortDiagnostics(diagnostics) {
   return diagnostics.map((d, i) => [d, i])

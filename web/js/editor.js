@@ -12,6 +12,11 @@ import { targetPicker } from './targets.js';
 import { previewPanel } from './preview.js';
 import { assignmentPanel } from './assignment.js';
 import { api, ApiError } from './api.js';
+import { metrics } from './metrics.js';
+import { setChecker } from './set-diagnostics.js';
+import { variableChecker } from './variable-check.js';
+import { mergeDiagnostics } from './diagnostics-view.js';
+import { POLICY_FILE_TYPES, readPolicyFile, downloadText } from './policy-files.js';
 
 const SAN_LABELS = {
   rfc822Name: ['RFC 822 Name', 'An email address for the Subject Alt Name, e.g. {{user_email}}.'],
@@ -20,17 +25,18 @@ const SAN_LABELS = {
   ntPrincipalName: ['NT Principal Name', 'user@REALM; sent as another name with OID 1.3.6.1.4.1.311.20.2.3.'],
 };
 
-/** Validation latencies (ms, from the edit to the diagnostics on screen), kept for the page's own
- *  measurement and read by the browser tests. */
-export const metrics = { validation: [] };
-window.acmePortalMetrics = metrics;
+
+/** Where the editor shows a diagnostic instead of the field its path names: the core puts "Attest needs
+ *  Hardware Bound" at HardwareBound (the value it suggests changing), but the admin's action was Attest. */
+const SHOWN_AT = { 'attest.requires_hardware_bound': '/payload/Attest' };
 
 /**
- * Mounts an editor into `root`. session: {online, core, coreError, inventory, onSaved(id), confirm(text)}.
- * policyId: an existing policy to load from the server, or null for a new one.
+ * Mounts an editor into `root`. session: {online, core, coreError, inventory, onSaved(id), confirm(text),
+ * openDocument(doc, note)}. policyId: an existing policy to load from the server, or null for a new one;
+ * opened: {document, note} to start a new policy from (an opened file), or null.
  */
-export async function mountEditor(root, session, policyId, isCurrent = () => true) {
-  let state = newPolicyState();
+export async function mountEditor(root, session, policyId, isCurrent = () => true, opened = null) {
+  let state = opened ? stateFromDocument(opened.document) : newPolicyState();
   let savedJson = null;
   let savedId = null;
   let savedVersion = null;
@@ -67,21 +73,24 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
   const inventory = () => session.inventory;
   const currentDocument = () => documentFromState(state).document;
   if (savedId) savedJson = JSON.stringify(currentDocument());
-  // A new policy is unchanged until it differs from the defaults it opened with.
-  const initialJson = JSON.stringify(currentDocument());
+  // A new policy is unchanged until it differs from the defaults (an opened file is unsaved from the start).
+  const initialJson = JSON.stringify(documentFromState(newPolicyState()).document);
   const isDirty = () => JSON.stringify(currentDocument()) !== (savedJson ?? initialJson);
 
   // ---- header, summary, tabs ---------------------------------------------------------------------------
   const title = h('h1', { id: 'editor-title' });
-  const saveStatus = h('p', { class: 'save-status', id: 'save-status', role: 'status', 'aria-live': 'polite' });
+  // Focus moves here after a save (the Save button is then disabled), so it can hold focus.
+  const saveStatus = h('p', { class: 'save-status', id: 'save-status', role: 'status', 'aria-live': 'polite',
+    tabindex: '-1' });
   const saveButton = h('button', { type: 'button', class: 'primary', id: 'save-policy',
     'aria-describedby': 'save-status', onclick: () => save() }, 'Save');
   const deleteButton = h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-policy',
     hidden: !savedId, onclick: () => remove() }, 'Delete');
-  const fileInput = h('input', { type: 'file', accept: '.json,application/json', class: 'visually-hidden',
+  const fileInput = h('input', { type: 'file', accept: POLICY_FILE_TYPES, class: 'visually-hidden',
     id: 'open-json-file', tabindex: '-1', onchange: () => openFile() });
   const actions = h('div', { class: 'editor-actions' },
-    h('button', { type: 'button', class: 'ghost', onclick: () => fileInput.click() }, 'Open JSON…'), fileInput,
+    h('button', { type: 'button', class: 'ghost', id: 'open-json', onclick: () => fileInput.click() }, 'Open JSON…'),
+    fileInput,
     h('button', { type: 'button', class: 'ghost', onclick: () => downloadJson() }, 'Download JSON'),
     deleteButton,
     saveButton);
@@ -350,11 +359,14 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       'The validation engine is not loaded.'));
   }
 
+  const crumbHere = h('span', { id: 'crumb-here', 'aria-current': 'page' });
+  const variableFix = h('div', { class: 'fix-box', id: 'variable-fix', role: 'region',
+    'aria-label': 'Suggested fix', hidden: true });
   replaceChildren(root,
     h('div', { class: 'editor-head' },
       h('div', { class: 'editor-title' },
-        h('p', { class: 'crumbs' }, h('a', { href: '#/policies' }, 'Policies'), ' / ',
-          savedId ? 'Edit policy' : 'New policy'),
+        h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/policies' }, 'Policies'), ' / ',
+          crumbHere),
         title,
         h('p', { class: 'subtitle' }, 'Security ACME · iOS and iPadOS 16 or later',
           h('span', { class: 'version', id: 'saved-version' }))),
@@ -362,6 +374,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
     banner,
     liveCounts,
     summary,
+    variableFix,
     tablist,
     Object.values(panels));
 
@@ -376,24 +389,34 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
     if (activeTab === 'devices') devicesPicker.render();
   }
 
-  let setCache = { key: null, diagnostics: [] };
-  /** Set-level findings for this policy among the others (from the core's validateSet), remapped from
-   *  "/<index>/name" to "/name"; a derived-id clash is shown at the name, which it is derived from. */
-  function setDiagnostics(doc) {
-    if (!otherDocuments.length || typeof session.core.validateSet !== 'function') return [];
-    const key = JSON.stringify([doc.name, doc.id ?? null, otherDocuments.length]);
-    if (setCache.key === key) return setCache.diagnostics;
-    const n = otherDocuments.length;
-    const result = session.core.validateSet([...otherDocuments, doc]);
-    const prefix = `/${n}/`;
-    const diagnostics = (Array.isArray(result.diagnostics) ? result.diagnostics : [])
-      .filter((d) => String(d.path || '').startsWith(prefix))
-      .map((d) => {
-        const path = d.path.slice(prefix.length - 1);
-        return { ...d, path: path === '/id' ? '/name' : path };
-      });
-    setCache = { key, diagnostics };
-    return diagnostics;
+  const setDiagnostics = setChecker(session.core, otherDocuments);
+  const variableCheck = variableChecker(core, inventory);
+
+  /** The suggested replacements of a variable that leaves targeted devices out (the core confirmed each). */
+  function renderFixes(fixes) {
+    variableFix.hidden = !fixes.length;
+    replaceChildren(variableFix, fixes.length ? [
+      h('p', { class: 'fix-title' }, 'Suggested fix: use a variable every targeted device has'),
+      h('div', { class: 'fix-actions' }, fixes.map((f) => h('button', { type: 'button', class: 'small',
+        dataset: { from: f.from, to: f.to }, onclick: () => applyVariableFix(f.from, f.to) },
+      `Replace {{${f.from}}} with {{${f.to}}}`,
+      h('span', { class: 'fix-note' }, f.left ? ` (${f.left} still left out)` : ' (all of them then receive it)')))),
+    ] : []);
+  }
+
+  function applyVariableFix(from, to) {
+    const swap = (text) => String(text).split(`{{${from}}}`).join(`{{${to}}}`);
+    state.ClientIdentifier = swap(state.ClientIdentifier);
+    clientId.value = state.ClientIdentifier;
+    for (const row of state.subject) row.value = swap(row.value);
+    for (const key of SAN_KEYS) {
+      state.san[key] = swap(state.san[key]);
+      root.querySelector(`#f-san-${key}`).value = state.san[key];
+    }
+    changed(true);
+    saveMessage = `Replaced {{${from}}} with {{${to}}}.`;
+    updateSaveState();
+    clientId.focus();
   }
 
   function validate() {
@@ -404,6 +427,9 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
         const result = session.core.validate(doc);
         diagnostics = Array.isArray(result.diagnostics) ? result.diagnostics : [];
         diagnostics = diagnostics.concat(setDiagnostics(doc));
+        const found = variableCheck(doc);
+        diagnostics = diagnostics.concat(found.diagnostics);
+        renderFixes(found.fixes);
       } catch (err) {
         diagnostics = [{ severity: 'error', code: 'portal.engine_failed', path: '',
           message: `The validation engine failed: ${err.message}` }];
@@ -412,7 +438,10 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       diagnostics = [{ severity: 'error', code: 'portal.engine_missing', path: '',
         message: 'The validation engine is not loaded, so this policy cannot be checked or saved.' }];
     }
-    const counts = showDiagnostics(root, summary, [...diagnostics, ...serverDiags], reveal);
+    // The server re-runs the same core on save: what it repeats is shown once.
+    const shown = mergeDiagnostics([...diagnostics, ...serverDiags])
+      .map((d) => (SHOWN_AT[d.code] ? { ...d, path: SHOWN_AT[d.code] } : d));
+    const counts = showDiagnostics(root, summary, shown, reveal);
     if (counts.errors !== lastCounts.errors || counts.warnings !== lastCounts.warnings || !liveCounts.textContent) {
       liveCounts.textContent = counts.errors || counts.warnings
         ? `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}.`
@@ -429,6 +458,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
 
   function updateSaveState() {
     title.textContent = state.name.trim() || 'Untitled policy';
+    crumbHere.textContent = savedId ? 'Edit policy' : 'New policy';
     document.title = `${title.textContent} · acmepolicy`;
     let reason = '';
     if (!session.online) reason = 'Saving needs the acmepolicy server; download the JSON or the profile instead.';
@@ -487,6 +517,8 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       saving = false;
       validate();
       session.onSaved(savedId);
+      // Save is disabled now (nothing to save): keep focus on the page, on the sentence that says what happened.
+      saveStatus.focus();
       if (activeTab === 'assignment') assignment.render();
     } catch (err) {
       saving = false;
@@ -527,45 +559,33 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
 
   function downloadJson() {
     const doc = currentDocument();
-    const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: 'application/json' });
-    const a = h('a', { href: URL.createObjectURL(blob),
-      download: `${(doc.id || doc.name || 'policy').toLowerCase().replace(/[^a-z0-9]+/g, '-')}.json` });
-    document.body.append(a);
-    a.click();
-    a.remove();
+    downloadText(`${(doc.id || doc.name || 'policy').toLowerCase().replace(/[^a-z0-9]+/g, '-')}.json`,
+      `${JSON.stringify(doc, null, 2)}\n`, 'application/json');
   }
 
+  /** Opens a file always as a new, unsaved policy; asks first when that would drop this one's edits or
+   *  leave a saved policy (which stays as it is on the server). */
   async function openFile() {
     const file = fileInput.files[0];
     fileInput.value = '';
     if (!file) return;
-    let doc;
-    try {
-      doc = JSON.parse(await file.text());
-    } catch (err) {
-      saveMessage = `${file.name} is not JSON: ${err.message}`;
+    const result = await readPolicyFile(file, session.core);
+    if (result.error) {
+      saveMessage = result.error;
       updateSaveState();
       return;
     }
-    const keepId = state.id;
-    Object.assign(state, stateFromDocument(doc));
-    if (savedId) state.id = keepId;
-    for (const [el, key] of [[name, 'name'], [notes, 'notes'], [directory, 'DirectoryURL'],
-      [clientId, 'ClientIdentifier'], [keySize, 'KeySize']]) el.value = state[key];
-    keyTypeOptions();
-    hardwareBound.checked = state.HardwareBound;
-    attest.checked = state.Attest;
-    extractable.checked = state.KeyIsExtractable;
-    allApps.checked = state.AllowAllAppsAccess;
-    usageSign.checked = state.usage.signature;
-    usageEnc.checked = state.usage.encryption;
-    serverProfile.value = state.server_profile;
-    SAN_KEYS.forEach((key) => { root.querySelector(`#f-san-${key}`).value = state.san[key]; });
-    keySizeChoices();
-    saveMessage = `Opened ${file.name}.`;
-    changed(true);
+    if (savedId || isDirty()) {
+      const what = isDirty() ? 'Your unsaved changes to this policy are lost.'
+        : `“${state.name}” stays on the server as it is.`;
+      const ok = await session.confirm(`Open ${file.name} as a new, unsaved policy? ${what}`,
+        { title: 'Open as a new policy?', action: 'Open as new policy' });
+      if (!ok) return;
+    }
+    session.openDocument(result.document, result.note);
   }
 
+  if (opened && opened.note) saveMessage = opened.note;
   renderLists();
   activate('settings', false);
   validate();

@@ -13,6 +13,8 @@ export function field({ label, path, help, control, badge, extra }) {
   control.dataset.label = label;
   const helpId = `${id}-help`;
   if (help) control.setAttribute('aria-describedby', helpId);
+  // The visible "Required" badge and the announced state come from the same argument.
+  if (badge === 'Required') control.setAttribute('aria-required', 'true');
   return h('div', { class: 'field' },
     h('label', { for: id, class: 'field-label' }, label, badge ? h('span', { class: 'badge' }, badge) : null),
     control,

@@ -132,8 +132,10 @@ function numberOrText(text) {
  */
 export function documentFromState(s) {
   const payload = {};
-  payload.DirectoryURL = s.DirectoryURL;
-  payload.ClientIdentifier = s.ClientIdentifier;
+  // A blank required text field is left out, so the core reports it as missing ("required"), not as a
+  // malformed value.
+  if (s.DirectoryURL !== '') payload.DirectoryURL = s.DirectoryURL;
+  if (s.ClientIdentifier !== '') payload.ClientIdentifier = s.ClientIdentifier;
   if (s.KeyType !== '') payload.KeyType = s.KeyType;
   const keySize = numberOrText(s.KeySize);
   if (keySize !== undefined) payload.KeySize = keySize;
@@ -173,6 +175,35 @@ export function documentFromState(s) {
   doc.targets = { device_groups: [...s.targets.device_groups], devices: [...s.targets.devices] };
   Object.assign(doc, s.extraTop);
   return { document: doc, subjectRows };
+}
+
+/**
+ * Turns the document's own Subject form, JSON text such as `[ [ ["C","US"] ], [ ["CN","foo"] ] ]` (an array
+ * of RDNs, each an array of [type, value] pairs), into Subject rows. Returns null when the text is not JSON
+ * of that shape; the values themselves are judged by the core once they are rows.
+ */
+export function parseJsonSubject(text) {
+  let value;
+  try {
+    value = JSON.parse(String(text).trim());
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || !value.length) return null;
+  const rows = [];
+  for (const rdn of value) {
+    if (!Array.isArray(rdn) || !rdn.length) return null;
+    for (const [j, pair] of rdn.entries()) {
+      if (!Array.isArray(pair) || pair.length !== 2) return null;
+      rows.push({ type: String(pair[0] ?? ''), value: String(pair[1] ?? ''), joinPrevious: j > 0 });
+    }
+  }
+  return rows;
+}
+
+/** Subject rows from pasted text in either form (OpenSSL slashes or the document's JSON); null if neither. */
+export function parseSubjectText(text) {
+  return parseSlashSubject(text) || parseJsonSubject(text);
 }
 
 /**

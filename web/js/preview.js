@@ -2,15 +2,30 @@
 // with a download; the declarative (DDM) form for iOS 17+ too. Rendering runs in the browser (wasm).
 import { h, replaceChildren } from './dom.js';
 import { highlightXml, highlightJson } from './highlight.js';
+import { deviceRecord, coreInventory } from './inventory-model.js';
+import { mergeDiagnostics } from './diagnostics-view.js';
 
-const DEVICE_KEYS = ['id', 'serial_number', 'udid', 'enrollment_id', 'platform', 'os_version', 'product_name',
-  'enrollment', 'supervised', 'device_name', 'user_email'];
+function validationKeys(core, doc) {
+  try {
+    return (core.validate(doc).diagnostics || []).map((d) => `${d.code} ${d.path}`);
+  } catch {
+    return [];
+  }
+}
 
-/** The device record contract's keys only: the server may add bookkeeping fields the core rejects. */
-export function deviceRecord(device) {
-  const out = {};
-  for (const key of DEVICE_KEYS) if (device[key] !== undefined && device[key] !== null) out[key] = device[key];
-  return out;
+/** A notice when the core's resolution leaves `device` out of this policy: the preview shows what it would
+ *  get, but it will not be sent. Null when the device receives the policy (or the core cannot tell). */
+function leftOut(core, doc, inv, device) {
+  let why;
+  try {
+    why = core.explain(coreInventory(inv), doc, device.id);
+  } catch {
+    return null;
+  }
+  if (!why || why.included !== false) return null;
+  return h('p', { class: 'msg msg-warning', id: 'preview-excluded', role: 'status' },
+    h('span', { class: 'sev' }, 'Warning:'), ` ${device.device_name || device.id} will not receive this policy: ` +
+      `${why.message || why.reason}. The preview shows what it would get if it did.`);
 }
 
 function downloadName(doc, format, device) {
@@ -92,9 +107,14 @@ export function previewPanel(getDocument, getCore, getInventory) {
     } catch (err) {
       result = { ok: false, diagnostics: [{ severity: 'error', code: 'portal.render_failed', message: err.message }] };
     }
-    const diags = Array.isArray(result.diagnostics) ? result.diagnostics : [];
-    if (diags.length) {
-      replaceChildren(problems, h('ul', { class: 'plain-list' }, diags.map((d) =>
+    // The policy's own findings are in the editor's summary already; here only what rendering adds (the
+    // DDM form's notes on macOS-only keys, say), each once.
+    const known = new Set(validationKeys(core, doc));
+    const diags = mergeDiagnostics(Array.isArray(result.diagnostics) ? result.diagnostics : [])
+      .filter((d) => !known.has(`${d.code} ${d.path}`) || d.severity === 'error');
+    const left = chosen ? leftOut(core, doc, inv, chosen) : null;
+    if (diags.length || left) {
+      replaceChildren(problems, left, h('ul', { class: 'plain-list' }, diags.map((d) =>
         h('li', { class: `msg msg-${d.severity || 'error'}` }, h('span', { class: 'sev' },
           `${d.severity === 'warning' ? 'Warning' : d.severity === 'info' ? 'Note' : 'Error'}:`), ' ', d.message))));
     }

@@ -1,7 +1,7 @@
 // The Subject editor: one row per attribute (type: shortcut or dotted OID; value), add / remove / reorder,
-// and a paste box that turns "/C=US/O=Example/CN=foo" into rows.
+// and a paste box that turns "/C=US/O=Example/CN=foo" or the document's JSON array form into rows.
 import { h, replaceChildren, uniqueId } from './dom.js';
-import { SUBJECT_SHORTCUTS, parseSlashSubject } from './policy-model.js';
+import { SUBJECT_SHORTCUTS, parseSubjectText } from './policy-model.js';
 
 const DATALIST_ID = 'subject-types';
 
@@ -23,9 +23,10 @@ export function subjectEditor(state, onChange) {
   let lastRows = [];
 
   const applyText = (text) => {
-    const rows = parseSlashSubject(text);
+    const rows = parseSubjectText(text);
     if (!rows) {
-      pasteHint.textContent = 'Write the subject as /C=US/O=Example Inc./CN=foo (one /TYPE=value per attribute).';
+      pasteHint.textContent = 'Write the subject as /C=US/O=Example Inc./CN=foo (one /TYPE=value per attribute) ' +
+        'or as JSON: [[["C","US"]],[["CN","foo"]]].';
       return false;
     }
     state.subject.splice(0, state.subject.length, ...rows);
@@ -69,13 +70,13 @@ export function subjectEditor(state, onChange) {
       const n = index + 1;
       const type = h('input', {
         type: 'text', class: 'mono subject-type', value: row.type, list: DATALIST_ID, spellcheck: 'false',
-        autocomplete: 'off', 'aria-label': `Attribute ${n} type`,
+        autocomplete: 'off', 'aria-label': `Attribute ${n} type`, 'aria-required': 'true',
         dataset: { path: `${base}/0`, label: `Subject attribute ${n} type` },
         oninput: (e) => { row.type = e.target.value; onChange(false); },
       });
       const value = h('input', {
         type: 'text', class: 'subject-value', value: row.value, spellcheck: 'false', autocomplete: 'off',
-        'aria-label': `Attribute ${n} value`,
+        'aria-label': `Attribute ${n} value`, 'aria-required': 'true',
         dataset: { path: `${base}/1`, label: `Subject attribute ${n} value` },
         oninput: (e) => { row.value = e.target.value; onChange(false); },
       });

@@ -1,5 +1,6 @@
 // The Device Groups and Devices tabs: choose a policy's targets from the server's inventory, with search.
 import { h, replaceChildren, uniqueId } from './dom.js';
+import { ENROLLMENT_LABEL } from './inventory-model.js';
 
 function platformMix(group, devicesById) {
   const counts = {};
@@ -11,8 +12,6 @@ function platformMix(group, devicesById) {
   return Object.entries(counts).map(([p, n]) => `${n} ${p}`).join(', ');
 }
 
-const ENROLLMENT_LABEL = { ade: 'Automated (ADE)', device: 'Device Enrollment', user: 'User Enrollment',
-  none: 'Not enrolled' };
 
 /** The selected groups that already contain a device (shown in the Devices tab). */
 function selectedGroupsOf(deviceId, state, groups) {
@@ -64,6 +63,9 @@ export function targetPicker(kind, state, getInventory, onChange) {
       if (on && at < 0) list.push(id);
       if (!on && at >= 0) list.splice(at, 1);
       onChange(true);
+      // The change redraws the table: give focus back to the same item's new checkbox (Space, then Tab on).
+      const again = [...tableBox.querySelectorAll('input[type="checkbox"]')].find((b) => b.dataset.target === id);
+      if (again) again.focus();
     };
     const head = isGroups
       ? ['', 'Group', 'Id', 'Members', 'Platforms']
@@ -73,7 +75,8 @@ export function targetPicker(kind, state, getInventory, onChange) {
       const boxId = uniqueId(`${kind}-pick`);
       const label = isGroups ? (x.name || x.id) : (x.device_name || x.id);
       const box = h('input', { type: 'checkbox', id: boxId, checked: index >= 0,
-        dataset: index >= 0 ? { path: `/targets/${kind}/${index}`, label: `${isGroups ? 'Group' : 'Device'} ${label}` } : {},
+        dataset: index >= 0 ? { target: x.id, path: `/targets/${kind}/${index}`, label: `${isGroups ? 'Group' : 'Device'} ${label}` }
+          : { target: x.id },
         onchange: (e) => toggle(x.id, e.target.checked) });
       const name = h('label', { for: boxId }, label, x.unknown ? h('span', { class: 'badge badge-warn' }, 'not in inventory') : null);
       const cells = isGroups

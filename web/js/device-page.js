@@ -1,0 +1,146 @@
+// One device: its record's facts, each policy that targets it (the core's answer on whether it receives
+// it, and the server's install status with the device's ErrorChain), its groups, and the record's actions.
+import { h, replaceChildren } from './dom.js';
+import { api } from './api.js';
+import { coreInventory, ENROLLMENT_LABEL } from './inventory-model.js';
+import { deviceForm } from './device-form.js';
+import { needsServer, loadFailed, statusPill } from './page-common.js';
+
+const FACTS = [
+  ['device_name', 'Name'], ['product_name', 'Model'], ['platform', 'Platform'], ['os_version', 'OS version'],
+  ['enrollment', 'Enrollment'], ['supervised', 'Supervised'], ['serial_number', 'Serial number'], ['udid', 'UDID'],
+  ['enrollment_id', 'Enrollment id'], ['user_email', 'User e-mail'],
+];
+
+function factValue(device, key) {
+  const v = device[key];
+  if (key === 'enrollment') return ENROLLMENT_LABEL[v] || v || '—';
+  if (key === 'supervised') return v === true ? 'yes' : v === false ? 'no' : '—';
+  return v === undefined || v === null || v === '' ? '—' : String(v);
+}
+
+function errorText(e) {
+  if (!e) return '';
+  if (e.mdm) return `${e.status}: ${e.mdm}`;
+  const chain = Array.isArray(e.error_chain) ? e.error_chain.map((c) => [c.ErrorDomain, c.ErrorCode,
+    c.LocalizedDescription || c.USEnglishDescription].filter((x) => x !== undefined && x !== '').join(' ')) : [];
+  return [e.status, ...chain].filter(Boolean).join(' · ');
+}
+
+/** Mounts the page of device `id` into `root`. */
+export async function mountDevicePage(root, session, isCurrent, id) {
+  if (!session.online || !session.inventory) return needsServer(root, 'The device page');
+  let device;
+  let state;
+  let groups;
+  let policies;
+  try {
+    [device, state, groups, policies] = await Promise.all([api.getDevice(id), api.deviceStatus(id).catch(() => null),
+      api.listGroups(), api.listPolicies()]);
+  } catch (err) {
+    return loadFailed(root, session, `the device ${id}`, err);
+  }
+  if (!isCurrent()) return;
+  const inv = session.inventory;
+  const core = session.core;
+  const enrolled = state ? state.enrolled === true : null;
+  const statusByPolicy = new Map(((state && state.assignments) || []).map((a) => [a.policy, a]));
+  const memberOf = groups.filter((g) => (g.devices || []).includes(id));
+  // The policies that target it, through a group or directly (read from their documents' targets).
+  const targeting = policies.filter((p) => {
+    const t = (p.document && p.document.targets) || {};
+    return (t.devices || []).includes(id) || (t.device_groups || []).some((g) => memberOf.some((m) => m.id === g))
+      || statusByPolicy.has(p.id);
+  });
+  const explain = (p) => {
+    if (!core || !inv) return null;
+    try {
+      const inventory = coreInventory({ devices: [...inv.devices.filter((d) => d.id !== id), device], groups });
+      return core.explain(inventory, p.document, id);
+    } catch {
+      return null;
+    }
+  };
+  const note = h('p', { class: 'save-status', role: 'status', 'aria-live': 'polite', id: 'device-action-status',
+    tabindex: '-1' });
+  const editBox = h('div', { class: 'card', hidden: true });
+
+  const policyRows = targeting.map((p) => {
+    const a = statusByPolicy.get(p.id);
+    const why = explain(p);
+    const receives = why ? (why.included ? 'yes' : `no: ${why.message}`) : '—';
+    // An assignment waits for the MDM only once the device has enrolled.
+    const shown = a ? (a.status === 'pending' && enrolled === false ? ['not-enrolled', 'waiting for enrollment'] : [a.status, a.status])
+      : why && !why.included ? ['excluded', 'not sent'] : ['none', '—'];
+    return h('tr', { dataset: { policy: p.id } },
+      h('th', { scope: 'row' }, h('a', { href: `#/policy/${encodeURIComponent(p.id)}` }, p.name)),
+      h('td', { class: 'receives' }, receives),
+      h('td', {}, statusPill(shown[0], shown[1])),
+      h('td', {}, a ? `${a.installed_version ?? '—'} / ${a.desired_version ?? '—'}` : ''),
+      h('td', { class: 'last-error' }, a ? errorText(a.last_error) : ''),
+      h('td', {}, a && a.last_command_uuid ? h('code', {}, a.last_command_uuid) : ''));
+  });
+
+  const addGroup = h('select', { id: 'device-add-group', 'aria-label': 'Add this device to a group' },
+    h('option', { value: '' }, 'Add to a group…'),
+    groups.filter((g) => !memberOf.includes(g)).map((g) => h('option', { value: g.id }, g.name || g.id)));
+  const setGroup = async (g, on) => {
+    const members = on ? [...new Set([...(g.devices || []), id])] : (g.devices || []).filter((x) => x !== id);
+    try {
+      await api.setMembers(g.id, members);
+      await session.reloadInventory();
+      await mountDevicePage(root, session, isCurrent, id);
+      root.querySelector('#device-action-status').textContent = on ? `Added to ${g.name || g.id}.` : `Removed from ${g.name || g.id}.`;
+      root.querySelector('#device-action-status').focus();
+    } catch (err) {
+      note.textContent = `Not changed: ${err.message}`;
+    }
+  };
+
+  replaceChildren(root,
+    h('div', { class: 'list-head' },
+      h('div', {},
+        h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/devices' }, 'Devices'), ' / ',
+          h('span', { 'aria-current': 'page' }, device.device_name || id)),
+        h('h1', { id: 'page-title' }, device.device_name || id),
+        h('p', { class: 'subtitle' }, h('code', {}, id), ' · ', enrolled === null ? 'enrollment state unknown'
+          : enrolled ? 'enrolled in the MDM' : 'not enrolled yet: inventory record only')),
+      h('div', { class: 'editor-side' }, h('div', { class: 'editor-actions' },
+        h('button', { type: 'button', id: 'edit-device', onclick: () => {
+          const form = deviceForm({ device, onCancel: () => { editBox.hidden = true; },
+            onSaved: async () => { await session.reloadInventory(); await mountDevicePage(root, session, isCurrent, id); } });
+          replaceChildren(editBox, h('h2', {}, 'Edit device'), form.element);
+          editBox.hidden = false;
+          form.focus();
+        } }, 'Edit'),
+        h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-device', onclick: async () => {
+          const ok = await session.confirm(`Delete the device record “${device.device_name || id}”?`,
+            { title: 'Delete device?', action: 'Delete' });
+          if (!ok) return;
+          try {
+            await api.deleteDevice(id);
+            await session.reloadInventory();
+            location.hash = '#/devices';
+          } catch (err) {
+            note.textContent = `Not deleted: ${err.message}`;
+          }
+        } }, 'Delete')), note)),
+    editBox,
+    h('section', { class: 'card', 'aria-labelledby': 'facts-title' }, h('h2', { id: 'facts-title' }, 'Facts'),
+      h('dl', { class: 'facts', id: 'device-facts' }, FACTS.map(([k, label]) => [h('dt', {}, label),
+        h('dd', { dataset: { fact: k } }, factValue(device, k))]))),
+    h('section', { class: 'card', 'aria-labelledby': 'policies-title' }, h('h2', { id: 'policies-title' }, 'Policies'),
+      policyRows.length ? h('table', { class: 'data', id: 'device-policies' },
+        h('thead', {}, h('tr', {}, ['Policy', 'Receives it', 'Status', 'Installed / wanted version', 'Last error',
+          'Last command'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, policyRows))
+        : h('p', { class: 'empty' }, 'No policy targets this device.')),
+    h('section', { class: 'card', 'aria-labelledby': 'groups-title' }, h('h2', { id: 'groups-title' }, 'Groups'),
+      memberOf.length ? h('ul', { class: 'plain-list', id: 'device-groups' }, memberOf.map((g) => h('li', {},
+        h('a', { href: `#/group/${encodeURIComponent(g.id)}` }, g.name || g.id), ' ',
+        h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove from ${g.name || g.id}`,
+          onclick: () => setGroup(g, false) }, 'Remove'))))
+        : h('p', { class: 'empty' }, 'Not in any group.'),
+      h('div', { class: 'row-tools' }, addGroup, h('button', { type: 'button', class: 'small', id: 'device-add-group-go',
+        onclick: () => { const g = groups.find((x) => x.id === addGroup.value); if (g) setGroup(g, true); } }, 'Add'))));
+}

@@ -1,0 +1,206 @@
+// The Devices page: the inventory as a table with search, filters, sorting and paging in the browser over
+// GET /devices; create a record, add selected devices to a group, import and export CSV.
+import { h, replaceChildren } from './dom.js';
+import { api } from './api.js';
+import { loadFleet, STATUSES, statusLabel } from './fleet-data.js';
+import { ENROLLMENT_LABEL } from './inventory-model.js';
+import { readQuery, writeQuery, filterDevices, filterChoices, PAGE_SIZE } from './device-filters.js';
+import { deviceForm } from './device-form.js';
+import { importDevicesCsv, exportDevicesCsv } from './device-import.js';
+import { needsServer, loadFailed, statusPill } from './page-common.js';
+import { metrics } from './metrics.js';
+
+const COLUMNS = [
+  ['device_name', 'Device'], ['platform', 'Platform'], ['os_version', 'OS'], ['product_name', 'Model'],
+  ['enrollment', 'Enrollment'], ['serial_number', 'Serial'], ['user_email', 'User'], ['status', 'Status'],
+];
+
+function select(id, label, value, choices, onChange) {
+  const el = h('select', { id, onchange: () => onChange(el.value) }, h('option', { value: '' }, `All`),
+    choices.map(([v, text]) => h('option', { value: v }, text)));
+  el.value = value;
+  return h('div', { class: 'field filter' }, h('label', { for: id, class: 'field-label' }, label), el);
+}
+
+/** Mounts the page into `root`; the query comes from the URL hash. */
+export async function mountDevicesPage(root, session, isCurrent) {
+  if (!session.online || !session.inventory) return needsServer(root, 'The device list');
+  const started = performance.now();
+  let devices;
+  let groups;
+  try {
+    [devices, groups] = await Promise.all([api.listDevices(), api.listGroups()]);
+  } catch (err) {
+    return loadFailed(root, session, 'the devices', err);
+  }
+  if (!isCurrent()) return;
+  const q = readQuery(location.hash);
+  let statusOf = null;
+  const selected = new Set();
+  const status = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite', id: 'devices-status' });
+  const tableBox = h('div', { class: 'table-wrap' });
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+  const filters = h('div', { class: 'filters', role: 'search' });
+  const bulk = h('div', { class: 'bulk-bar' });
+  const formBox = h('div', { class: 'card', hidden: true });
+  const importReport = h('div', { class: 'import-report', role: 'status', 'aria-live': 'polite', id: 'import-report' });
+
+  const update = (changes) => {
+    Object.assign(q, changes);
+    // The address follows the query without remounting the page (replaceState fires no hashchange).
+    history.replaceState(null, '', writeQuery(q));
+    render();
+  };
+
+  function renderFilters() {
+    const choices = filterChoices(devices);
+    const search = h('input', { type: 'search', id: 'devices-search', value: q.q, autocomplete: 'off',
+      placeholder: 'Name, serial, e-mail, model, id', oninput: () => update({ q: search.value, page: 1 }) });
+    replaceChildren(filters,
+      h('div', { class: 'field filter filter-search' }, h('label', { for: 'devices-search', class: 'field-label' },
+        'Search devices'), search),
+      select('filter-platform', 'Platform', q.platform, choices.platform.map((p) => [p, p]),
+        (v) => update({ platform: v, page: 1 })),
+      select('filter-os', 'OS version', q.os, choices.os.map((v) => [v, `${v}.x`]), (v) => update({ os: v, page: 1 })),
+      select('filter-enrollment', 'Enrollment', q.enrollment, choices.enrollment, (v) => update({ enrollment: v, page: 1 })),
+      select('filter-status', 'Status', q.status, STATUSES.map((s) => [s.key, s.label]),
+        (v) => update({ status: v, page: 1 })));
+  }
+
+  function sortButton(key, label) {
+    const on = (q.sort || 'device_name') === key;
+    return h('button', { type: 'button', class: 'sort', dataset: { sort: key },
+      'aria-label': `Sort by ${label}${on ? (q.dir === 'desc' ? ', now descending' : ', now ascending') : ''}`,
+      onclick: () => update({ sort: key, dir: on && q.dir !== 'desc' ? 'desc' : 'asc', page: 1 }) },
+    label, h('span', { 'aria-hidden': 'true', class: 'sort-mark' }, on ? (q.dir === 'desc' ? ' ▼' : ' ▲') : ''));
+  }
+
+  function render() {
+    const rows = filterDevices(devices, q, statusOf && ((id) => statusOf.get(id)?.status));
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    if (q.page > pages) q.page = pages;
+    const first = (q.page - 1) * PAGE_SIZE;
+    const shown = rows.slice(first, first + PAGE_SIZE);
+    const allOn = shown.length > 0 && shown.every((d) => selected.has(d.id));
+    const head = h('tr', {},
+      h('th', { scope: 'col', class: 'pick' }, h('input', { type: 'checkbox', id: 'select-page', checked: allOn,
+        'aria-label': 'Select every device on this page', onchange: (e) => {
+          for (const d of shown) (e.target.checked ? selected.add(d.id) : selected.delete(d.id));
+          render();
+          document.getElementById('select-page')?.focus();
+        } })),
+      COLUMNS.map(([key, label]) => {
+        const on = (q.sort || 'device_name') === key;
+        return h('th', { scope: 'col', 'aria-sort': on ? (q.dir === 'desc' ? 'descending' : 'ascending') : null },
+          sortButton(key, label));
+      }));
+    const body = shown.map((d) => {
+      const s = statusOf ? statusOf.get(d.id)?.status || 'none' : null;
+      return h('tr', { dataset: { device: d.id }, class: selected.has(d.id) ? 'selected' : '' },
+        h('td', { class: 'pick' }, h('input', { type: 'checkbox', checked: selected.has(d.id), dataset: { target: d.id },
+          'aria-label': `Select ${d.device_name || d.id}`, onchange: (e) => {
+            (e.target.checked ? selected.add(d.id) : selected.delete(d.id));
+            render();
+            tableBox.querySelector(`input[data-target="${CSS.escape(d.id)}"]`)?.focus();
+          } })),
+        h('th', { scope: 'row' }, h('a', { href: `#/device/${encodeURIComponent(d.id)}`, class: 'device-link' },
+          d.device_name || d.id), h('div', { class: 'dev-sub' }, h('code', {}, d.id))),
+        h('td', {}, d.platform || ''), h('td', {}, d.os_version || ''), h('td', {}, d.product_name || ''),
+        h('td', {}, ENROLLMENT_LABEL[d.enrollment] || d.enrollment || ''), h('td', {}, d.serial_number || ''),
+        h('td', {}, d.user_email || ''),
+        h('td', { class: 'col-status' }, s ? statusPill(s, statusLabel(s)) : h('span', { class: 'status status-none' }, '…')));
+    });
+    replaceChildren(tableBox, h('table', { class: 'data devices', id: 'devices-table' },
+      h('caption', { class: 'visually-hidden' }, 'Devices'), h('thead', {}, head), h('tbody', {}, body)));
+    status.textContent = rows.length
+      ? `Showing ${first + 1}–${first + shown.length} of ${rows.length} device${rows.length === 1 ? '' : 's'}` +
+        `${rows.length !== devices.length ? ` (${devices.length} in the inventory)` : ''}.` +
+        (q.status && !statusOf ? ' Statuses are loading…' : '')
+      : `No device matches (${devices.length} in the inventory).`;
+    replaceChildren(pager,
+      h('button', { type: 'button', class: 'small', id: 'page-prev', disabled: q.page <= 1,
+        onclick: () => update({ page: q.page - 1 }) }, '‹ Previous'),
+      h('span', { id: 'page-info' }, `Page ${q.page} of ${pages}`),
+      h('button', { type: 'button', class: 'small', id: 'page-next', disabled: q.page >= pages,
+        onclick: () => update({ page: q.page + 1 }) }, 'Next ›'));
+    renderBulk();
+  }
+
+  function renderBulk() {
+    const groupSelect = h('select', { id: 'bulk-group', 'aria-label': 'Group to add the selected devices to' },
+      h('option', { value: '' }, 'Choose a group…'), groups.map((g) => h('option', { value: g.id }, g.name || g.id)));
+    const note = h('span', { class: 'bulk-note', role: 'status', 'aria-live': 'polite', id: 'bulk-status' });
+    replaceChildren(bulk, h('span', { id: 'selected-count' }, `${selected.size} selected`), groupSelect,
+      h('button', { type: 'button', class: 'small', id: 'bulk-add', disabled: !selected.size, onclick: async () => {
+        const g = groups.find((x) => x.id === groupSelect.value);
+        if (!g) { note.textContent = 'Choose a group first.'; return; }
+        const members = [...new Set([...(g.devices || []), ...selected])];
+        try {
+          const stored = await api.setMembers(g.id, members);
+          g.devices = (stored && stored.devices) || members;
+          note.textContent = `Added ${selected.size} device${selected.size === 1 ? '' : 's'} to ${g.name || g.id}.`;
+          await session.reloadInventory();
+        } catch (err) {
+          note.textContent = `Not added: ${err.message}`;
+        }
+      } }, 'Add to group'),
+      h('button', { type: 'button', class: 'small ghost', disabled: !selected.size,
+        onclick: () => { selected.clear(); render(); } }, 'Clear selection'), note);
+  }
+
+  const csvInput = h('input', { type: 'file', id: 'import-csv-file', accept: '.csv,text/csv', class: 'file-input',
+    onchange: async () => {
+      const file = csvInput.files[0];
+      csvInput.value = '';
+      if (!file) return;
+      importReport.textContent = `Importing ${file.name}…`;
+      const result = await importDevicesCsv(await file.text(), (done, total) => {
+        importReport.textContent = `Importing ${file.name}: ${done} of ${total}…`;
+      });
+      replaceChildren(importReport,
+        h('p', { id: 'import-summary' }, `Imported ${file.name}: ${result.created} created, ${result.updated} updated, ` +
+          `${result.failed.length} refused.`),
+        result.problems.map((p) => h('p', { class: 'msg msg-warning' }, p)),
+        result.failed.length ? h('ul', { class: 'plain-list' }, result.failed.slice(0, 20).map((f) =>
+          h('li', { class: 'msg msg-error' }, `Row ${f.row}${f.id ? ` (${f.id})` : ''}: ${f.message}`))) : null);
+      devices = await api.listDevices();
+      await session.reloadInventory();
+      renderFilters();
+      render();
+      loadStatuses();
+    } });
+
+  const showForm = () => {
+    const form = deviceForm({ device: null, onCancel: () => { formBox.hidden = true; },
+      onSaved: async (rec) => { location.hash = `#/device/${encodeURIComponent(rec.id)}`; } });
+    replaceChildren(formBox, h('h2', {}, 'New device'), form.element);
+    formBox.hidden = false;
+    form.focus();
+  };
+
+  replaceChildren(root,
+    h('div', { class: 'list-head' },
+      h('div', {}, h('h1', { id: 'page-title' }, 'Devices'),
+        h('p', { class: 'subtitle' }, 'Every device record of the inventory; enrolled devices appear by themselves.')),
+      h('div', { class: 'editor-actions' },
+        h('button', { type: 'button', class: 'primary', id: 'new-device', onclick: showForm }, '+ New device'),
+        csvInput, h('label', { for: 'import-csv-file', class: 'button file-label' }, 'Import CSV…'),
+        h('button', { type: 'button', id: 'export-csv', onclick: () => exportDevicesCsv(
+          filterDevices(devices, q, statusOf && ((id) => statusOf.get(id)?.status))) }, 'Export CSV'))),
+    formBox, importReport, filters, status, bulk, tableBox, pager);
+  renderFilters();
+  render();
+  metrics.deviceList.push(performance.now() - started);
+
+  async function loadStatuses() {
+    try {
+      const fleet = await loadFleet();
+      if (!isCurrent()) return;
+      statusOf = fleet.statusOf;
+      render();
+    } catch {
+      status.textContent += ' Statuses could not be loaded.';
+    }
+  }
+  loadStatuses();
+}
