@@ -70,8 +70,11 @@ export async function mountDevicePage(root, session, isCurrent, id) {
     const why = explain(p);
     const receives = why ? (why.included ? 'yes' : `no: ${why.message}`) : '—';
     // An assignment waits for the MDM only once the device has enrolled.
-    const shown = a ? (a.status === 'pending' && enrolled === false ? ['not-enrolled', 'waiting for enrollment'] : [a.status, a.status])
-      : why && !why.included ? ['excluded', 'not sent'] : ['none', '—'];
+    const waiting = ['not-enrolled', 'waiting for enrollment'];
+    let shown = ['none', '—'];
+    if (a) shown = a.status === 'pending' && enrolled === false ? waiting : [a.status, a.status];
+    else if (why && !why.included) shown = ['excluded', 'not sent'];
+    else if (why && why.included) shown = enrolled === false ? waiting : ['pending', 'pending'];
     return h('tr', { dataset: { policy: p.id } },
       h('th', { scope: 'row' }, h('a', { href: `#/policy/${encodeURIComponent(p.id)}` }, p.name)),
       h('td', { class: 'receives' }, receives),

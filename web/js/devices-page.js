@@ -26,14 +26,10 @@ function select(id, label, value, choices, onChange) {
 export async function mountDevicesPage(root, session, isCurrent) {
   if (!session.online || !session.inventory) return needsServer(root, 'The device list');
   const started = performance.now();
-  let devices;
-  let groups;
-  try {
-    [devices, groups] = await Promise.all([api.listDevices(), api.listGroups()]);
-  } catch (err) {
-    return loadFailed(root, session, 'the devices', err);
-  }
-  if (!isCurrent()) return;
+  delete root.dataset.statuses;
+  // The first rows come from the inventory loaded at sign-in; the fresh list follows (refresh()), since
+  // the whole list is one large answer until the REST API pages on the server.
+  let { devices, groups } = session.inventory;
   const q = readQuery(location.hash);
   let statusOf = null;
   const selected = new Set();
@@ -157,22 +153,25 @@ export async function mountDevicesPage(root, session, isCurrent) {
       const result = await importDevicesCsv(await file.text(), (done, total) => {
         importReport.textContent = `Importing ${file.name}: ${done} of ${total}…`;
       });
+      devices = await api.listDevices();
+      await session.reloadInventory();
+      renderFilters();
+      render();
       replaceChildren(importReport,
         h('p', { id: 'import-summary' }, `Imported ${file.name}: ${result.created} created, ${result.updated} updated, ` +
           `${result.failed.length} refused.`),
         result.problems.map((p) => h('p', { class: 'msg msg-warning' }, p)),
         result.failed.length ? h('ul', { class: 'plain-list' }, result.failed.slice(0, 20).map((f) =>
           h('li', { class: 'msg msg-error' }, `Row ${f.row}${f.id ? ` (${f.id})` : ''}: ${f.message}`))) : null);
-      devices = await api.listDevices();
-      await session.reloadInventory();
-      renderFilters();
-      render();
       loadStatuses();
     } });
 
   const showForm = () => {
     const form = deviceForm({ device: null, onCancel: () => { formBox.hidden = true; },
-      onSaved: async (rec) => { location.hash = `#/device/${encodeURIComponent(rec.id)}`; } });
+      onSaved: async (rec) => {
+        await session.reloadInventory();
+        location.hash = `#/device/${encodeURIComponent(rec.id)}`;
+      } });
     replaceChildren(formBox, h('h2', {}, 'New device'), form.element);
     formBox.hidden = false;
     form.focus();
@@ -191,16 +190,34 @@ export async function mountDevicesPage(root, session, isCurrent) {
   renderFilters();
   render();
   metrics.deviceList.push(performance.now() - started);
+  if (metrics.deviceListSinceLoad === null) metrics.deviceListSinceLoad = performance.now();
+
+  async function refresh() {
+    try {
+      [devices, groups] = await Promise.all([api.listDevices(), api.listGroups()]);
+    } catch (err) {
+      status.textContent += ` The list could not be refreshed: ${err.message}`;
+      return;
+    }
+    if (!isCurrent()) return;
+    session.inventory = { devices, groups };
+    const focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
+    renderFilters();
+    render();
+    if (focused) document.getElementById(focused)?.focus();
+    await loadStatuses();
+  }
 
   async function loadStatuses() {
     try {
-      const fleet = await loadFleet();
+      const fleet = await loadFleet({ devices, groups });
       if (!isCurrent()) return;
       statusOf = fleet.statusOf;
       render();
+      root.dataset.statuses = 'loaded';
     } catch {
       status.textContent += ' Statuses could not be loaded.';
     }
   }
-  loadStatuses();
+  refresh();
 }

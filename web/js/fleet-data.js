@@ -16,9 +16,11 @@ const ASSIGNMENT_STATUS = { failed: 'failed', pending: 'pending', removing: 'pen
 /**
  * Loads everything the fleet pages need. Resolves to {devices, groups, policies, statusOf} where
  * statusOf.get(deviceId) = {status, policies: [{id, name, status, reason, message}]}; throws ApiError.
+ * `known` ({devices, groups}, just fetched by the caller) saves fetching those again.
  */
-export async function loadFleet() {
-  const [devices, groups, policies] = await Promise.all([api.listDevices(), api.listGroups(), api.listPolicies()]);
+export async function loadFleet(known = null) {
+  const [devices, groups, policies] = await Promise.all([known ? known.devices : api.listDevices(),
+    known ? known.groups : api.listGroups(), api.listPolicies()]);
   const assignments = await Promise.all(policies.map((p) => api.assignments(p.id).catch(() => null)));
   const statusOf = new Map(devices.map((d) => [d.id, { status: 'none', policies: [] }]));
   const note = (deviceId, status, entry) => {
