@@ -22,6 +22,14 @@ function select(id, label, value, choices, onChange) {
   return h('div', { class: 'field filter' }, h('label', { for: id, class: 'field-label' }, label), el);
 }
 
+/** A selector that finds `el` again after the page redraws (by id, row checkbox or sort button). */
+function focusKey(el) {
+  if (el.id) return `#${CSS.escape(el.id)}`;
+  if (el.dataset.target) return `input[data-target="${CSS.escape(el.dataset.target)}"]`;
+  if (el.dataset.sort) return `button[data-sort="${CSS.escape(el.dataset.sort)}"]`;
+  return '';
+}
+
 /** Mounts the page into `root`; the query comes from the URL hash. */
 export async function mountDevicesPage(root, session, isCurrent) {
   if (!session.online || !session.inventory) return needsServer(root, 'The device list');
@@ -122,10 +130,14 @@ export async function mountDevicesPage(root, session, isCurrent) {
     renderBulk();
   }
 
+  // Kept across redraws (the list refreshes by itself): the chosen group and the last outcome stay.
+  const groupSelect = h('select', { id: 'bulk-group', 'aria-label': 'Group to add the selected devices to' });
+  const note = h('span', { class: 'bulk-note', role: 'status', 'aria-live': 'polite', id: 'bulk-status' });
   function renderBulk() {
-    const groupSelect = h('select', { id: 'bulk-group', 'aria-label': 'Group to add the selected devices to' },
-      h('option', { value: '' }, 'Choose a group…'), groups.map((g) => h('option', { value: g.id }, g.name || g.id)));
-    const note = h('span', { class: 'bulk-note', role: 'status', 'aria-live': 'polite', id: 'bulk-status' });
+    const chosen = groupSelect.value;
+    replaceChildren(groupSelect, h('option', { value: '' }, 'Choose a group…'),
+      groups.map((g) => h('option', { value: g.id }, g.name || g.id)));
+    groupSelect.value = groups.some((g) => g.id === chosen) ? chosen : '';
     replaceChildren(bulk, h('span', { id: 'selected-count' }, `${selected.size} selected`), groupSelect,
       h('button', { type: 'button', class: 'small', id: 'bulk-add', disabled: !selected.size, onclick: async () => {
         const g = groups.find((x) => x.id === groupSelect.value);
@@ -201,10 +213,10 @@ export async function mountDevicesPage(root, session, isCurrent) {
     }
     if (!isCurrent()) return;
     session.inventory = { devices, groups };
-    const focused = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
+    const focused = document.activeElement && root.contains(document.activeElement) ? focusKey(document.activeElement) : '';
     renderFilters();
     render();
-    if (focused) document.getElementById(focused)?.focus();
+    if (focused) root.querySelector(focused)?.focus();
     await loadStatuses();
   }
 
