@@ -171,7 +171,7 @@ test('a Device page: facts, each policy with the core\'s answer and the server\'
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /Added to Lab/.test(document.querySelector('#device-action-status')?.textContent || ''));
   assert.ok((await server.api('GET', '/groups/g-lab')).body.devices.includes('d-mac'));
-  await screenshotBoth(page, artifacts, 'device');
+  assert.equal(await screenshotBoth(page, artifacts, 'device'), 0, 'no sideways scrolling on a tablet');
   await page.getByRole('button', { name: 'Remove from Lab' }).click();
   await page.waitForFunction(() => /Removed from Lab/.test(document.querySelector('#device-action-status')?.textContent || ''));
   assert.ok(!(await server.api('GET', '/groups/g-lab')).body.devices.includes('d-mac'));
@@ -247,7 +247,7 @@ test('the Groups pages: create, rename, members by search, the policies targetin
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /created/.test(document.querySelector('#groups-status').textContent));
   assert.equal((await server.api('GET', '/groups/front-office')).body.name, 'Front Office');
-  await screenshotBoth(page, artifacts, 'groups');
+  assert.equal(await screenshotBoth(page, artifacts, 'groups'), 0, 'no sideways scrolling on a tablet');
 
   await page.getByRole('button', { name: 'Rename Front Office' }).click();
   await page.keyboard.type('Front desk');
@@ -272,7 +272,7 @@ test('the Groups pages: create, rename, members by search, the policies targetin
   await page.waitForFunction(() => /Removed/.test(document.querySelector('#group-status').textContent));
   assert.deepEqual((await server.api('GET', '/groups/front-office')).body.devices, ['d-iphone']);
   await page.fill('#member-search', '');
-  await screenshotBoth(page, artifacts, 'group');
+  assert.equal(await screenshotBoth(page, artifacts, 'group'), 0, 'no sideways scrolling on a tablet');
 
   await page.goto(`${server.url}#/group/g-mixed`);
   await page.waitForSelector('#group-policies');
@@ -290,6 +290,15 @@ test('the policy list and the editor at laptop and tablet sizes (screenshots), i
   await page.click('#nav-policies');
   await page.waitForSelector('#policy-table');
   assert.equal(await screenshotBoth(page, artifacts, 'policies'), 0, 'no sideways scrolling on a tablet');
+  // The list has a search.
+  await page.locator('#policy-search').focus();
+  await page.keyboard.type('personal');
+  const visible = await page.locator('#policy-table tbody tr:not([hidden])').allInnerTexts();
+  assert.equal(visible.length, 1);
+  assert.match(visible[0], /Personal ACME/);
+  assert.match(await page.locator('#view-list .list-status').innerText(), /1 of 2 policies match/);
+  await page.fill('#policy-search', '');
+  assert.equal(await page.locator('#policy-table tbody tr:not([hidden])').count(), 2);
   await page.locator('#policy-table a.policy-link', { hasText: 'Headquarters ACME' }).click();
   await page.waitForFunction(() => document.querySelector('#f-name')?.value === 'Headquarters ACME');
   assert.equal(await screenshotBoth(page, artifacts, 'editor'), 0, 'no sideways scrolling on a tablet');

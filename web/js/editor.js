@@ -78,7 +78,8 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
   const fileInput = h('input', { type: 'file', accept: POLICY_FILE_TYPES, class: 'visually-hidden',
     id: 'open-json-file', tabindex: '-1', onchange: () => openFile() });
   const actions = h('div', { class: 'editor-actions' },
-    h('button', { type: 'button', class: 'ghost', id: 'open-json', onclick: () => fileInput.click() }, 'Open JSON…'),
+    h('button', { type: 'button', class: 'ghost', id: 'open-json', title: 'A policy JSON file or a .mobileconfig profile',
+      onclick: () => fileInput.click() }, 'Open JSON / profile…'),
     fileInput,
     h('button', { type: 'button', class: 'ghost', onclick: () => downloadJson() }, 'Download JSON'),
     deleteButton,

@@ -75,7 +75,23 @@ export async function mountPolicyList(root, session) {
       h('td', { class: 'actions' }, h('a', { href: `#/policy/${encodeURIComponent(p.id)}`, class: 'button ghost small',
         'aria-label': `Open ${p.name}` }, 'Open'), del));
   });
-  replaceChildren(body, h('div', { class: 'table-wrap' }, h('table', { class: 'data policies', id: 'policy-table' },
+  const search = h('input', { type: 'search', id: 'policy-search', autocomplete: 'off',
+    placeholder: 'Name, id or directory URL', oninput: () => {
+      const needle = search.value.trim().toLowerCase();
+      let shown = 0;
+      rows.forEach((tr, i) => {
+        const p = policies[i];
+        const hit = !needle || [p.name, p.id, p.document?.payload?.DirectoryURL]
+          .some((v) => v && String(v).toLowerCase().includes(needle));
+        tr.hidden = !hit;
+        shown += hit ? 1 : 0;
+      });
+      status.textContent = needle ? `${shown} of ${policies.length} policies match.`
+        : `${policies.length} polic${policies.length === 1 ? 'y' : 'ies'}.`;
+    } });
+  replaceChildren(body, h('div', { class: 'field filter-search' },
+    h('label', { for: 'policy-search', class: 'field-label' }, 'Search policies'), search),
+  h('div', { class: 'table-wrap' }, h('table', { class: 'data policies', id: 'policy-table' },
     h('caption', { class: 'visually-hidden' }, 'ACME policies with their targets and install status'),
     h('thead', {}, h('tr', {}, ['Policy', 'Targeted', 'Included', 'Excluded', 'Installed', 'Pending', 'Failed',
       'Updated', ''].map((t, i) => h('th', { scope: 'col', class: i >= 1 && i <= 6 ? 'num' : i === 7 ? 'col-updated' : '' },
