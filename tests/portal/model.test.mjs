@@ -1,5 +1,6 @@
-// The portal's form-state shaping (no browser): documents survive a round trip through the form state,
-// and OpenSSL-style subjects become rows. No validation rule lives here: that is the wasm core's job.
+// The portal's data shaping (no browser): documents survive a round trip through the form state, pasted
+// subjects become rows, CSV and the device list's query behave. No validation rule lives here: that is the
+// wasm core's job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSlashSubject, stateFromDocument, documentFromState, newPolicyState }
@@ -54,4 +55,62 @@ test('keys the form has no field for, and wrong types, reach the core unchanged 
   assert.equal(documentFromState(typed).document.payload.KeySize, 'abc', 'text stays text for the core to judge');
   typed.KeySize = ' 521 ';
   assert.equal(documentFromState(typed).document.payload.KeySize, 521);
+});
+
+test('the document\'s JSON-array Subject form becomes rows; other JSON is not a subject', async () => {
+  const { parseJsonSubject, parseSubjectText } = await import('../../web/js/policy-model.js');
+  assert.deepEqual(parseJsonSubject('[ [ ["C","US"] ], [ ["CN","foo"] ] ]'), [
+    { type: 'C', value: 'US', joinPrevious: false }, { type: 'CN', value: 'foo', joinPrevious: false }]);
+  assert.deepEqual(parseJsonSubject('[[["O","A"],["OU","B"]]]'), [
+    { type: 'O', value: 'A', joinPrevious: false }, { type: 'OU', value: 'B', joinPrevious: true }]);
+  for (const bad of ['[]', '[[]]', '[["C","US"]]', '{"C":"US"}', '[[["C"]]]', 'not json']) {
+    assert.equal(parseJsonSubject(bad), null, bad);
+  }
+  assert.equal(parseSubjectText('/CN=x').length, 1, 'the slash form still works');
+});
+
+test('blank DirectoryURL and ClientIdentifier are left out of the document, so the core says "required"', () => {
+  const s = newPolicyState();
+  s.DirectoryURL = '';
+  s.ClientIdentifier = '';
+  const { payload } = documentFromState(s).document;
+  assert.equal('DirectoryURL' in payload, false);
+  assert.equal('ClientIdentifier' in payload, false);
+  s.DirectoryURL = ' ';
+  assert.equal(documentFromState(s).document.payload.DirectoryURL, ' ', 'anything typed goes to the core as is');
+});
+
+test('CSV: quoted fields, doubled quotes and CRLF survive a round trip; device records from CSV', async () => {
+  const { parseCsv, formatCsv, devicesFromCsv } = await import('../../web/js/csv.js');
+  const rows = [['id', 'device_name'], ['a', 'x, "y"'], ['b', 'two\nlines'], ['c', '']];
+  assert.deepEqual(parseCsv(formatCsv(rows)), rows);
+  const { records, problems } = devicesFromCsv('\uFEFFid,supervised,colour,os_version\nd1,yes,red,17.1\nd2,0,,\nd3,maybe,,\n');
+  assert.deepEqual(records, [{ id: 'd1', supervised: true, os_version: '17.1' }, { id: 'd2', supervised: false },
+    { id: 'd3', supervised: 'maybe' }]);
+  assert.match(problems.join(' '), /colour/);
+  assert.match(devicesFromCsv('serial_number\nX\n').problems.join(' '), /"id" column/);
+});
+
+test('device list query: the hash round-trips; filters, search and numeric sorting', async () => {
+  const { readQuery, writeQuery, filterDevices } = await import('../../web/js/device-filters.js');
+  const q = readQuery('#/devices?status=failed&platform=iOS&page=3');
+  assert.equal(q.status, 'failed');
+  assert.equal(q.page, 3);
+  assert.equal(writeQuery(q), '#/devices?platform=iOS&status=failed&page=3');
+  assert.equal(writeQuery(readQuery('#/devices')), '#/devices');
+  const devices = [
+    { id: 'a', device_name: 'Mac', platform: 'macOS', os_version: '14.2' },
+    { id: 'b', device_name: 'Phone', platform: 'iOS', os_version: '9.3', user_email: 'ana@example.com' },
+    { id: 'c', device_name: 'Pad', platform: 'iPadOS', os_version: '16.10' },
+    { id: 'd', device_name: 'Pad 2', platform: 'iPadOS', os_version: '16.9' },
+  ];
+  const ids = (list) => list.map((d) => d.id);
+  const base = readQuery('#/devices');
+  assert.deepEqual(ids(filterDevices(devices, { ...base, sort: 'os_version' }, null)), ['b', 'a', 'd', 'c']);
+  assert.deepEqual(ids(filterDevices(devices, { ...base, sort: 'os_version', dir: 'desc' }, null)), ['c', 'd', 'a', 'b']);
+  assert.deepEqual(ids(filterDevices(devices, { ...base, platform: 'iPadOS' }, null)), ['c', 'd']);
+  assert.deepEqual(ids(filterDevices(devices, { ...base, os: '16' }, null)), ['c', 'd']);
+  assert.deepEqual(ids(filterDevices(devices, { ...base, q: 'ANA@' }, null)), ['b']);
+  const status = { a: 'failed', b: 'none', c: 'failed', d: 'pending' };
+  assert.deepEqual(ids(filterDevices(devices, { ...base, status: 'failed' }, (id) => status[id])), ['a', 'c']);
 });

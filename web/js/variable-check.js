@@ -54,8 +54,9 @@ function variableExclusions(core, inventory, doc) {
 /**
  * Returns check(doc) → {diagnostics, fixes}. diagnostics: one portal warning (code
  * "portal.variable_excludes_devices") at the field using the variable, listing the devices left out and the
- * core's reason; fixes: [{from, to, included, excluded}] replacements after which the core leaves out fewer
- * devices for a variable, best first. Both empty without inventory, targets or exclusions.
+ * core's reason; fixes: [{from, to, left}] replacements of {{from}} by {{to}} after which the core leaves
+ * out fewer devices for a variable (`left` of them still), best first. Both empty without inventory,
+ * targets or exclusions. Cached on what takes part: the payload, the targets and the inventory's size.
  */
 export function variableChecker(getCore, getInventory) {
   let cache = { key: null, value: { diagnostics: [], fixes: [] } };
