@@ -33,6 +33,18 @@ test('without a server the portal says so, and the list points to the editor', a
   assert.match(await page.locator('#view-list').innerText(), /No server connected/);
 });
 
+test('without a server the fleet pages say they need it and point to the editor', async () => {
+  const pages = { '': 'The fleet dashboard', '#/devices': 'The device list', '#/device/d-1': 'The device page',
+    '#/groups': 'The groups page', '#/group/g-1': 'The group page' };
+  for (const [hash, title] of Object.entries(pages)) {
+    await openPortal(page, server.url, hash);
+    await page.waitForFunction((t) => document.querySelector('#view-page:not([hidden]) #page-title')?.textContent === t, title);
+    const text = await page.locator('#view-page').innerText();
+    assert.match(text, /needs the acmepolicy server/, `${hash || '(landing)'}: ${text}`);
+    assert.equal(await page.locator('#view-page a[href="#/policy/new"]').count(), 1);
+  }
+});
+
 test('validation works offline; Save says it needs the server', async () => {
   await openPortal(page, server.url, '#/policy/new');
   await page.waitForSelector('#f-key-size');

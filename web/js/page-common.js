@@ -5,7 +5,9 @@ import { h, replaceChildren } from './dom.js';
 export function needsServer(root, what) {
   replaceChildren(root, h('div', { class: 'empty-card' }, h('h1', { id: 'page-title' }, what),
     h('p', {}, `${what} needs the acmepolicy server and a signed-in admin: start it with `,
-      h('code', {}, 'acmepolicy serve'), ' and open the portal from it.')));
+      h('code', {}, 'acmepolicy serve'), ' and open the portal from it.'),
+    h('p', {}, 'Without it you can still create a policy, validate it as you type, preview the profile and ' +
+      'download it: ', h('a', { href: '#/policy/new' }, 'New policy'), '.')));
 }
 
 /** Fills `root` with why `what` could not be loaded; asks for the token again on 401. */
