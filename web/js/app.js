@@ -105,6 +105,7 @@ async function loadInventory() {
   try {
     const [devices, groups] = await Promise.all([api.listDevices(), api.listGroups()]);
     session.inventory = { devices, groups };
+    session.inventoryAt = Date.now();
   } catch (err) {
     session.inventory = null;
     if (err instanceof ApiError && err.status === 401) throw err;

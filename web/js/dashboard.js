@@ -1,7 +1,7 @@
 // The fleet dashboard (the landing page): devices per status, each linked to the filtered device list and
 // drawn as an SVG bar chart, and the policies that need attention.
 import { h, replaceChildren } from './dom.js';
-import { loadFleet, countByStatus, STATUSES } from './fleet-data.js';
+import { loadFleet, freshInventory, countByStatus, STATUSES } from './fleet-data.js';
 import { barChart } from './svg-chart.js';
 import { needsServer, loadFailed } from './page-common.js';
 
@@ -10,7 +10,7 @@ export async function mountDashboard(root, session, isCurrent) {
   if (!session.online || !session.inventory) return needsServer(root, 'The fleet dashboard');
   let fleet;
   try {
-    fleet = await loadFleet();
+    fleet = await loadFleet(await freshInventory(session));
   } catch (err) {
     return loadFailed(root, session, 'the fleet', err);
   }

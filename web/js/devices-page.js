@@ -2,7 +2,7 @@
 // GET /devices; create a record, add selected devices to a group, import and export CSV.
 import { h, replaceChildren } from './dom.js';
 import { api } from './api.js';
-import { loadFleet, STATUSES, statusLabel } from './fleet-data.js';
+import { loadFleet, freshInventory, STATUSES, statusLabel } from './fleet-data.js';
 import { ENROLLMENT_LABEL } from './inventory-model.js';
 import { readQuery, writeQuery, filterDevices, filterChoices, PAGE_SIZE } from './device-filters.js';
 import { deviceForm } from './device-form.js';
@@ -165,8 +165,8 @@ export async function mountDevicesPage(root, session, isCurrent) {
       const result = await importDevicesCsv(await file.text(), (done, total) => {
         importReport.textContent = `Importing ${file.name}: ${done} of ${total}…`;
       });
-      devices = await api.listDevices();
       await session.reloadInventory();
+      if (session.inventory) ({ devices, groups } = session.inventory);
       renderFilters();
       render();
       replaceChildren(importReport,
@@ -206,13 +206,12 @@ export async function mountDevicesPage(root, session, isCurrent) {
 
   async function refresh() {
     try {
-      [devices, groups] = await Promise.all([api.listDevices(), api.listGroups()]);
+      ({ devices, groups } = await freshInventory(session));
     } catch (err) {
       status.textContent += ` The list could not be refreshed: ${err.message}`;
       return;
     }
     if (!isCurrent()) return;
-    session.inventory = { devices, groups };
     const focused = document.activeElement && root.contains(document.activeElement) ? focusKey(document.activeElement) : '';
     renderFilters();
     render();

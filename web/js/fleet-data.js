@@ -43,6 +43,22 @@ export async function loadFleet(known = null) {
   return { devices, groups, policies, statusOf };
 }
 
+/** How long an inventory just loaded counts as fresh: the whole device list is one large answer (it is
+ *  compressed on every request), so pages opened one after another share it. */
+const FRESH_MS = 15000;
+
+/**
+ * The inventory ({devices, groups}): the session's when it was loaded within FRESH_MS, else fetched anew
+ * (and kept in the session). Throws ApiError.
+ */
+export async function freshInventory(session) {
+  if (session.inventory && Date.now() - (session.inventoryAt || 0) < FRESH_MS) return session.inventory;
+  const [devices, groups] = await Promise.all([api.listDevices(), api.listGroups()]);
+  session.inventory = { devices, groups };
+  session.inventoryAt = Date.now();
+  return session.inventory;
+}
+
 /** Counts of devices per status key (every key present). */
 export function countByStatus(fleet) {
   const counts = Object.fromEntries(STATUSES.map((s) => [s.key, 0]));

@@ -4,6 +4,7 @@ import { h, replaceChildren } from './dom.js';
 import { api } from './api.js';
 import { needsServer, loadFailed } from './page-common.js';
 import { policiesTargeting } from './groups-page.js';
+import { freshInventory } from './fleet-data.js';
 
 const MAX_RESULTS = 25;
 
@@ -19,7 +20,7 @@ export async function mountGroupPage(root, session, isCurrent, id) {
   let devices;
   let policies;
   try {
-    [group, devices, policies] = await Promise.all([api.getGroup(id), api.listDevices(), api.listPolicies()]);
+    [group, { devices }, policies] = await Promise.all([api.getGroup(id), freshInventory(session), api.listPolicies()]);
   } catch (err) {
     return loadFailed(root, session, `the group ${id}`, err);
   }
