@@ -155,7 +155,7 @@ async function signOut() {
   setToken('');
   session.inventory = null;
   session.editor = null;
-  for (const id of ['view-list', 'view-editor', 'view-page']) replaceChildrenOf($(id));
+  for (const id of ['view-list', 'view-editor', 'view-page']) clearView($(id));
   $('main').hidden = true;
   setConnection('signed-out', 'Signed out');
   showBanner('');
@@ -163,7 +163,7 @@ async function signOut() {
   await route();
 }
 
-function replaceChildrenOf(el) {
+function clearView(el) {
   el.textContent = '';
   el.hidden = true;
 }

@@ -7,12 +7,13 @@ export async function openPortal(page, baseUrl, hash = '#/policies') {
   await page.waitForSelector('body[data-ready="true"], #token-panel:not([hidden])', { timeout: 20000 });
 }
 
-/** Pastes the admin token into the sign-in form and waits for the connected state. */
-export async function signIn(page, token) {
+/** Pastes the admin token into the sign-in form and waits (up to `timeout` ms: signing in loads the whole
+ *  inventory) for the connected state. */
+export async function signIn(page, token, timeout = 10000) {
   await page.waitForSelector('#token-panel:not([hidden])');
   await page.fill('#token-input', token);
   await page.click('#token-form button[type="submit"]');
-  await page.waitForSelector('#connection[data-state="online"]', { timeout: 10000 });
+  await page.waitForSelector('#connection[data-state="online"]', { timeout });
 }
 
 /** The message box of a JSON-pointer path and its text. */
