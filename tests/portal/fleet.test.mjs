@@ -307,6 +307,13 @@ test('the policy list and the editor at laptop and tablet sizes (screenshots), i
   await page.waitForSelector('#status-chart');
   await screenshotBoth(page, artifacts, 'dashboard-dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  // By keyboard: a chart bar is a link too.
+  await page.locator('#status-chart a:has(g[data-key="pending"])').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash === '#/devices?status=pending');
+  await statusesLoaded();
+  const expected = Object.entries(await restStatuses(server.api)).filter(([, st]) => st === 'pending').map(([id]) => id);
+  assert.deepEqual((await rowIds()).sort(), expected.sort());
 });
 
 test('a device record is deleted from its page after confirmation', async () => {
