@@ -2,7 +2,8 @@
 // `acmepolicy serve` with the seeded inventory; plus sign-out, the token never in a URL, and dark mode.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { artifacts, openBrowserPage, prepareSuite, wasmRoot, webRoot } from './lib/suite.mjs';
@@ -251,6 +252,34 @@ test('.mobileconfig import: the ACME payload is read back into a policy by the c
   await writeFile(junk, '<?xml version="1.0"?><plist version="1.0"><dict><key>PayloadType</key><string>Configuration</string></dict></plist>');
   await page.setInputFiles('#open-json-file', junk);
   await page.waitForFunction(() => /no ACME payload/.test(document.querySelector('#save-status').textContent));
+  await discardAndGo(page, '#nav-policies');
+});
+
+test('a signed .mobileconfig with a CA certificate imports too: the payload and the certificate come back', async () => {
+  const ca = path.join(dir, 'ca.pem');
+  const signer = path.join(dir, 'signer.pem');
+  const signerKey = path.join(dir, 'signer-key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-subj', '/O=Example/CN=Imported ACME Root', '-days', '60', '-keyout', path.join(dir, 'ca-key.pem'), '-out', ca,
+    '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-subj', '/CN=Profile Signer', '-days', '60', '-keyout', signerKey, '-out', signer], { stdio: 'ignore' });
+  const policyFile = path.join(dir, 'signed-policy.json');
+  await writeFile(policyFile, JSON.stringify({ name: 'Signed ACME', ca_certificates: [await readFile(ca, 'utf8')],
+    payload: { DirectoryURL: 'https://acme.example.com/signed', ClientIdentifier: '{{udid}}', KeyType: 'ECSECPrimeRandom',
+      KeySize: 256, HardwareBound: true, Subject: [[['O', 'Example']], [['CN', '{{udid}}']]] } }));
+  const profile = path.join(dir, 'signed.mobileconfig');
+  execFileSync(binary, ['render', policyFile, '--preview', '--sign-cert', signer, '--sign-key', signerKey, '-o', profile]);
+  assert.equal((await readFile(profile))[0], 0x30, 'the profile is CMS (DER)');
+  await newPolicy();
+  await page.setInputFiles('#open-json-file', profile);
+  await page.waitForFunction(() => document.querySelector('#f-name')?.value === 'Signed ACME');
+  assert.equal(await page.locator('#f-directory').inputValue(), 'https://acme.example.com/signed');
+  const rows = await page.locator('.subject-row').evaluateAll((els) => els.map((el) =>
+    [el.querySelector('.subject-type').value, el.querySelector('.subject-value').value]));
+  assert.deepEqual(rows, [['O', 'Example'], ['CN', '{{udid}}']]);
+  await page.locator('.cert-row').first().waitFor();
+  assert.match(await page.locator('.cert-row').first().innerText(), /CN=Imported ACME Root/);
   await discardAndGo(page, '#nav-policies');
 });
 
