@@ -7,6 +7,15 @@ const char* to_string(ServerProfile profile) noexcept {
     return profile == ServerProfile::step_ca ? "step-ca" : "generic";
 }
 
+const char* to_string(Delivery delivery) noexcept {
+    switch (delivery) {
+    case Delivery::declarative: return "declarative";
+    case Delivery::automatic: return "auto";
+    case Delivery::profile: break;
+    }
+    return "profile";
+}
+
 std::string derive_policy_id(const std::string& name) {
     std::string id;
     bool pending_dash = false;

@@ -24,9 +24,13 @@ TEST(RenderDdm, DeclarationsReferenceTheCredentialDocument) {
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.content_type, "application/json");
     const auto doc = nlohmann::json::parse(r.bytes);
-    ASSERT_EQ(doc["declarations"].size(), 2u);
+    ASSERT_EQ(doc["declarations"].size(), 3u);
     const auto& asset = doc["declarations"][0];
     const auto& identity = doc["declarations"][1];
+    const auto& activation = doc["declarations"][2];
+    EXPECT_EQ(activation["Type"], "com.apple.activation.simple");
+    EXPECT_EQ(activation["Identifier"], "com.example.mdm.corp-acme.activation");
+    EXPECT_EQ(activation["Payload"]["StandardConfigurations"], nlohmann::json::array({identity["Identifier"]}));
     EXPECT_EQ(asset["Type"], "com.apple.asset.credential.acme");
     EXPECT_EQ(asset["Identifier"], "com.example.mdm.corp-acme.credential");
     EXPECT_EQ(identity["Type"], "com.apple.configuration.security.identity");

@@ -12,6 +12,12 @@ namespace acmepolicy {
 enum class ServerProfile { generic, step_ca };
 const char* to_string(ServerProfile profile) noexcept;  // "generic" / "step-ca"
 
+/// How devices receive the policy: a configuration profile, the declarative ACME credential (iOS/iPadOS 17+
+/// and the other platforms' equivalents), or `automatic` ("auto"): declarative where the device supports it,
+/// a profile elsewhere. See delivery.hpp for the per-device choice.
+enum class Delivery { profile, declarative, automatic };
+const char* to_string(Delivery delivery) noexcept;  // "profile" / "declarative" / "auto"
+
 /// One attribute of a relative distinguished name: a type (shortcut C, L, ST, O, OU, CN or a dotted OID)
 /// and its value, which may contain variables.
 struct SubjectAttribute {
@@ -57,6 +63,7 @@ struct Policy {
     std::string name;
     std::string notes;
     ServerProfile server_profile = ServerProfile::generic;
+    Delivery delivery = Delivery::profile;
     AcmePayload payload;
     std::vector<std::string> ca_certificates;  // PEM texts
     PolicyTargets targets;

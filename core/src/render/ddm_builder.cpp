@@ -1,8 +1,10 @@
-// Builds the declarative (DDM) form: the ACME credential document, its asset declaration, and the
-// security.identity configuration that references the asset; and checks the DDM form's own rules.
+// Builds the declarative (DDM) form: the ACME credential document, its asset declaration, the
+// security.identity configuration that references the asset and the activation that applies it; and checks
+// the DDM form's own rules.
 #include <cstdio>
 
 #include "acmepolicy/crypto.hpp"
+#include "acmepolicy/delivery.hpp"
 #include "render/builders.hpp"
 
 namespace acmepolicy::render_detail {
@@ -40,22 +42,6 @@ std::string base_url(const PreparedPolicy& prepared) {
 void set_server_token(nlohmann::json& declaration) {
     declaration.erase("ServerToken");
     declaration["ServerToken"] = crypto::to_hex(crypto::sha256(declaration.dump()));
-}
-
-// "17.4.1" → {17, 4}; nullopt when the text does not start with a number.
-std::optional<std::pair<int, int>> major_minor(const std::string& version) {
-    int major = 0;
-    int minor = 0;
-    std::size_t i = 0;
-    if (version.empty() || version[0] < '0' || version[0] > '9') return std::nullopt;
-    while (i < version.size() && version[i] >= '0' && version[i] <= '9' && major < 10000)
-        major = major * 10 + (version[i++] - '0');
-    if (i < version.size() && version[i] == '.') {
-        ++i;
-        while (i < version.size() && version[i] >= '0' && version[i] <= '9' && minor < 10000)
-            minor = minor * 10 + (version[i++] - '0');
-    }
-    return std::make_pair(major, minor);
 }
 
 }  // namespace
@@ -98,27 +84,12 @@ void check_ddm_rules(const PreparedPolicy& prepared, const DeviceRecord* device,
         report.warning("render.ddm_identifier_long", "/options/identifier_prefix",
                        "The declaration identifier \"" + top + "\" is longer than the 64 octets Apple recommends; "
                        "use a shorter identifier prefix or policy id.");
-    if (device && device->os_version) {
-        struct Minimum {
-            Platform platform;
-            int major, minor;
-            const char* text;
-        };
-        static const Minimum minimums[] = {{Platform::iOS, 17, 0, "iOS 17.0"},     {Platform::iPadOS, 17, 0, "iPadOS 17.0"},
-                                           {Platform::macOS, 14, 0, "macOS 14.0"}, {Platform::tvOS, 17, 0, "tvOS 17.0"},
-                                           {Platform::watchOS, 10, 0, "watchOS 10.0"},
-                                           {Platform::visionOS, 1, 1, "visionOS 1.1"}};
-        const Platform platform = device->platform.value_or(Platform::iOS);
-        auto version = major_minor(*device->os_version);
-        for (const auto& m : minimums) {
-            if (m.platform != platform || !version) continue;
-            if (version->first < m.major || (version->first == m.major && version->second < m.minor))
-                report.error("render.ddm_os_unsupported", "/options/device/os_version",
-                             "Device \"" + device->id + "\" runs " + to_string(platform) + " " + *device->os_version +
-                                 "; the declarative ACME credential needs " + m.text +
-                                 " or later. Render a .mobileconfig (format mobileconfig) for this device instead.");
-        }
-    }
+    if (device && below_declarative_minimum(*device))
+        report.error("render.ddm_os_unsupported", "/options/device/os_version",
+                     "Device \"" + device->id + "\" runs " + to_string(device->platform.value_or(Platform::iOS)) + " " +
+                         *device->os_version + "; the declarative ACME credential needs " +
+                         declarative_minimum(*device) +
+                         " or later. Render a .mobileconfig (format mobileconfig) for this device instead.");
 }
 
 nlohmann::json build_credential(const PreparedPolicy& prepared, const ResolvedValues& values) {
@@ -178,9 +149,17 @@ BuiltDdm build_ddm(const PreparedPolicy& prepared, const ResolvedValues& values)
         {"Payload", {{"CredentialAssetReference", asset_id}}},
     };
     set_server_token(identity);
+    // A configuration applies only once an activation names it (Apple: declarationbase, activations).
+    nlohmann::json activation = {
+        {"Type", "com.apple.activation.simple"},
+        {"Identifier", prepared.top_identifier + ".activation"},
+        {"Payload", {{"StandardConfigurations", nlohmann::json::array({prepared.top_identifier + ".identity"})}}},
+    };
+    set_server_token(activation);
 
     out.document = nlohmann::json::object();
-    out.document["declarations"] = nlohmann::json::array({std::move(asset), std::move(identity)});
+    out.document["declarations"] =
+        nlohmann::json::array({std::move(asset), std::move(identity), std::move(activation)});
     out.document["credential"] = std::move(credential);
     out.document["credential_url"] = out.credential_url;
     return out;

@@ -101,6 +101,10 @@ enum class Code : std::size_t {
     targets_empty_id,
     targets_duplicate,
     targets_none,
+    // Delivery: the declarative form's own limits
+    delivery_unknown,
+    delivery_ddm_ec192,
+    delivery_ddm_macos_only_key,
     // Rule 3, across a set of policies
     set_duplicate_name,
     set_duplicate_id,

@@ -16,6 +16,7 @@ const std::vector<std::string> kFieldOrder = {
     "/name",
     "/notes",
     "/server_profile",
+    "/delivery",
     "/payload",
     "/payload/DirectoryURL",
     "/payload/ClientIdentifier",

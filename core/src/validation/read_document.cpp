@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"schema_version", "id",      "name",            "notes",
-                                           "server_profile", "payload", "ca_certificates", "targets"};
+                                           "server_profile", "delivery", "payload", "ca_certificates", "targets"};
 const std::vector<std::string> kPayloadKeys = {
     "DirectoryURL", "ClientIdentifier", "KeyType",        "KeySize",          "HardwareBound",     "Attest",
     "Subject",      "SubjectAltName",   "UsageFlags",     "ExtendedKeyUsage", "KeyIsExtractable",  "AllowAllAppsAccess"};
@@ -180,6 +180,20 @@ public:
                 auto suggestion = suggest(profile, {"generic", "step-ca"}, {{"stepca", "step-ca"}, {"step_ca", "step-ca"}, {"smallstep", "step-ca"}});
                 emit(report_, Code::serverprofile_unknown, "/server_profile",
                      "server_profile " + quote_text(profile) + " is unknown: use \"generic\" (the default) or \"step-ca\"." +
+                         did_you_mean(suggestion));
+            }
+        }
+        std::string delivery;
+        if (string_member(document, "", "delivery", delivery)) {
+            if (delivery == "declarative") policy.delivery = Delivery::declarative;
+            else if (delivery == "auto") policy.delivery = Delivery::automatic;
+            else if (delivery != "profile") {
+                complete_ = false;
+                auto suggestion = suggest(delivery, {"profile", "declarative", "auto"},
+                                          {{"ddm", "declarative"}, {"mobileconfig", "profile"}, {"automatic", "auto"}});
+                emit(report_, Code::delivery_unknown, "/delivery",
+                     "delivery " + quote_text(delivery) +
+                         " is unknown: use \"profile\" (the default), \"declarative\" or \"auto\"." +
                          did_you_mean(suggestion));
             }
         }

@@ -47,6 +47,9 @@ void check_ca_certificates(const PolicyDraft& draft, const ValidationOptions& op
 /// Rule 16: targets.
 void check_targets(const PolicyDraft& draft, Report& report);
 
+/// Declarative delivery: the limits of the declarative ACME credential (as `render --format ddm` applies them).
+void check_delivery(const PolicyDraft& draft, Report& report);
+
 /// Orders diagnostics by the field they point at (in the order of the policy format), keeping the
 /// rule order among diagnostics of one field.
 void sort_by_field(std::vector<Diagnostic>& diagnostics);
