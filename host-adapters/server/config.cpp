@@ -30,7 +30,10 @@ const std::vector<OptionSpec>& option_specs() {
         {"signing-cert", "PEM", "certificate that signs every profile served"},
         {"signing-key", "PEM", "private key of --signing-cert"},
         {"signing-chain", "PEM", "intermediate certificates included in signed profiles"},
-        {"ddm-base-url", "URL", "base URL of declarative ACME credential documents"},
+        {"ddm-base-url", "URL", "base URL of declarative ACME credential documents (default: --mdm-public-url/authproxy)"},
+        {"mdm-public-url", "URL", "NanoMDM's public https:// URL; devices fetch credentials from its /authproxy/"},
+        {"dm-hmac-key", "KEY", "require NanoMDM's X-Hmac-Signature (-dm-send-hmac-key) on /dm/ requests"},
+        {"dm-trusted-proxies", "IPS", "comma-separated addresses allowed to call /dm/ and /dm-assets/ (default 127.0.0.1,::1)"},
         {"tls-cert", "PEM", "serve HTTPS with this certificate (needs --tls-key)"},
         {"tls-key", "PEM", "private key of --tls-cert"},
         {"web-root", "DIR", "portal folder served at / (default: the source tree's web/)"},
@@ -258,6 +261,17 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
         ok = false;
     }
     get("webhook-hmac-key", c.webhook_hmac_key);
+    get("mdm-public-url", c.mdm_public_url);
+    while (!c.mdm_public_url.empty() && c.mdm_public_url.back() == '/') c.mdm_public_url.pop_back();
+    if (!c.mdm_public_url.empty() && c.mdm_public_url.rfind("https://", 0) != 0)
+        bad("mdm-public-url", "'" + c.mdm_public_url + "' must be an https:// URL: devices fetch credentials only over https");
+    get("dm-hmac-key", c.dm_hmac_key);
+    if (auto it = values.find("dm-trusted-proxies"); it != values.end()) {
+        c.dm_trusted_proxies.clear();
+        std::string list = it->second + ",";
+        for (std::size_t start = 0, comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1)
+            if (comma > start) c.dm_trusted_proxies.push_back(list.substr(start, comma - start));
+    }
     get("stepca-webhook-secret", c.stepca_webhook_secret);
     for (const char* name : {"signing-cert", "signing-key", "signing-chain", "tls-cert", "tls-key"}) {
         auto it = values.find(name);

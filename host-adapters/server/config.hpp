@@ -22,6 +22,9 @@ struct ServerConfig {
     std::string stepca_webhook_secret;  // base64, as step-ca hands it out
     std::string signing_cert, signing_key, signing_chain;  // PEM file paths
     std::string ddm_base_url;
+    std::string mdm_public_url;  // NanoMDM's public URL: credential documents are fetched at its /authproxy/
+    std::string dm_hmac_key;     // NanoMDM's -dm-send-hmac-key, verified on /dm/ requests
+    std::vector<std::string> dm_trusted_proxies = {"127.0.0.1", "::1"};  // who may call /dm/ and /dm-assets/
     std::string tls_cert, tls_key;  // PEM file paths
     std::string web_root, wasm_root;
     std::string instance_id;  // names this process in outbox claims; default host:pid

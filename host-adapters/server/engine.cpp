@@ -7,6 +7,7 @@
 #include <set>
 
 #include "acmepolicy/crypto.hpp"
+#include "acmepolicy/delivery.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/inventory.hpp"
 #include "acmepolicy/plan.hpp"
@@ -90,6 +91,14 @@ bool counts_as_installed(const AssignmentRow& a) {
            !a.payload_identifier.empty() && !a.payload_uuid.empty();
 }
 
+/// Whether the profile of this assignment went out in the declarative form (its last command was the
+/// DeclarativeManagement that announced it), so that its removal goes the same way.
+bool delivered_declaratively(Store& store, Db& db, const AssignmentRow& a) {
+    if (a.last_command_uuid.empty()) return false;
+    auto command = store.command(db, a.last_command_uuid);
+    return command && command->request_type == "DeclarativeManagement";
+}
+
 std::string new_command_uuid() {
     auto uuid = crypto::uuid_v4(random_bytes(16));
     return uuid ? *uuid : std::string();
@@ -163,7 +172,25 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
                 break;
             }
         }
-        if (action.kind == PlanActionKind::remove) {
+        auto device_index = inventory.find_device(action.device_id);
+        const bool declarative =
+            action.kind == PlanActionKind::remove
+                ? delivered_declaratively(store_, db, a)
+                : policy && device_index && choose_delivery(*policy, inventory.devices()[*device_index]).declarative;
+        if (declarative) {
+            // The device fetches its declarations itself (see declarative.cpp): tell it to synchronise.
+            rendered.bytes = render_declarative_management_command(*command_options.command_uuid);
+            if (action.kind == PlanActionKind::remove) {
+                a.status = "removing";
+                a.payload_uuid.clear();
+            } else {
+                a.status = "pending";
+                a.desired_version = policy_row->version;
+                a.payload_identifier = action.payload_identifier;
+                a.payload_uuid = action.payload_uuid.value_or("");
+                a.last_error.clear();
+            }
+        } else if (action.kind == PlanActionKind::remove) {
             // RemoveProfile must name the identifier the device has, which the state holds; the core renders
             // it from a policy id and prefix, so give it those that produce exactly that identifier.
             Policy stub;
@@ -183,7 +210,6 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
             a.status = "removing";
             a.payload_uuid.clear();
         } else {
-            auto device_index = inventory.find_device(action.device_id);
             if (!policy || !device_index) continue;
             rendered = render_install_command(*policy, &inventory.devices()[*device_index], command_options);
             if (!rendered.ok()) {
@@ -206,7 +232,9 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
         command.command_uuid = *command_options.command_uuid;
         command.device_id = action.device_id;
         command.policy_id = action.policy_id;
-        command.request_type = action.kind == PlanActionKind::remove ? "RemoveProfile" : "InstallProfile";
+        command.request_type = declarative ? "DeclarativeManagement"
+                               : action.kind == PlanActionKind::remove ? "RemoveProfile"
+                                                                       : "InstallProfile";
         command.payload = rendered.bytes;
         store_.insert_command(db, command, due);
         a.last_command_uuid = command.command_uuid;
@@ -257,6 +285,33 @@ nlohmann::json Engine::resolution(Db& db) {
                 inc["status"] = it == status.end() ? "pending" : it->second;
             }
         }
+    }
+    return out;
+}
+
+std::vector<Engine::Declarative> Engine::declarative_for(Db& db, const std::string& device_id) {
+    std::vector<Declarative> out;
+    auto row = store_.device(db, device_id);
+    if (!row || !row->enrolled) return out;
+    std::vector<std::string> ids{device_id};
+    Inventory inventory = load_inventory(store_, db, &ids);
+    auto index = inventory.find_device(device_id);
+    if (!index) return out;
+    const DeviceRecord& device = inventory.devices()[*index];
+    LoadedPolicies policies = load_policies(store_, db, *this);
+    Resolution resolution = resolve(inventory, policies.checks);
+    for (const auto& pr : resolution.policies) {
+        const PolicyCheck& check = policies.checks[pr.policy_index];
+        if (!check.policy) continue;
+        bool included = false;
+        for (const auto& inc : pr.included) included = included || inc.device == *index;
+        if (!included || !choose_delivery(*check.policy, device).declarative) continue;
+        Declarative d;
+        d.policy_id = policies.rows[pr.policy_index].id;
+        d.policy_updated_at = policies.rows[pr.policy_index].updated_at;
+        d.rendered = render(*check.policy, &device, RenderFormat::ddm, base_);
+        if (d.rendered.ok()) out.push_back(std::move(d));
+        else log_warn("cannot render the declarative credential", {{"device", device_id}, {"policy", d.policy_id}});
     }
     return out;
 }

@@ -40,6 +40,17 @@ public:
     std::optional<RenderResult> render_for(Db& db, const std::string& policy_id, const std::string& device_id,
                                            RenderFormat format);
 
+    /// One policy a device receives in the declarative form, rendered for it (RenderFormat::ddm).
+    struct Declarative {
+        std::string policy_id;
+        std::string policy_updated_at;
+        RenderResult rendered;
+    };
+    /// Every policy that includes the enrolled device `device_id` and is delivered to it declaratively
+    /// (the core's choose_delivery), rendered with the server's options, by policy id. Empty for a device
+    /// that is unknown or not enrolled.
+    std::vector<Declarative> declarative_for(Db& db, const std::string& device_id);
+
     const RenderOptions& base_options() const { return base_; }
 
 private:

@@ -204,7 +204,9 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         const bool current = a && a->last_command_uuid == uuid;
         if (status == "Acknowledged") {
             store.set_command_status(db, uuid, "acknowledged", "");
-            if (current) {
+            // A DeclarativeManagement acknowledgement only says the device will synchronise; its status
+            // report (PUT /dm/status) says whether the identity is installed.
+            if (current && command->request_type != "DeclarativeManagement") {
                 if (command->request_type == "RemoveProfile") {
                     a->status = "removed";
                     a->installed_payload_uuid.clear();

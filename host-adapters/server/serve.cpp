@@ -20,6 +20,7 @@
 #include "server/outbox.hpp"
 #include "server/rest_api.hpp"
 #include "server/router.hpp"
+#include "server/declarative.hpp"
 #include "server/stepca_webhook.hpp"
 
 namespace acmepolicy::server {
@@ -148,6 +149,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
         RenderOptions options;
         options.identifier_prefix = config.identifier_prefix;
         if (!config.ddm_base_url.empty()) options.ddm_base_url = config.ddm_base_url;
+        else if (!config.mdm_public_url.empty()) options.ddm_base_url = config.mdm_public_url + "/authproxy";
         options.signing = load_signing(config);
         options.client_token_secret = ctx.store->transaction([&](Db& db) {
             return ctx.store->setting_or_create(db, "client_token_secret", crypto::base64url_encode(random_bytes(32)));
@@ -183,6 +185,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
         send_json(res, reply.status, reply.body);
     });
     add_stepca_route(router, ctx);
+    add_declarative_routes(router, ctx);
 
     http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
         request_start = std::chrono::steady_clock::now();

@@ -72,6 +72,11 @@ func (d *Device) dispatch(cmd *commandPlist, report map[string]any, rec *Command
 		report["ProfileList"] = d.profileList()
 	case "CertificateList":
 		report["CertificateList"] = d.certificateList()
+	case "DeclarativeManagement":
+		// Apple: the device acknowledges, then synchronises its declarations with the server.
+		d.mu.Lock()
+		d.syncPending = true
+		d.mu.Unlock()
 	case "DeviceInformation":
 		report["QueryResponses"] = d.queryResponses(cmd.Command.Queries)
 		if d.cfg.UDID != "" {

@@ -11,6 +11,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -38,6 +39,7 @@ type Config struct {
 	DeviceName   string
 	CanAttest    bool // the SoC supports ACME attestation (A11 and later)
 	MDMURL       string
+	MDMRoots     []*x509.Certificate // roots for an https MDMURL (and the declarative asset URLs)
 	ACMERoots    []*x509.Certificate // roots the ACME client trusts (besides roots installed by profiles)
 	AttestCA     *harness.CA         // stands in for Apple's attestation CA: signs the attestation chain
 	DeviceCA     *harness.CA         // issues the device's MDM identity certificate
@@ -89,6 +91,10 @@ type Device struct {
 	stopped   chan struct{}
 	attestSub *harness.CA
 	clientIDs map[string]string // PayloadIdentifier -> ClientIdentifier last received
+
+	syncPending bool                    // a DeclarativeManagement command asked for a sync
+	declared    map[string]*declaration // declarations held, by Identifier
+	dmIdentity  map[string]*Identity    // identities from declarations, by configuration Identifier
 }
 
 // New makes the device and its MDM identity certificate (issued by the scenario's device CA).
@@ -110,8 +116,13 @@ func New(t testing.TB, cfg Config) *Device {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pool := x509.NewCertPool()
+	for _, r := range cfg.MDMRoots {
+		pool.AddCert(r)
+	}
 	d := &Device{cfg: cfg, t: t, idCert: cert, profiles: map[string]*Profile{}, clientIDs: map[string]string{},
-		http: &http.Client{Timeout: 60 * time.Second}}
+		declared: map[string]*declaration{}, dmIdentity: map[string]*Identity{},
+		http: &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
 	d.idHeader = url.QueryEscape(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})))
 	t.Cleanup(d.StopPolling)
 	return d
@@ -183,7 +194,7 @@ func (d *Device) put(contentType string, body []byte) (int, []byte) {
 		d.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set(harness.ClientCertHeader, d.idHeader)
+	req.Header.Set(harness.ClientCertHeader, d.idHeader) // what a TLS client certificate proves to NanoMDM
 	resp, err := d.http.Do(req)
 	if err != nil {
 		return 0, []byte(err.Error())
@@ -207,6 +218,13 @@ func (d *Device) Poll() error {
 			return fmt.Errorf("command report: HTTP %d: %s", status, answer)
 		}
 		if len(bytes.TrimSpace(answer)) == 0 {
+			d.mu.Lock()
+			sync := d.syncPending
+			d.syncPending = false
+			d.mu.Unlock()
+			if sync {
+				return d.SyncDeclarations()
+			}
 			return nil
 		}
 		var cmd commandPlist

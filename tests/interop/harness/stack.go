@@ -61,6 +61,7 @@ type Stack struct {
 	AttestCA   *CA // the test stand-in for Apple's Enterprise Attestation Root
 	TLSCA      *CA // issues acmepolicy's HTTPS certificate (step-ca webhooks must be HTTPS)
 	NanoMDM    *NanoMDM
+	Front      *TLSFront // NanoMDM's https front (Declarative scenarios)
 	Acmepolicy *Acmepolicy
 	Hook       *Hook
 	StepCA     *StepCA
@@ -72,6 +73,9 @@ type StackOptions struct {
 	NoStepCA     bool          // scenarios that need no ACME server
 	CertDuration time.Duration // step-ca certificate lifetime
 	ServeArgs    []string      // extra `acmepolicy serve` options
+	// Declarative wires NanoMDM's -dm and -auth-proxy-url to acmepolicy (docs/declarative.md) and gives
+	// acmepolicy NanoMDM's public https URL (the TLS front).
+	Declarative bool
 	// Hook runs host-adapters/go/cmd/nanomdm-hook instead of `acmepolicy serve` (and step-ca without an
 	// authorising webhook: the hook has none).
 	Hook bool
@@ -111,6 +115,14 @@ func NewStack(t testing.TB, opts StackOptions) *Stack {
 		})
 	}
 	webhookURL := acmeURL + "/webhook"
+	var nanoExtra []string
+	serveArgs := opts.ServeArgs
+	if opts.Declarative {
+		s.Front = StartTLSFront(t, s.TLSCA, nanoURL)
+		dmKey := randomToken()
+		nanoExtra = []string{"-dm", acmeURL + "/dm/", "-dm-send-hmac-key", dmKey, "-auth-proxy-url", acmeURL + "/dm-assets/"}
+		serveArgs = append(append([]string(nil), serveArgs...), "--mdm-public-url", s.Front.URL, "--dm-hmac-key", dmKey)
+	}
 	if opts.Hook {
 		s.Hook = StartHook(t, s.Bins.Hook, s.Dir, acmePort, nanoURL, apiKey, hmacKey)
 		webhookURL = s.Hook.URL + "/webhook"
@@ -118,12 +130,12 @@ func NewStack(t testing.TB, opts StackOptions) *Stack {
 		s.Acmepolicy = StartAcmepolicy(t, s.Bins.Acmepolicy, s.Dir, AcmepolicyOptions{
 			Port: acmePort, TLSCA: s.TLSCA,
 			NanoMDMURL: nanoURL, NanoMDMKey: apiKey, WebhookHMACKey: hmacKey,
-			StepCASecret: stepSecret(s.StepCA), Extra: opts.ServeArgs,
+			StepCASecret: stepSecret(s.StepCA), Extra: serveArgs,
 		})
 	}
 	s.NanoMDM = StartNanoMDM(t, s.Bins.NanoMDM, s.Dir, NanoMDMOptions{
 		Port: nanoPort, APIKey: apiKey, DeviceCA: s.DeviceCA,
-		WebhookURL: webhookURL, WebhookHMACKey: hmacKey, TrustPEMFile: s.trustFile,
+		WebhookURL: webhookURL, WebhookHMACKey: hmacKey, TrustPEMFile: s.trustFile, Extra: nanoExtra,
 	})
 	return s
 }
