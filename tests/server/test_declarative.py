@@ -1,0 +1,121 @@
+"""The Declarative Management endpoints as NanoMDM's DM hook (-dm URL/dm/) and auth proxy (-auth-proxy-url
+URL/dm-assets/) call them: X-Enrollment-ID, X-Hmac-Signature with -dm-send-hmac-key, tokens that change
+exactly when declarations change, status reports moving assignments, a device never served another's
+credential. The real NanoMDM runs these in tests/interop scenario 8."""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+
+DM_KEY = "dm-shared-key"
+
+
+class Declarative(unittest.TestCase):
+    def setUp(self):
+        self._tmp = TempDir()
+        self.workdir = self._tmp.__enter__()
+        self.nanomdm = FakeNanoMDM().start()
+        self.server = Server(self.workdir, nanomdm=self.nanomdm, hmac_key="hkey",
+                             extra=["--mdm-public-url", "https://mdm.example.com", "--dm-hmac-key", DM_KEY]).start()
+        self.modern = Device(self.server, enrollment_id="ENR-17", serial="F2LDDM17", os_version="17.5", hmac_key="hkey")
+        self.legacy = Device(self.server, enrollment_id="ENR-16", serial="F2LDDM16", os_version="16.7", hmac_key="hkey")
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales",
+                                            "devices": ["ENR-17", "ENR-16"]}, expect=201)
+        doc = policy_document()
+        doc["delivery"] = "auto"
+        self.server.api("POST", "/policies", doc, expect=201)
+        self.modern.enroll()
+        self.legacy.enroll()
+
+    def tearDown(self):
+        self.server.stop()
+        self.nanomdm.stop()
+        self._tmp.__exit__(None, None, None)
+
+    def dm(self, method, endpoint, enrollment="ENR-17", body=b"", key=DM_KEY, path_prefix="/dm/"):
+        headers = {"X-Enrollment-ID": enrollment, "X-Enrollment-Type": "Device"}
+        if key is not None:
+            headers["X-Hmac-Signature"] = base64.b64encode(hmac.new(key.encode(), body, hashlib.sha256).digest()).decode()
+        status, _, payload = self.server.request(method, path_prefix + endpoint, auth=False, headers=headers,
+                                                 raw=body if method == "PUT" else None)
+        return status, (json.loads(payload) if payload and payload[:1] == b"{" else payload)
+
+    def test_auto_sends_declarative_management_to_ios17_and_a_profile_to_ios16(self):
+        wait_until(lambda: len(self.nanomdm.received()) >= 2, what="two commands")
+        by_enrollment = {e: c["Command"]["RequestType"] for e, c, _ in self.nanomdm.received()}
+        self.assertEqual(by_enrollment, {"ENR-17": "DeclarativeManagement", "ENR-16": "InstallProfile"})
+
+    def test_sync_serves_the_declarations_and_the_credential_and_status_installs(self):
+        status, tokens = self.dm("GET", "tokens")
+        self.assertEqual(status, 200)
+        token = tokens["SyncTokens"]["DeclarationsToken"]
+        status, items = self.dm("GET", "declaration-items")
+        self.assertEqual(status, 200)
+        self.assertEqual(items["DeclarationsToken"], token)
+        groups = items["Declarations"]
+        self.assertEqual([d["Identifier"] for d in groups["Activations"]], ["com.example.acmepolicy.corp-acme.activation"])
+        self.assertEqual(len(groups["Assets"]), 1)
+        self.assertEqual(len(groups["Configurations"]), 1)
+        status, asset = self.dm("GET", "declaration/asset/com.example.acmepolicy.corp-acme.credential")
+        self.assertEqual(status, 200)
+        self.assertEqual(asset["ServerToken"], groups["Assets"][0]["ServerToken"])
+        reference = asset["Payload"]["Reference"]
+        self.assertEqual(reference["DataURL"], "https://mdm.example.com/authproxy/corp-acme/ENR-17.json")
+        # What NanoMDM's auth proxy fetches for this enrollment: exactly the declared bytes.
+        status, credential = self.dm("GET", "corp-acme/ENR-17.json", key=None, path_prefix="/dm-assets/")
+        self.assertEqual(status, 200)
+        raw = json.dumps(credential, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        self.assertEqual((len(raw), hashlib.sha256(raw).hexdigest()), (reference["Size"], reference["Hash-SHA-256"]))
+        self.assertEqual(credential["ClientIdentifier"], "F2LDDM17")
+        # Another enrollment never gets this device's credential; the iOS 16 device has no declarations.
+        self.assertEqual(self.dm("GET", "corp-acme/ENR-17.json", enrollment="ENR-16", key=None,
+                                 path_prefix="/dm-assets/")[0], 404)
+        self.assertEqual(self.dm("GET", "declaration-items", enrollment="ENR-16")[1]["Declarations"]["Assets"], [])
+        report = {"StatusItems": {"management": {"declarations": {"configurations": [
+            {"identifier": "com.example.acmepolicy.corp-acme.identity", "active": True, "valid": "valid",
+             "server-token": groups["Configurations"][0]["ServerToken"]}]}}}, "Errors": []}
+        self.assertEqual(self.dm("PUT", "status", body=json.dumps(report).encode())[0], 200)
+        _, st = self.server.api("GET", "/devices/ENR-17/status", expect=200)
+        self.assertEqual(st["assignments"][0]["status"], "installed")
+        # Unchanged policy: the same token; an edit changes it.
+        self.assertEqual(self.dm("GET", "tokens")[1]["SyncTokens"]["DeclarationsToken"], token)
+        doc = policy_document()
+        doc["delivery"] = "auto"
+        doc["payload"]["KeySize"] = 384
+        self.server.api("PUT", "/policies/corp-acme", doc, expect=200)
+        self.assertNotEqual(self.dm("GET", "tokens")[1]["SyncTokens"]["DeclarationsToken"], token)
+
+    def test_failed_status_keeps_apples_reasons(self):
+        reasons = [{"code": "Error.ConfigurationCannotBeApplied", "description": "ACME server refused"}]
+        report = {"StatusItems": {"management": {"declarations": {"configurations": [
+            {"identifier": "com.example.acmepolicy.corp-acme.identity", "active": False, "valid": "invalid",
+             "reasons": reasons}]}}}}
+        self.assertEqual(self.dm("PUT", "status", body=json.dumps(report).encode())[0], 200)
+        _, st = self.server.api("GET", "/devices/ENR-17/status", expect=200)
+        self.assertEqual(st["assignments"][0]["status"], "failed")
+        self.assertEqual(json.loads(json.dumps(st["assignments"][0]["last_error"]))["reasons"], reasons)
+
+    def test_signature_is_required_and_checked(self):
+        self.assertEqual(self.dm("GET", "tokens", key=None)[0], 401)
+        self.assertEqual(self.dm("GET", "tokens", key="wrong")[0], 401)
+        self.assertEqual(self.dm("GET", "tokens", enrollment="ENR-unknown")[0], 404)
+
+    def test_unassigning_removes_the_declarations(self):
+        self.server.api("PUT", "/groups/g-sales/members", {"devices": []}, expect=200)
+        wait_until(lambda: sum(1 for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-17") >= 2,
+                   what="a second DeclarativeManagement")
+        _, items = self.dm("GET", "declaration-items")
+        self.assertEqual(items["Declarations"]["Configurations"], [])
+        _, st = self.server.api("GET", "/devices/ENR-17/status", expect=200)
+        self.assertEqual(st["assignments"][0]["status"], "removed")
+
+
+if __name__ == "__main__":
+    unittest.main()
