@@ -274,6 +274,9 @@ nlohmann::json Engine::resolution(Db& db) {
     nlohmann::json out = to_json(inventory, policies.checks, resolved);
     std::map<std::pair<std::string, std::string>, std::string> status;
     for (const auto& a : store_.all_assignments(db)) status[{a.policy_id, a.device_id}] = a.status;
+    std::map<std::string, const Policy*> typed;
+    for (std::size_t i = 0; i < policies.rows.size(); ++i)
+        if (policies.checks[i].policy) typed[policies.rows[i].id] = &*policies.checks[i].policy;
     auto* list = out.is_object() && out.contains("policies") ? &out["policies"] : nullptr;
     if (list && list->is_array()) {
         for (auto& p : *list) {
@@ -283,6 +286,14 @@ nlohmann::json Engine::resolution(Db& db) {
                 std::string did = inc.value("device", "");
                 auto it = status.find({pid, did});
                 inc["status"] = it == status.end() ? "pending" : it->second;
+                // Which form the device receives, and why (the core's choice).
+                auto policy = typed.find(pid);
+                auto device = inventory.find_device(did);
+                if (policy != typed.end() && device) {
+                    DeliveryChoice choice = choose_delivery(*policy->second, inventory.devices()[*device]);
+                    inc["delivery"] = choice.declarative ? "declarative" : "profile";
+                    inc["delivery_reason"] = choice.reason;
+                }
             }
         }
     }

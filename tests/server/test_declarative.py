@@ -51,6 +51,11 @@ class Declarative(unittest.TestCase):
         wait_until(lambda: len(self.nanomdm.received()) >= 2, what="two commands")
         by_enrollment = {e: c["Command"]["RequestType"] for e, c, _ in self.nanomdm.received()}
         self.assertEqual(by_enrollment, {"ENR-17": "DeclarativeManagement", "ENR-16": "InstallProfile"})
+        _, resolution = self.server.api("GET", "/policies/corp-acme/assignments", expect=200)
+        forms = {i["device"]: (i["delivery"], i["delivery_reason"]) for i in resolution["included"]}
+        self.assertEqual(forms["ENR-17"][0], "declarative")
+        self.assertEqual(forms["ENR-16"][0], "profile")
+        self.assertIn("below iOS 17.0", forms["ENR-16"][1])
 
     def test_sync_serves_the_declarations_and_the_credential_and_status_installs(self):
         status, tokens = self.dm("GET", "tokens")
