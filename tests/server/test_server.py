@@ -1,6 +1,7 @@
 """Integration tests of `acmepolicy serve` over HTTP with SQLite: REST contract, webhook intake, command
 outbox against a NanoMDM stand-in, and crash recovery."""
 
+import gzip
 import json
 import os
 import plistlib
@@ -267,6 +268,19 @@ class WebhookFlow(ServerTestCase):
         status, _ = Device(self.server, enrollment_id="ENR-nosig").authenticate()
         self.assertEqual(status, 401)
         self.server.api("GET", "/devices/ENR-nosig", expect=404)
+
+    def test_answers_are_never_brotli_compressed(self):
+        # httplib's brotli takes seconds on large answers (the 10,000-device list); gzip is offered instead.
+        for i in range(200):
+            self.server.api("POST", "/devices", {"id": f"d-{i:04d}", "serial_number": f"SERIAL{i:06d}"}, expect=201)
+        status, headers, payload = self.server.request("GET", "/api/v1/devices",
+                                                       headers={"Accept-Encoding": "br;q=1.0, gzip;q=0.8"})
+        self.assertEqual(status, 200)
+        self.assertEqual(headers.get("Content-Encoding"), "gzip")
+        self.assertEqual(len(json.loads(gzip.decompress(payload))["devices"]), 200)
+        status, headers, _ = self.server.request("GET", "/api/v1/devices", headers={"Accept-Encoding": "br"})
+        self.assertEqual(status, 200)
+        self.assertNotIn("Content-Encoding", headers)
 
     def test_oversized_webhook_is_413(self):
         device = self.device()
