@@ -145,3 +145,17 @@ func assertLogged(t *testing.T, p *harness.Proc, fragments ...string) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// installedPhone enrolls an iPhone in group g-sales, targeted by the step-ca policy `policy` (returned for
+// later edits), and waits until acmepolicy reports the profile installed.
+func installedPhone(t *testing.T, s *harness.Stack, serial, policyID string) (*device.Device, map[string]any) {
+	t.Helper()
+	iphone := device.New(t, phone(s, serial))
+	putGroup(t, s, "g-sales", iphone.ID())
+	policy := stepCAPolicy(s, policyID, "g-sales")
+	createPolicy(t, s, policy)
+	iphone.Enroll()
+	iphone.StartPolling(pollInterval)
+	waitStatus(t, s, iphone.ID(), policyID, "installed")
+	return iphone, policy
+}

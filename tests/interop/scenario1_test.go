@@ -3,7 +3,6 @@ package interop
 import (
 	"testing"
 
-	"acmepolicy.dev/interop/device"
 	"acmepolicy.dev/interop/harness"
 )
 
@@ -12,12 +11,7 @@ import (
 // `installed`.
 func TestScenario1EnrolledIPhoneGetsCertificate(t *testing.T) {
 	s := harness.NewStack(t, harness.StackOptions{})
-	iphone := device.New(t, phone(s, "F2LXK0PQHG7J"))
-	putGroup(t, s, "g-sales", iphone.ID())
-	createPolicy(t, s, stepCAPolicy(s, "corp-acme", "g-sales"))
-
-	iphone.Enroll()
-	iphone.StartPolling(pollInterval)
+	iphone, _ := installedPhone(t, s, "F2LXK0PQHG7J", "corp-acme")
 	st := waitStatus(t, s, iphone.ID(), "corp-acme", "installed")
 
 	profile, ok := iphone.Profiles()[profileIdentifier("corp-acme")]

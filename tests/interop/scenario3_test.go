@@ -13,13 +13,7 @@ import (
 // group: RemoveProfile, the profile and its identity are gone, acmepolicy shows `removed`.
 func TestScenario3EditUpdatesThenUnassignRemoves(t *testing.T) {
 	s := harness.NewStack(t, harness.StackOptions{})
-	iphone := device.New(t, phone(s, "F2LEDIT00001"))
-	putGroup(t, s, "g-sales", iphone.ID())
-	policy := stepCAPolicy(s, "corp-acme", "g-sales")
-	createPolicy(t, s, policy)
-	iphone.Enroll()
-	iphone.StartPolling(pollInterval)
-	waitStatus(t, s, iphone.ID(), "corp-acme", "installed")
+	iphone, policy := installedPhone(t, s, "F2LEDIT00001", "corp-acme")
 	first := iphone.Profiles()[profileIdentifier("corp-acme")]
 	if len(first.Identities) != 1 {
 		t.Fatalf("first install: %d identities", len(first.Identities))
