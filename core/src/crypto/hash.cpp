@@ -1,11 +1,16 @@
-// SHA-1, SHA-256 and HMAC-SHA-256 over mbedTLS.
+// SHA-1, SHA-256 and HMAC-SHA-256: the digests over OpenSSL natively (its SHA extensions code is several
+// times faster than mbedTLS 2.28 on the profiles and UUID names hashed per device), over mbedTLS in wasm.
 #include "acmepolicy/crypto.hpp"
 
 #include <stdexcept>
 
 #include <mbedtls/md.h>
+#if ACMEPOLICY_CRYPTO_OPENSSL
+#include <openssl/sha.h>
+#else
 #include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
+#endif
 
 namespace acmepolicy::crypto {
 
@@ -15,6 +20,19 @@ const unsigned char* bytes_of(std::string_view s) {
 }
 }  // namespace
 
+#if ACMEPOLICY_CRYPTO_OPENSSL
+Sha1Digest sha1(std::string_view data) {
+    Sha1Digest out{};
+    SHA1(bytes_of(data), data.size(), out.data());
+    return out;
+}
+
+Sha256Digest sha256(std::string_view data) {
+    Sha256Digest out{};
+    SHA256(bytes_of(data), data.size(), out.data());
+    return out;
+}
+#else
 Sha1Digest sha1(std::string_view data) {
     Sha1Digest out{};
     // The one-shot functions only fail on hardware-accelerator errors, which this build never uses.
@@ -29,7 +47,10 @@ Sha256Digest sha256(std::string_view data) {
         throw std::runtime_error("SHA-256 failed");
     return out;
 }
+#endif
 
+// HMAC stays on mbedTLS in both builds: OpenSSL 3's one-shot HMAC fetches its algorithm on every call,
+// which costs more than the short messages (client tokens) it signs here.
 Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
     Sha256Digest out{};
     const mbedtls_md_info_t* info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
