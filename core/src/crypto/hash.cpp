@@ -6,7 +6,7 @@
 
 #include <mbedtls/md.h>
 #if ACMEPOLICY_CRYPTO_OPENSSL
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 #else
 #include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
@@ -21,16 +21,43 @@ const unsigned char* bytes_of(std::string_view s) {
 }  // namespace
 
 #if ACMEPOLICY_CRYPTO_OPENSSL
-Sha1Digest sha1(std::string_view data) {
-    Sha1Digest out{};
-    SHA1(bytes_of(data), data.size(), out.data());
+namespace {
+
+/// OpenSSL 3's one-shot SHA1()/SHA256() look the algorithm up (under a lock) on every call, which costs
+/// as much as hashing a short name: fetch each algorithm once, and keep one context per thread.
+const EVP_MD* fetched(const char* name) {
+    EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+    if (md == nullptr) throw std::runtime_error(std::string(name) + " is not available from OpenSSL");
+    return md;  // kept for the life of the process
+}
+
+struct ThreadContext {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~ThreadContext() { EVP_MD_CTX_free(ctx); }
+};
+
+template <std::size_t N>
+std::array<std::uint8_t, N> digest(const EVP_MD* md, std::string_view data) {
+    thread_local ThreadContext context;
+    std::array<std::uint8_t, N> out{};
+    unsigned int length = 0;
+    if (context.ctx == nullptr || EVP_DigestInit_ex2(context.ctx, md, nullptr) != 1 ||
+        EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
+        EVP_DigestFinal_ex(context.ctx, out.data(), &length) != 1 || length != N)
+        throw std::runtime_error("hashing failed");
     return out;
 }
 
+}  // namespace
+
+Sha1Digest sha1(std::string_view data) {
+    static const EVP_MD* const md = fetched("SHA1");
+    return digest<20>(md, data);
+}
+
 Sha256Digest sha256(std::string_view data) {
-    Sha256Digest out{};
-    SHA256(bytes_of(data), data.size(), out.data());
-    return out;
+    static const EVP_MD* const md = fetched("SHA256");
+    return digest<32>(md, data);
 }
 #else
 Sha1Digest sha1(std::string_view data) {

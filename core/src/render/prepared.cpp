@@ -136,6 +136,13 @@ PreparedPolicy prepare(const Policy& policy, const RenderOptions& options) {
 
 namespace {
 
+/// Printable ASCII is always XML text: the common case, checked without decoding UTF-8.
+bool is_xml_text(const std::string& value) {
+    for (unsigned char c : value)
+        if (c < 0x20 || c > 0x7E) return plist::is_xml_text(value);
+    return true;
+}
+
 /// Fills in one device's variables, field by field, reporting what is missing or unusable. In preview
 /// mode, or for fields without variables, a field's text is its value.
 class Filler {
@@ -189,7 +196,7 @@ public:
                                   "\" to the device record or leave this device out of the policy's targets.");
                 continue;
             }
-            if (!plist::is_xml_text(*value)) {
+            if (!is_xml_text(*value)) {
                 report.error("render.value_invalid", field.path,
                               "Device \"" + device_->id + "\" has a " + part.text +
                                   " holding bytes an XML profile cannot carry (NUL or other control characters, or "

@@ -109,6 +109,13 @@ ResolvedValues marked_values(const PreparedPolicy& prepared, std::vector<std::ui
     return marked;
 }
 
+/// Printable ASCII other than '&', '<' and '>': text the XML writer copies as it is.
+bool needs_no_escaping(const std::string& text) {
+    for (unsigned char c : text)
+        if (c < 0x20 || c > 0x7E || c == '&' || c == '<' || c == '>') return false;
+    return true;
+}
+
 void set_uuid(plist::Dict& payload, std::string uuid) {
     for (auto& [key, value] : payload)
         if (key == "PayloadUUID") value = plist::Value(std::move(uuid));
@@ -170,6 +177,7 @@ std::unique_ptr<ProfileTemplate> ProfileTemplate::make(const PreparedPolicy& pre
         t->root_suffixes_.push_back(std::move(suffix));
     }
     t->uuids_.resize(roots + 2);
+    for (const std::string& piece : t->xml_.pieces) t->xml_size_ += piece.size();
     return t;
 }
 
@@ -203,15 +211,18 @@ bool ProfileTemplate::render(const PreparedPolicy& prepared, const DeviceRecord*
     identity.payload_identifier = prepared.top_identifier;
     identity.payload_uuid = uuids_.back();
     if (xml == nullptr) return true;
-    std::size_t size = 0;
-    for (const std::string& piece : xml_.pieces) size += piece.size();
     xml->clear();
-    xml->reserve(size + 64 * xml_.holes.size());
+    xml->reserve(xml_size_ + 64 * xml_.holes.size());
     append_filled(*xml, xml_, [&](std::string& out, const Hole& hole) {
-        if (hole.kind == Hole::Kind::uuid)
+        if (hole.kind == Hole::Kind::uuid) {
             out += uuids_[hole.index];
+            return;
+        }
+        const std::string& value = values_[hole.index];
+        if (needs_no_escaping(value))
+            out += value;  // what append_xml_escaped would write, without its per-character decoding
         else
-            detail::append_xml_escaped(out, values_[hole.index]);
+            detail::append_xml_escaped(out, value);
     });
     return true;
 }

@@ -52,6 +52,7 @@ private:
     std::string uuid_prefix_;   // namespace bytes, S("acmepolicy.render.v1"), S(policy id)
     std::vector<std::string> root_suffixes_;  // S("root.<i>") + the root payload's canonical bytes
     std::size_t field_count_ = 0;
+    std::size_t xml_size_ = 0;  // of the pieces of xml_
 
     // Reused by every render (a renderer is used by one thread at a time).
     std::vector<std::string> values_;
