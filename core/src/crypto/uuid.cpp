@@ -74,7 +74,10 @@ namespace acmepolicy::detail {
 std::string uuid_bytes(std::string_view text) { return crypto::parse_uuid(text).value_or(std::string()); }
 
 void append_uuid_v5(std::string& out, std::string_view namespace_and_name) {
-    const crypto::Sha1Digest digest = crypto::sha1(namespace_and_name);
+    append_uuid_v5(out, crypto::sha1(namespace_and_name));
+}
+
+void append_uuid_v5(std::string& out, const crypto::Sha1Digest& digest) {
     std::uint8_t b[16];
     for (int i = 0; i < 16; ++i) b[i] = digest[static_cast<std::size_t>(i)];
     b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x50);  // version 5

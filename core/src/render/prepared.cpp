@@ -143,6 +143,23 @@ bool is_xml_text(const std::string& value) {
     return true;
 }
 
+/// The device's value of a variable read in place (DeviceRecord::variable returns a copy, and this runs
+/// for every variable of every device); null when the record lacks it. Names other than the record's
+/// fields go to DeviceRecord::variable, with `scratch` holding its answer.
+const std::string* device_value(const DeviceRecord& device, const std::string& name,
+                                std::optional<std::string>& scratch) {
+    const std::optional<std::string>* field = nullptr;
+    if (name == "serial_number") field = &device.serial_number;
+    else if (name == "udid") field = &device.udid;
+    else if (name == "user_email") field = &device.user_email;
+    else if (name == "device_name") field = &device.device_name;
+    else if (name == "enrollment_id") field = &device.enrollment_id;
+    else if (name == "device_id") return &device.id;
+    if (field) return *field ? &**field : nullptr;
+    scratch = device.variable(name);
+    return scratch ? &*scratch : nullptr;
+}
+
 /// Fills in one device's variables, field by field, reporting what is missing or unusable. In preview
 /// mode, or for fields without variables, a field's text is its value.
 class Filler {
@@ -188,7 +205,7 @@ public:
                 if (token_) result += *token_;  // a missing secret was reported once in start()
                 continue;
             }
-            const std::optional<std::string> value = device_->variable(part.text);
+            const std::string* value = device_value(*device_, part.text, scratch_);
             if (!value || value->empty()) {
                 report.error("render.variable_missing", field.path,
                               "Device \"" + device_->id + "\" has no " + part.text + ", which this value uses ({{" +
@@ -212,6 +229,7 @@ private:
     const DeviceRecord* device_;
     Report& report_;
     std::optional<std::string> token_;
+    std::optional<std::string> scratch_;
 };
 
 bool errors_since(const Report& report, std::size_t before) {

@@ -170,6 +170,8 @@ std::unique_ptr<ProfileTemplate> ProfileTemplate::make(const PreparedPolicy& pre
     t->uuid_prefix_ = detail::uuid_bytes(crypto::kAcmepolicyUuidNamespace);
     append_canonical_string(t->uuid_prefix_, "acmepolicy.render.v1");
     append_canonical_string(t->uuid_prefix_, prepared.policy.id);
+    t->head_.update(t->uuid_prefix_);
+    t->head_.update(std::string_view("s\0\0\0\0\0\0\0", 8));
     for (std::size_t i = 0; i < roots; ++i) {
         std::string suffix;
         append_canonical_string(suffix, "root." + std::to_string(i + 1));
@@ -187,29 +189,37 @@ bool ProfileTemplate::render(const PreparedPolicy& prepared, const DeviceRecord*
     const std::string_view device_id = device ? std::string_view(device->id) : std::string_view();
 
     // PayloadUUIDs: the name is uuid_prefix_ S(device id) S(role) content, as payload_uuid() lays it out.
-    name_ = uuid_prefix_;
-    append_canonical_string(name_, device_id);
-    const std::size_t base = name_.size();
-    const auto next_uuid = [&](std::size_t index) {
+    // `base` has hashed the part up to the role; each name resumes from a copy of it.
+    detail::Sha1Stream base = head_;
+    if (device_id.size() < 256) {
+        const char length = static_cast<char>(device_id.size());  // the last byte of S()'s 8-byte length
+        base.update(std::string_view(&length, 1));
+        base.update(device_id);
+    } else {
+        base = detail::Sha1Stream();
+        name_ = uuid_prefix_;
+        append_canonical_string(name_, device_id);
+        base.update(name_);
+    }
+    const auto uuid_of = [&](std::size_t index, std::string_view name) {
+        detail::Sha1Stream stream = base;
+        stream.update(name);
         uuids_[index].clear();
-        detail::append_uuid_v5(uuids_[index], name_);
-        name_.resize(base);
+        detail::append_uuid_v5(uuids_[index], stream.finish());
     };
+    name_.clear();
     append_canonical_string(name_, "acme");
     append_filled(name_, acme_canonical_,
                   [&](std::string& out, const Hole& hole) { append_canonical_string(out, values_[hole.index]); });
-    next_uuid(0);
-    for (std::size_t i = 0; i < root_suffixes_.size(); ++i) {
-        name_ += root_suffixes_[i];
-        next_uuid(i + 1);
-    }
+    uuid_of(0, name_);
+    for (std::size_t i = 0; i < root_suffixes_.size(); ++i) uuid_of(i + 1, root_suffixes_[i]);
+    name_.clear();
     append_canonical_string(name_, "profile");
     append_filled(name_, top_canonical_,
                   [&](std::string& out, const Hole& hole) { append_canonical_string(out, uuids_[hole.index]); });
-    next_uuid(uuids_.size() - 1);
+    uuid_of(uuids_.size() - 1, name_);
 
-    identity.payload_identifier = prepared.top_identifier;
-    identity.payload_uuid = uuids_.back();
+    identity.payload_uuid = uuids_.back();  // (payload_identifier is the renderer's, set by the caller)
     if (xml == nullptr) return true;
     xml->clear();
     xml->reserve(xml_size_ + 64 * xml_.holes.size());

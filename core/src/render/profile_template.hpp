@@ -10,6 +10,7 @@
 
 #include "acmepolicy/diagnostics.hpp"
 #include "acmepolicy/render.hpp"
+#include "crypto/sha1_stream.hpp"
 #include "render/prepared.hpp"
 
 namespace acmepolicy::render_detail {
@@ -38,7 +39,7 @@ public:
     /// callers then render through build_profile.
     static std::unique_ptr<ProfileTemplate> make(const PreparedPolicy& prepared);
 
-    /// The profile XML for `device` (null = preview) into `xml`, and its identity; false with errors in
+    /// The profile XML for `device` (null = preview) into `xml`, and its PayloadUUID into `identity`; false with errors in
     /// `report` when a value is missing (the diagnostics resolve() gives). `xml` null: identity only.
     bool render(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report, std::string* xml,
                 ProfileIdentity& identity);
@@ -50,6 +51,9 @@ private:
     HoledText top_canonical_;   // canonical bytes of the top level, PayloadContent = the inner UUIDs
     HoledText xml_;             // the whole document
     std::string uuid_prefix_;   // namespace bytes, S("acmepolicy.render.v1"), S(policy id)
+    // uuid_prefix_ and the first 8 bytes of S(device id) for ids shorter than 256 bytes, already hashed:
+    // every name starts so, and the first SHA-1 block never depends on the device.
+    detail::Sha1Stream head_;
     std::vector<std::string> root_suffixes_;  // S("root.<i>") + the root payload's canonical bytes
     std::size_t field_count_ = 0;
     std::size_t xml_size_ = 0;  // of the pieces of xml_
