@@ -10,8 +10,6 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 
-#include "acmepolicy/cms.hpp"
-
 namespace acmepolicy::detail {
 
 struct SigningKey {
