@@ -93,6 +93,12 @@ std::vector<DeviceRecord> awkward_devices() {
             d.udid = serial + "-udid";
             devices.push_back(std::move(d));
         }
+    // Ids around 256 bytes: the length prefix of a UUID name then needs a second byte.
+    for (std::size_t length : {255u, 256u, 300u}) {
+        DeviceRecord d = sample_device();
+        d.id = std::string(length, 'i');
+        devices.push_back(std::move(d));
+    }
     return devices;
 }
 
