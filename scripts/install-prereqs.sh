@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config python3 openssl git ccache
-  nlohmann-json3-dev libmbedtls-dev libsqlite3-dev libpq-dev
+  nlohmann-json3-dev libmbedtls-dev libssl-dev libsqlite3-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev valgrind
   emscripten node-acorn nodejs npm

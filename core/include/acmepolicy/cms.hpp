@@ -1,4 +1,5 @@
-// CMS SignedData (RFC 5652) signing over mbedTLS: what turns a rendered profile into a signed one.
+// CMS SignedData (RFC 5652) signing: what turns a rendered profile into a signed one. Natively the
+// signature is made by OpenSSL's libcrypto, in the wasm build by mbedTLS; the structure is the same.
 #pragma once
 
 #include <cstdint>
@@ -16,16 +17,19 @@ struct SignResult {
     bool ok() const noexcept { return error.empty(); }
 };
 
-/// How randomness is handled. The core draws none itself: the caller passes `random_seed`, at least
-/// kMinRandomSeedBytes of fresh random bytes per call, which seed mbedTLS's CTR_DRBG. ECDSA uses
-/// deterministic nonces (RFC 6979, MBEDTLS_ECDSA_DETERMINISTIC in Debian's mbedTLS 2.28), so the DRBG only
-/// feeds the side-channel blinding of RSA and ECDSA: the signature bytes depend on the inputs alone, and
-/// the same inputs give the same DER for EC keys and for RSA (PKCS#1 v1.5 is deterministic too).
+/// How randomness is handled. Every call takes `random_seed`, at least kMinRandomSeedBytes of fresh random
+/// bytes from the caller, and fails without them, in every build.
+/// - Native builds sign with OpenSSL, which draws the ECDSA nonce and the RSA blinding from its own
+///   generator (seeded by the operating system): EC signatures differ from call to call and are not
+///   byte-stable; each one verifies. RSA (PKCS#1 v1.5) has no nonce, so its bytes repeat.
+/// - The wasm build signs with mbedTLS, whose CTR_DRBG is seeded from `random_seed` and feeds only the
+///   blinding; ECDSA nonces there are deterministic (RFC 6979), so the same inputs give the same DER.
+/// Profile identity (PayloadUUIDs) never depends on signature bytes.
 constexpr std::size_t kMinRandomSeedBytes = 16;
 
 /// A signing identity loaded once (certificate, private key, chain) and used for many signatures.
-/// Not safe for concurrent use (mbedTLS updates the RSA blinding values in the key): one thread at a time,
-/// or one Signer per thread.
+/// Not safe for concurrent use (it keeps one prepared signing context per key, and mbedTLS updates the
+/// RSA blinding values in the key): one thread at a time, or one Signer per thread.
 class Signer {
 public:
     /// The result of Signer::load: `signer` unless `error` (a sentence) is set.
@@ -48,8 +52,9 @@ public:
     /// rsaEncryption (PKCS#1 v1.5) or ecdsa-with-SHA256. `openssl cms -verify -inform DER` accepts it.
     SignResult sign(std::string_view content, std::int64_t signing_time_seconds, std::string_view random_seed);
 
-    /// The bare operation a signature costs: SHA-256 of `content` and mbedtls_pk_sign with the same key,
-    /// returning the raw signature (PKCS#1 v1.5 block or DER ECDSA-Sig-Value). For comparisons and checks.
+    /// The bare operation a signature costs: SHA-256 of `content` and the signing library's signature with
+    /// the same key, returning the raw signature (PKCS#1 v1.5 block or DER ECDSA-Sig-Value). For
+    /// comparisons and checks.
     SignResult sign_bare(std::string_view content, std::string_view random_seed);
 
     /// "RSA" or "EC".

@@ -1,4 +1,4 @@
-// Hashes, HMAC, Base64 and UUIDs over mbedTLS: the small crypto toolbox the core renders with.
+// Hashes, HMAC, Base64 and UUIDs (digests over OpenSSL natively, mbedTLS in wasm): the small crypto toolbox the core renders with.
 #pragma once
 
 #include <array>

@@ -1,19 +1,18 @@
-// CMS SignedData (RFC 5652) over mbedTLS: ASN.1 writer for the structure, mbedtls_pk_sign for the signature.
+// CMS SignedData (RFC 5652): mbedTLS's ASN.1 writer and X.509 parser for the structure, the signing
+// backend (signing_key.hpp: OpenSSL natively, mbedTLS in wasm) for the signature.
 #include "acmepolicy/cms.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <vector>
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/error.h>
-#include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 
 #include "acmepolicy/certificate.hpp"
 #include "acmepolicy/crypto.hpp"
 #include "crypto/civil_time.hpp"
 #include "crypto/der_writer.hpp"
+#include "crypto/signing_key.hpp"
 
 namespace acmepolicy::cms {
 
@@ -33,59 +32,13 @@ constexpr unsigned char kSequence = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQU
 constexpr unsigned char kSet = MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SET;
 constexpr unsigned char kContext0 = MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 0;
 
-std::string mbedtls_message(int rc) {
-    char buffer[160];
-    mbedtls_strerror(rc, buffer, sizeof buffer);
-    return buffer;
+/// The caller's randomness must be there even when the signing library brings its own (see cms.hpp).
+bool check_seed(std::string_view seed, std::string& error) {
+    if (seed.size() >= kMinRandomSeedBytes) return true;
+    error = "Signing needs at least " + std::to_string(kMinRandomSeedBytes) +
+            " random bytes from the caller (the core draws no randomness itself).";
+    return false;
 }
-
-/// Feeds the caller's seed to CTR_DRBG as its "entropy": SHA-256(seed || counter) blocks, as many as asked.
-struct SeedSource {
-    std::string_view seed;
-    std::uint32_t counter = 0;
-};
-
-int seed_entropy(void* context, unsigned char* out, std::size_t length) {
-    auto* source = static_cast<SeedSource*>(context);
-    while (length > 0) {
-        std::string block(source->seed);
-        for (int shift = 24; shift >= 0; shift -= 8) block += static_cast<char>((source->counter >> shift) & 0xFF);
-        ++source->counter;
-        const crypto::Sha256Digest digest = crypto::sha256(block);
-        const std::size_t n = std::min(length, digest.size());
-        std::copy_n(digest.begin(), n, out);
-        out += n;
-        length -= n;
-    }
-    return 0;
-}
-
-/// A CTR_DRBG seeded from caller bytes; `error` is set when the seed is too short or seeding fails.
-class Drbg {
-public:
-    Drbg(std::string_view seed, std::string& error) : source_{seed} {
-        mbedtls_ctr_drbg_init(&ctx_);
-        if (seed.size() < kMinRandomSeedBytes) {
-            error = "Signing needs at least " + std::to_string(kMinRandomSeedBytes) +
-                    " random bytes from the caller (the core draws no randomness itself).";
-            return;
-        }
-        static constexpr char kPersonalisation[] = "acmepolicy cms";
-        const int rc = mbedtls_ctr_drbg_seed(&ctx_, seed_entropy, &source_,
-                                             reinterpret_cast<const unsigned char*>(kPersonalisation),
-                                             sizeof kPersonalisation - 1);
-        if (rc != 0) error = "Seeding the random generator failed: " + mbedtls_message(rc) + ".";
-    }
-    ~Drbg() { mbedtls_ctr_drbg_free(&ctx_); }
-    Drbg(const Drbg&) = delete;
-    Drbg& operator=(const Drbg&) = delete;
-
-    mbedtls_ctr_drbg_context* context() { return &ctx_; }
-
-private:
-    SeedSource source_;
-    mbedtls_ctr_drbg_context ctx_;
-};
 
 /// DER SET OF ordering (X.690 §11.6): encodings compared as octet strings, the shorter padded with zeros.
 void sort_set_of(std::vector<std::string>& encodings) {
@@ -129,16 +82,11 @@ std::string attribute(std::string_view type_oid, const std::string& value_der) {
 }  // namespace
 
 struct Signer::Impl {
-    mbedtls_pk_context key;
+    detail::SigningKeyPtr key;
     std::string key_type;
     std::string issuer_der;     // the signer certificate's issuer Name, DER
     std::string serial_value;   // the content octets of its serialNumber INTEGER
     std::vector<std::string> certificates;  // DER, signer first, no duplicates
-
-    Impl() { mbedtls_pk_init(&key); }
-    ~Impl() { mbedtls_pk_free(&key); }
-    Impl(const Impl&) = delete;
-    Impl& operator=(const Impl&) = delete;
 };
 
 Signer::Signer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -158,39 +106,23 @@ Signer::Load Signer::load(std::string_view certificate_pem, std::string_view key
     mbedtls_x509_crt crt;
     mbedtls_x509_crt_init(&crt);
     const std::string& der = certificate.certificate->der;
-    int rc = mbedtls_x509_crt_parse_der(&crt, reinterpret_cast<const unsigned char*>(der.data()), der.size());
+    const int rc = mbedtls_x509_crt_parse_der(&crt, reinterpret_cast<const unsigned char*>(der.data()), der.size());
     if (rc == 0) {
         impl->issuer_der.assign(reinterpret_cast<const char*>(crt.issuer_raw.p), crt.issuer_raw.len);
         impl->serial_value.assign(reinterpret_cast<const char*>(crt.serial.p), crt.serial.len);
     }
-
-    // mbedTLS reads PEM keys from NUL-terminated text whose length counts the NUL.
-    const std::string key_text(key_pem);
-    if (rc == 0)
-        rc = mbedtls_pk_parse_key(&impl->key, reinterpret_cast<const unsigned char*>(key_text.c_str()),
-                                  key_text.size() + 1, nullptr, 0);
-    if (rc != 0) {
-        mbedtls_x509_crt_free(&crt);
-        out.error = "The signing key cannot be read (" + mbedtls_message(rc) +
-                    "); give an unencrypted PEM key: \"RSA PRIVATE KEY\", \"EC PRIVATE KEY\" or \"PRIVATE KEY\".";
-        return out;
-    }
-    const mbedtls_pk_type_t type = mbedtls_pk_get_type(&impl->key);
-    if (type == MBEDTLS_PK_RSA) {
-        impl->key_type = "RSA";
-    } else if (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA) {
-        impl->key_type = "EC";
-    } else {
-        mbedtls_x509_crt_free(&crt);
-        out.error = "The signing key must be an RSA or EC key.";
-        return out;
-    }
-    rc = mbedtls_pk_check_pair(&crt.pk, &impl->key);
     mbedtls_x509_crt_free(&crt);
     if (rc != 0) {
-        out.error = "The signing key does not belong to the signing certificate; give the matching pair.";
+        out.error = "The signing certificate cannot be used: its DER does not parse as X.509.";
         return out;
     }
+    detail::SigningKeyLoad key = detail::load_signing_key(key_pem, der);
+    if (!key.key) {
+        out.error = std::move(key.error);
+        return out;
+    }
+    impl->key = std::move(key.key);
+    impl->key_type = key.is_rsa ? "RSA" : "EC";
 
     impl->certificates.push_back(der);
     const CertificateChainRead chain = read_pem_certificates(chain_pem);
@@ -208,18 +140,8 @@ Signer::Load Signer::load(std::string_view certificate_pem, std::string_view key
 
 SignResult Signer::sign_bare(std::string_view content, std::string_view random_seed) {
     SignResult out;
-    Drbg drbg(random_seed, out.error);
-    if (!out.ok()) return out;
-    const crypto::Sha256Digest digest = crypto::sha256(content);
-    unsigned char signature[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
-    std::size_t length = 0;
-    const int rc = mbedtls_pk_sign(&impl_->key, MBEDTLS_MD_SHA256, digest.data(), digest.size(), signature, &length,
-                                   mbedtls_ctr_drbg_random, drbg.context());
-    if (rc != 0) {
-        out.error = "Signing failed: " + mbedtls_message(rc) + ".";
-        return out;
-    }
-    out.der.assign(reinterpret_cast<const char*>(signature), length);
+    if (!check_seed(random_seed, out.error)) return out;
+    if (!detail::sign_digest(*impl_->key, crypto::sha256(content), random_seed, out.der, out.error)) out.der.clear();
     return out;
 }
 
@@ -230,8 +152,7 @@ SignResult Signer::sign(std::string_view content, std::int64_t signing_time_seco
         out.error = "The signing time is outside the years 1 to 9999.";
         return out;
     }
-    Drbg drbg(random_seed, out.error);
-    if (!out.ok()) return out;
+    if (!check_seed(random_seed, out.error)) return out;
 
     // Signed attributes, DER-sorted; the signature covers them encoded as a SET (RFC 5652 §5.4).
     const crypto::Sha256Digest content_digest = crypto::sha256(content);
@@ -258,23 +179,16 @@ SignResult Signer::sign(std::string_view content, std::int64_t signing_time_seco
     }
 
     const crypto::Sha256Digest attributes_digest = crypto::sha256(signed_attributes);
-    unsigned char signature[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
-    std::size_t signature_length = 0;
-    const int rc = mbedtls_pk_sign(&impl_->key, MBEDTLS_MD_SHA256, attributes_digest.data(), attributes_digest.size(),
-                                   signature, &signature_length, mbedtls_ctr_drbg_random, drbg.context());
-    if (rc != 0) {
-        out.error = "Signing failed: " + mbedtls_message(rc) + ".";
-        return out;
-    }
+    std::string signature;
+    if (!detail::sign_digest(*impl_->key, attributes_digest, random_seed, signature, out.error)) return out;
 
-    std::size_t capacity = content.size() + attributes_content.size() + signature_length + 1024;
+    std::size_t capacity = content.size() + attributes_content.size() + signature.size() + 1024;
     for (const std::string& c : impl_->certificates) capacity += c.size();
     capacity += impl_->issuer_der.size() + impl_->serial_value.size();
     detail::DerWriter w(capacity);
 
     // SignerInfo, from its last field to its first.
-    std::size_t signer_info = w.octet_string(
-        std::string_view(reinterpret_cast<const char*>(signature), signature_length));
+    std::size_t signer_info = w.octet_string(signature);
     signer_info += impl_->key_type == "RSA" ? w.algorithm(kOidRsaEncryption, true)
                                             : w.algorithm(kOidEcdsaWithSha256, false);
     {

@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include "crypto/uuid_v5.hpp"
+
 namespace acmepolicy::crypto {
 
 const char* const kAcmepolicyUuidNamespace = "2511AC94-A344-5981-9611-B5E36D739CA8";
@@ -11,14 +13,21 @@ namespace {
 
 constexpr char kUpperHex[] = "0123456789ABCDEF";
 
+void append_formatted(std::string& out, const std::uint8_t* b) {
+    char text[36];
+    char* p = text;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
+        *p++ = kUpperHex[b[i] >> 4];
+        *p++ = kUpperHex[b[i] & 15];
+    }
+    out.append(text, sizeof text);
+}
+
 std::string format_uuid(const std::uint8_t* b) {
     std::string out;
     out.reserve(36);
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        out += kUpperHex[b[i] >> 4];
-        out += kUpperHex[b[i] & 15];
-    }
+    append_formatted(out, b);
     return out;
 }
 
@@ -43,12 +52,10 @@ std::string uuid_v5(std::string_view namespace_uuid, std::string_view name) {
     if (!ns) throw std::invalid_argument("uuid_v5: the namespace is not a UUID");
     std::string input = *ns;
     input.append(name.data(), name.size());
-    const Sha1Digest digest = sha1(input);
-    std::uint8_t b[16];
-    for (int i = 0; i < 16; ++i) b[i] = digest[static_cast<std::size_t>(i)];
-    b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x50);  // version 5
-    b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-    return format_uuid(b);
+    std::string out;
+    out.reserve(36);
+    detail::append_uuid_v5(out, input);
+    return out;
 }
 
 std::optional<std::string> uuid_v4(std::string_view random16) {
@@ -61,3 +68,21 @@ std::optional<std::string> uuid_v4(std::string_view random16) {
 }
 
 }  // namespace acmepolicy::crypto
+
+namespace acmepolicy::detail {
+
+std::string uuid_bytes(std::string_view text) { return crypto::parse_uuid(text).value_or(std::string()); }
+
+void append_uuid_v5(std::string& out, std::string_view namespace_and_name) {
+    append_uuid_v5(out, crypto::sha1(namespace_and_name));
+}
+
+void append_uuid_v5(std::string& out, const crypto::Sha1Digest& digest) {
+    std::uint8_t b[16];
+    for (int i = 0; i < 16; ++i) b[i] = digest[static_cast<std::size_t>(i)];
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x50);  // version 5
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    crypto::append_formatted(out, b);
+}
+
+}  // namespace acmepolicy::detail

@@ -21,6 +21,12 @@ struct BuiltProfile {
 /// one com.apple.security.root payload per CA certificate; every PayloadUUID derived as documented.
 BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues& values);
 
+/// The com.apple.security.acme payload with `values` filled in, its PayloadUUID still empty.
+plist::Dict acme_payload(const PreparedPolicy& prepared, const ResolvedValues& values);
+
+/// The top-level Configuration dictionary around `content` (PayloadContent), its PayloadUUID still empty.
+plist::Dict top_payload(const PreparedPolicy& prepared, plist::Array content);
+
 /// The com.apple.security.root payload of the `index`-th CA certificate, its PayloadUUID still empty.
 plist::Dict root_payload(const PreparedPolicy& prepared, const PreparedCa& ca, std::size_t index);
 

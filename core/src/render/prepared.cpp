@@ -134,77 +134,152 @@ PreparedPolicy prepare(const Policy& policy, const RenderOptions& options) {
     return p;
 }
 
-std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report) {
-    const bool preview = prepared.options.preview;
-    ResolvedValues out;
-    out.device_id = device ? device->id : std::string();
-    const std::size_t diagnostics_before = report.diagnostics().size();
+namespace {
 
-    if (!preview && !device) {
-        report.error("render.device_missing", "/options/device",
-                     "Rendering for a device needs its device record; give one, or ask for a preview.");
-        return std::nullopt;
-    }
-    std::optional<std::string> token;
-    if (!preview && prepared.uses_client_token) {
-        const auto& secret = prepared.options.client_token_secret;
-        if (!secret || secret->empty())
-            report.error("render.client_token_secret_missing", "/options/client_token_secret",
-                         "The policy uses {{client_token}}, which is derived from a server secret; give the "
-                         "client_token_secret option.");
-        else
-            token = client_token(*secret, prepared.policy.id, device->id);
+/// Printable ASCII is always XML text: the common case, checked without decoding UTF-8.
+bool is_xml_text(const std::string& value) {
+    for (unsigned char c : value)
+        if (c < 0x20 || c > 0x7E) return plist::is_xml_text(value);
+    return true;
+}
+
+/// The device's value of a variable read in place (DeviceRecord::variable returns a copy, and this runs
+/// for every variable of every device); null when the record lacks it. Names other than the record's
+/// fields go to DeviceRecord::variable, with `scratch` holding its answer.
+const std::string* device_value(const DeviceRecord& device, const std::string& name,
+                                std::optional<std::string>& scratch) {
+    const std::optional<std::string>* field = nullptr;
+    if (name == "serial_number") field = &device.serial_number;
+    else if (name == "udid") field = &device.udid;
+    else if (name == "user_email") field = &device.user_email;
+    else if (name == "device_name") field = &device.device_name;
+    else if (name == "enrollment_id") field = &device.enrollment_id;
+    else if (name == "device_id") return &device.id;
+    if (field) return *field ? &**field : nullptr;
+    scratch = device.variable(name);
+    return scratch ? &*scratch : nullptr;
+}
+
+/// Fills in one device's variables, field by field, reporting what is missing or unusable. In preview
+/// mode, or for fields without variables, a field's text is its value.
+class Filler {
+public:
+    Filler(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report)
+        : prepared_(prepared), device_(device), report_(report) {}
+
+    /// Checks that there is a device (unless previewing) and derives its client token when the policy
+    /// uses one. False when nothing can be filled in.
+    bool start() {
+        Report& report = report_;  // (the codes reference test finds diagnostics by `report.error(`)
+        if (!prepared_.options.preview && !device_) {
+            report.error("render.device_missing", "/options/device",
+                          "Rendering for a device needs its device record; give one, or ask for a preview.");
+            return false;
+        }
+        if (!prepared_.options.preview && prepared_.uses_client_token) {
+            const auto& secret = prepared_.options.client_token_secret;
+            if (!secret || secret->empty())
+                report.error("render.client_token_secret_missing", "/options/client_token_secret",
+                              "The policy uses {{client_token}}, which is derived from a server secret; give the "
+                              "client_token_secret option.");
+            else
+                token_ = client_token(*secret, prepared_.policy.id, device_->id);
+        }
+        return true;
     }
 
-    auto fill = [&](const TemplateField& field) -> std::string {
-        if (!field.has_variables || preview) return field.text;
-        std::string result;
+    void fill(const TemplateField& field, std::string& result) {
+        Report& report = report_;
+        result.clear();
+        if (!field.has_variables || prepared_.options.preview) {
+            result = field.text;
+            return;
+        }
         result.reserve(field.text.size() + 32);
         for (const auto& part : field.parts) {
             if (!part.is_variable) {
                 result += part.text;
                 continue;
             }
-            std::optional<std::string> value =
-                part.text == "client_token" ? token : device->variable(part.text);
-            if (part.text == "client_token" && !token) continue;  // reported once above
-            if (!value || value->empty()) {
-                report.error("render.variable_missing", field.path,
-                             "Device \"" + device->id + "\" has no " + part.text + ", which this value uses ({{" +
-                                 part.text + "}}); add \"" + part.text +
-                                 "\" to the device record or leave this device out of the policy's targets.");
+            if (part.text == "client_token") {
+                if (token_) result += *token_;  // a missing secret was reported once in start()
                 continue;
             }
-            if (!plist::is_xml_text(*value)) {
+            const std::string* value = device_value(*device_, part.text, scratch_);
+            if (!value || value->empty()) {
+                report.error("render.variable_missing", field.path,
+                              "Device \"" + device_->id + "\" has no " + part.text + ", which this value uses ({{" +
+                                  part.text + "}}); add \"" + part.text +
+                                  "\" to the device record or leave this device out of the policy's targets.");
+                continue;
+            }
+            if (!is_xml_text(*value)) {
                 report.error("render.value_invalid", field.path,
-                             "Device \"" + device->id + "\" has a " + part.text +
-                                 " holding bytes an XML profile cannot carry (NUL or other control characters, or "
-                                 "invalid UTF-8); fix the device record.");
+                              "Device \"" + device_->id + "\" has a " + part.text +
+                                  " holding bytes an XML profile cannot carry (NUL or other control characters, or "
+                                  "invalid UTF-8); fix the device record.");
                 continue;
             }
             result += *value;
         }
-        return result;
-    };
+    }
 
-    out.client_identifier = fill(prepared.client_identifier);
+private:
+    const PreparedPolicy& prepared_;
+    const DeviceRecord* device_;
+    Report& report_;
+    std::optional<std::string> token_;
+    std::optional<std::string> scratch_;
+};
+
+bool errors_since(const Report& report, std::size_t before) {
+    for (std::size_t i = before; i < report.diagnostics().size(); ++i)
+        if (report.diagnostics()[i].severity == Severity::error) return true;
+    return false;
+}
+
+}  // namespace
+
+std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report) {
+    const std::size_t diagnostics_before = report.diagnostics().size();
+    Filler filler(prepared, device, report);
+    if (!filler.start()) return std::nullopt;
+    ResolvedValues out;
+    out.device_id = device ? device->id : std::string();
+    filler.fill(prepared.client_identifier, out.client_identifier);
     for (const auto& rdn : prepared.subject) {
         std::vector<std::pair<std::string, std::string>> values;
-        for (const auto& [type, field] : rdn) values.emplace_back(type, fill(field));
+        values.reserve(rdn.size());
+        for (const auto& [type, field] : rdn) {
+            values.emplace_back(type, std::string());
+            filler.fill(field, values.back().second);
+        }
         out.subject.push_back(std::move(values));
     }
-    auto fill_optional = [&](const std::optional<TemplateField>& f) -> std::optional<std::string> {
-        if (!f) return std::nullopt;
-        return fill(*f);
+    auto fill_optional = [&](const std::optional<TemplateField>& f, std::optional<std::string>& value) {
+        if (!f) return;
+        value.emplace();
+        filler.fill(*f, *value);
     };
-    out.rfc822_name = fill_optional(prepared.rfc822_name);
-    out.dns_name = fill_optional(prepared.dns_name);
-    out.uniform_resource_identifier = fill_optional(prepared.uniform_resource_identifier);
-    out.nt_principal_name = fill_optional(prepared.nt_principal_name);
-
-    for (std::size_t i = diagnostics_before; i < report.diagnostics().size(); ++i)
-        if (report.diagnostics()[i].severity == Severity::error) return std::nullopt;
+    fill_optional(prepared.rfc822_name, out.rfc822_name);
+    fill_optional(prepared.dns_name, out.dns_name);
+    fill_optional(prepared.uniform_resource_identifier, out.uniform_resource_identifier);
+    fill_optional(prepared.nt_principal_name, out.nt_principal_name);
+    if (errors_since(report, diagnostics_before)) return std::nullopt;
     return out;
+}
+
+bool fill_fields(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report,
+                 std::vector<std::string>& values) {
+    const std::size_t diagnostics_before = report.diagnostics().size();
+    Filler filler(prepared, device, report);
+    if (!filler.start()) return false;
+    std::size_t count = 0;
+    for_each_field(prepared, [&](const TemplateField&) { ++count; });
+    if (values.size() < count) values.resize(count);
+    std::size_t i = 0;
+    for_each_field(prepared, [&](const TemplateField& field) { filler.fill(field, values[i++]); });
+    return !errors_since(report, diagnostics_before);
 }
 
 }  // namespace acmepolicy::render_detail

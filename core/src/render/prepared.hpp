@@ -60,8 +60,26 @@ struct ResolvedValues {
 /// bad input: problems land in the returned report.
 PreparedPolicy prepare(const Policy& policy, const RenderOptions& options);
 
+/// Calls f(const TemplateField&) for every ACME payload field that may hold variables, in one fixed order
+/// (ClientIdentifier, the Subject values row by row, then rfc822Name, dNSName, uniformResourceIdentifier,
+/// ntPrincipalName when present): the order of fill_fields and of resolve's diagnostics.
+template <class F>
+void for_each_field(const PreparedPolicy& prepared, F&& f) {
+    f(prepared.client_identifier);
+    for (const auto& rdn : prepared.subject)
+        for (const auto& attribute : rdn) f(attribute.second);
+    for (const auto* field : {&prepared.rfc822_name, &prepared.dns_name, &prepared.uniform_resource_identifier,
+                              &prepared.nt_principal_name})
+        if (*field) f(**field);
+}
+
 /// Fills in the variables for `device` (null = preview). Missing variables, a missing client-token
 /// secret, or values XML cannot carry → errors in `report` and nullopt.
 std::optional<ResolvedValues> resolve(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report);
+
+/// What resolve does, with the values in for_each_field order in `values` (grown as needed, its strings'
+/// storage reused across calls), and the same diagnostics. False when an error was reported.
+bool fill_fields(const PreparedPolicy& prepared, const DeviceRecord* device, Report& report,
+                 std::vector<std::string>& values);
 
 }  // namespace acmepolicy::render_detail

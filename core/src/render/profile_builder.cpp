@@ -16,6 +16,8 @@ std::string assign_uuid(plist::Dict& payload, const std::string& policy_id, cons
     return uuid;
 }
 
+}  // namespace
+
 plist::Dict acme_payload(const PreparedPolicy& prepared, const ResolvedValues& values) {
     const AcmePayload& acme = prepared.policy.payload;
     plist::Dict d;
@@ -62,8 +64,6 @@ plist::Dict acme_payload(const PreparedPolicy& prepared, const ResolvedValues& v
     return d;
 }
 
-}  // namespace
-
 plist::Dict root_payload(const PreparedPolicy& prepared, const PreparedCa& ca, std::size_t index) {
     plist::Dict d;
     d.reserve(7);
@@ -75,6 +75,21 @@ plist::Dict root_payload(const PreparedPolicy& prepared, const PreparedCa& ca, s
     d.emplace_back("PayloadUUID", std::string());
     d.emplace_back("PayloadVersion", std::int64_t{1});
     return d;
+}
+
+plist::Dict top_payload(const PreparedPolicy& prepared, plist::Array content) {
+    const RenderOptions& options = prepared.options;
+    plist::Dict top;
+    top.reserve(8);
+    top.emplace_back("PayloadContent", std::move(content));
+    if (options.description) top.emplace_back("PayloadDescription", *options.description);
+    top.emplace_back("PayloadDisplayName", prepared.policy.name);
+    top.emplace_back("PayloadIdentifier", prepared.top_identifier);
+    if (options.organization) top.emplace_back("PayloadOrganization", *options.organization);
+    top.emplace_back("PayloadType", "Configuration");
+    top.emplace_back("PayloadUUID", std::string());
+    top.emplace_back("PayloadVersion", std::int64_t{1});
+    return top;
 }
 
 BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues& values) {
@@ -101,19 +116,9 @@ BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues&
         content.emplace_back(std::move(root));
     }
 
-    const RenderOptions& options = prepared.options;
-    plist::Dict top;
-    top.reserve(8);
     // While the UUID is derived, PayloadContent holds the inner payloads' UUIDs: they already commit to
     // the payloads' content, so hashing them is enough and keeps large certificates from being hashed twice.
-    top.emplace_back("PayloadContent", std::move(inner_uuids));
-    if (options.description) top.emplace_back("PayloadDescription", *options.description);
-    top.emplace_back("PayloadDisplayName", prepared.policy.name);
-    top.emplace_back("PayloadIdentifier", prepared.top_identifier);
-    if (options.organization) top.emplace_back("PayloadOrganization", *options.organization);
-    top.emplace_back("PayloadType", "Configuration");
-    top.emplace_back("PayloadUUID", std::string());
-    top.emplace_back("PayloadVersion", std::int64_t{1});
+    plist::Dict top = top_payload(prepared, std::move(inner_uuids));
 
     BuiltProfile built;
     built.identity.payload_identifier = prepared.top_identifier;

@@ -4,6 +4,7 @@
 #include "acmepolicy/render.hpp"
 #include "render/builders.hpp"
 #include "render/prepared.hpp"
+#include "render/profile_template.hpp"
 #include "render/signing.hpp"
 
 namespace acmepolicy {
@@ -46,13 +47,33 @@ struct PolicyRenderer::Impl {
     // Loaded on the first signature and reused: the key is parsed once per renderer.
     mutable render_detail::ProfileSigner signer;
 
-    // The XML profile for one device, or nullopt with errors in `result.report`.
-    std::optional<std::string> profile_xml(const DeviceRecord* device, RenderResult& result) const {
+    // The profile template, made when a second profile or identity is asked for: a renderer used once
+    // (the free functions) never pays for it. Null when the policy cannot have one.
+    mutable std::unique_ptr<render_detail::ProfileTemplate> profile_template;
+    mutable unsigned profiles_asked = 0;
+
+    render_detail::ProfileTemplate* template_for_next_profile() const {
+        if (profiles_asked < 2 && ++profiles_asked == 2)
+            profile_template = render_detail::ProfileTemplate::make(prepared);
+        return profile_template.get();
+    }
+
+    // The XML profile for one device (xml null: its identity only), or false with errors in `result.report`.
+    bool profile(const DeviceRecord* device, RenderResult& result, std::string* xml) const {
+        if (render_detail::ProfileTemplate* t = template_for_next_profile())
+            return t->render(prepared, device, result.report, xml, result.identity);
         auto values = render_detail::resolve(prepared, device, result.report);
-        if (!values) return std::nullopt;
+        if (!values) return false;
         render_detail::BuiltProfile built = render_detail::build_profile(prepared, *values);
         result.identity = std::move(built.identity);
-        return plist::write_xml(built.root);
+        if (xml) *xml = plist::write_xml(built.root);
+        return true;
+    }
+
+    std::optional<std::string> profile_xml(const DeviceRecord* device, RenderResult& result) const {
+        std::string xml;
+        if (!profile(device, result, &xml)) return std::nullopt;
+        return xml;
     }
 
     // The profile bytes to deliver: signed when the options carry signing material.
@@ -138,10 +159,7 @@ ProfileIdentity PolicyRenderer::identity(const DeviceRecord& device, Report* rep
     RenderResult result;
     result.report.append(impl_->prepared.report);
     result.identity.payload_identifier = impl_->prepared.top_identifier;
-    if (result.report.valid()) {
-        auto values = render_detail::resolve(impl_->prepared, &device, result.report);
-        if (values) result.identity = render_detail::build_profile(impl_->prepared, *values).identity;
-    }
+    if (result.report.valid()) impl_->profile(&device, result, nullptr);
     if (report) report->append(result.report);
     return result.identity;
 }

@@ -1,0 +1,3 @@
+module acmepolicy.invalid/bench/peers/go
+
+go 1.21
