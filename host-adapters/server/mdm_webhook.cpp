@@ -101,16 +101,23 @@ std::optional<std::int64_t> event_time_ns(const nlohmann::json& event) {
     return *seconds * 1000000000 + fraction;
 }
 
-/// NanoMDM sends webhook events from goroutines, so a device's TokenUpdate can arrive before the
-/// Authenticate that preceded it. An Authenticate older than the newest stored TokenUpdate of an enrolled
-/// device belongs to the current enrollment: it brings facts, not a new enrollment.
+/// How soon after a TokenUpdate an Authenticate of the same device is taken as the one that preceded it.
+/// Enrolling again (removing the MDM profile, installing it anew) takes far longer than this.
+constexpr std::int64_t kLateAuthenticateWindowMs = 3000;
+
+/// NanoMDM sends webhook events from goroutines, and stamps created_at inside them, so a device's TokenUpdate
+/// can arrive (and even be stamped) before the Authenticate that preceded it. An Authenticate for an enrolled
+/// device whose TokenUpdate was stamped later, or was received moments ago, belongs to the current
+/// enrollment: it brings facts, not a new enrollment.
 bool authenticate_arrived_late(Store& store, Db& db, const DeviceRow& device, const nlohmann::json& event) {
     if (!device.enrolled) return false;
+    auto token_update = store.latest_event(db, device.id, "mdm.TokenUpdate");
+    if (!token_update) return false;
+    auto received_ns = event_time_ns(nlohmann::json{{"created_at", token_update->received_at}});
+    if (received_ns && now_ms() - *received_ns / 1000000 < kLateAuthenticateWindowMs) return true;
     auto authenticated_at = event_time_ns(event);
-    auto token_update = store.latest_event_body(db, device.id, "mdm.TokenUpdate");
-    if (!authenticated_at || !token_update) return false;
-    auto updated_at = event_time_ns(nlohmann::json::parse(*token_update, nullptr, false));
-    return updated_at && *updated_at >= *authenticated_at;
+    auto updated_at = event_time_ns(nlohmann::json::parse(token_update->body, nullptr, false));
+    return authenticated_at && updated_at && *updated_at >= *authenticated_at;
 }
 
 /// The device left its enrollment: its profiles are gone, so every assignment becomes `removed` and its

@@ -452,12 +452,12 @@ std::int64_t Store::insert_event(Db& db, const std::string& topic, const std::st
     return rows.empty() ? 0 : rows[0].integer(0);
 }
 
-std::optional<std::string> Store::latest_event_body(Db& db, const std::string& device_id,
-                                                    const std::string& topic) {
-    auto rows = db.query("SELECT body FROM events WHERE device_id = $1 AND topic = $2 ORDER BY id DESC LIMIT 1",
-                         {device_id, topic});
+std::optional<Store::StoredEvent> Store::latest_event(Db& db, const std::string& device_id, const std::string& topic) {
+    auto rows = db.query(
+        "SELECT body, received_at FROM events WHERE device_id = $1 AND topic = $2 ORDER BY id DESC LIMIT 1",
+        {device_id, topic});
     if (rows.empty()) return std::nullopt;
-    return rows[0].text(0);
+    return StoredEvent{rows[0].text(0), rows[0].text(1)};
 }
 
 std::int64_t Store::event_count(Db& db) {

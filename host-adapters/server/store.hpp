@@ -125,8 +125,11 @@ public:
     std::int64_t insert_event(Db& db, const std::string& topic, const std::string& device_id,
                               const std::string& body);
     std::int64_t event_count(Db& db);
-    /// The body of the newest stored event of `topic` about `device_id`, if any.
-    std::optional<std::string> latest_event_body(Db& db, const std::string& device_id, const std::string& topic);
+    /// The newest stored event of `topic` about `device_id`, if any: its body and when it was received.
+    struct StoredEvent {
+        std::string body, received_at;
+    };
+    std::optional<StoredEvent> latest_event(Db& db, const std::string& device_id, const std::string& topic);
 
     /// Raw access for tests and counters.
     Db& unsafe_db() { return *db_; }

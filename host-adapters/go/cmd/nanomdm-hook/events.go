@@ -9,6 +9,9 @@ import (
 	"acmepolicy.dev/go/acmepolicy"
 )
 
+// lateAuthenticateWindow: enrolling again (removing the MDM profile, installing it anew) takes far longer.
+const lateAuthenticateWindow = 3 * time.Second
+
 // Event is the part of a NanoMDM webhook event the hook reads (NanoMDM's service/webhook/event.json).
 type Event struct {
 	Topic            string      `json:"topic"`
@@ -60,7 +63,9 @@ func (h *Hook) apply(ev *Event) ([]string, error) {
 	switch ev.Topic {
 	case "mdm.Authenticate":
 		dev := h.device(id)
-		late := dev.Enrolled && !earlier(dev.TokenUpdate, ev.CreatedAt)
+		// NanoMDM stamps and posts events from goroutines, so this Authenticate may be the one that preceded
+		// the TokenUpdate already seen: stamped earlier, or arriving moments after it.
+		late := dev.Enrolled && (!earlier(dev.TokenUpdate, ev.CreatedAt) || time.Since(dev.TokenUpdateReceived) < lateAuthenticateWindow)
 		mergeFacts(dev.Record, inner, message)
 		if late {
 			// NanoMDM posts events from goroutines: this Authenticate preceded the TokenUpdate already seen.
@@ -72,7 +77,7 @@ func (h *Hook) apply(ev *Event) ([]string, error) {
 	case "mdm.TokenUpdate":
 		dev := h.device(id)
 		mergeFacts(dev.Record, inner, message)
-		dev.Enrolled, dev.TokenUpdate = true, ev.CreatedAt
+		dev.Enrolled, dev.TokenUpdate, dev.TokenUpdateReceived = true, ev.CreatedAt, time.Now()
 		return []string{id}, nil
 	case "mdm.CheckOut":
 		if dev := h.State.Devices[id]; dev != nil {

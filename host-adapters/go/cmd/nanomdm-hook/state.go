@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // State is everything the hook must remember between runs, in one JSON file.
@@ -26,6 +27,8 @@ type DeviceState struct {
 	Record      map[string]any `json:"record"` // the library's device record from the check-ins
 	Enrolled    bool           `json:"enrolled"`
 	TokenUpdate string         `json:"token_update_at,omitempty"` // created_at of the newest TokenUpdate
+	// TokenUpdateReceived is when the hook received it.
+	TokenUpdateReceived time.Time `json:"token_update_received,omitempty"`
 }
 
 // Identity is a profile's top-level PayloadIdentifier and PayloadUUID.
