@@ -161,17 +161,18 @@ std::optional<FallbackCondition> condition_of(const PolicyTraits& policy, const 
     return std::nullopt;
 }
 
-/// The rank of the policy that serves the device, starting at `rank`: the policy itself when it keeps
-/// the device, else the first of its fallback chain that does; nullopt when none includes it. `visited`
-/// guards against cycles (which validation refuses, but a host may resolve unvalidated sets).
+/// The rank of the first policy of a fallback chain, starting at `rank`, that fits the device: one that
+/// includes it without meeting a condition its own fallback lists (then its fallback is tried in turn);
+/// nullopt when none fits. `visited` guards against cycles (which validation refuses, but a host may
+/// resolve sets it never validated as a whole).
 std::optional<std::uint32_t> settle(const std::vector<PolicyTraits>& traits, std::uint32_t rank, const DeviceFacts& f,
                                     std::vector<std::uint32_t>& visited) {
     if (std::find(visited.begin(), visited.end(), rank) != visited.end()) return std::nullopt;
     visited.push_back(rank);
     const PolicyTraits& policy = traits[rank];
     const Verdict v = judge(policy, f);
-    if (policy.fallback && condition_of(policy, v, f))
-        if (auto target = settle(traits, *policy.fallback, f, visited)) return target;
+    if (condition_of(policy, v, f))
+        return policy.fallback ? settle(traits, *policy.fallback, f, visited) : std::nullopt;
     if (v.reason) return std::nullopt;
     return rank;
 }
