@@ -203,7 +203,8 @@ def fallback_examples(tmp):
     check("included_via_fallback" not in out, f"the count is not listed among reasons:\n{out}")
     # Alone, the primary names a policy the set lacks: exit 1, nothing handed over.
     code, out, _ = run("resolve", "--inventory", INVENTORY, ATTESTED)
-    check(code == 1 and "No policy of the set has the id \"corp-acme-no-attest\"" in out and "[invalid]" in out, f"a missing fallback is an error: {code}\n{out}")
+    check(code == 1 and "No policy of the set has the id \"corp-acme-no-attest\"" in out and "[invalid]" in out,
+          f"a missing fallback is an error: {code}\n{out}")
     # explain: the first file is explained, the others complete the set.
     code, out, err = run("explain", "--inventory", INVENTORY, ATTESTED, NO_ATTEST, "--device", "d-0007")
     check(code == 0 and out.strip() == "attested-step-ca / d-0007: fallback: iPad7,5 cannot attest: gets Corp ACME "
