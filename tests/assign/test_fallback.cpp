@@ -219,13 +219,36 @@ TEST(Fallback, ABrokenChainLeavesTheDeviceWhereThePrimaryPutsIt) {
     expect_unmoved({valid(primary), valid(with_fallback(attested("b", {}), "a", {"attestation_unsupported",
                                                                                  "user_enrollment"}))},
                    "a cycle");
-    // An invalid primary hands nothing to its fallback: every candidate is policy_invalid.
-    PolicyCheck invalid_primary = valid(primary);
+}
+
+// A primary that becomes invalid (its CA expires) freezes: its own devices are policy_invalid (and keep
+// its profile, see the plan), and the devices it hands over keep their fallback, so nothing is removed.
+TEST(Fallback, AnInvalidPrimaryKeepsItsDevicesOnTheirFallback) {
+    Inventory inv = inventory({old_ipad("d-old"), user_enrolled("d-ue"), iphone("d-ok")});
+    PolicyCheck invalid_primary =
+        valid(with_fallback(attested("a", {"d-old", "d-ue", "d-ok"}), "b", {"attestation_unsupported", "user_enrollment"}));
     invalid_primary.report.error("cacertificates.expired", "/ca_certificates/0", "expired");
-    Resolved r = run(inv, {invalid_primary, valid(basic("b"))});
-    EXPECT_TRUE(r.policy("a")["included_via_fallback"].empty());
-    EXPECT_EQ(r.policy("a")["counts"]["policy_invalid"], 2);
-    EXPECT_TRUE(r.policy("b")["included"].empty());
+    std::vector<PolicyCheck> policies{invalid_primary, valid(basic("b"))};
+    Resolved r = run(inv, policies);
+    const auto& a = r.policy("a");
+    EXPECT_EQ(a["valid"], false);
+    EXPECT_EQ(a["counts"]["policy_invalid"], 1);
+    EXPECT_EQ(entry_for(a["excluded"], "d-ok")["reason"], "policy_invalid");
+    ASSERT_EQ(a["included_via_fallback"].size(), 2u);
+    EXPECT_EQ(entry_for(a["included_via_fallback"], "d-ue")["message"],
+              "step-ca needs the attested serial number or UDID, which User Enrollment devices do not provide: gets "
+              "Policy b instead");
+    EXPECT_EQ(r.policy("b")["included"].size(), 2u);
+
+    State state{{{"d-ok", "a", {"com.example.a", "uuid-a-d-ok"}},
+                 {"d-old", "b", {"com.example.b", "uuid-b-d-old"}},
+                 {"d-ue", "b", {"com.example.b", "uuid-b-d-ue"}}}};
+    state.normalize();
+    Plan result = plan(inv, policies, resolve(inv, policies), state, [](const PlanPair& pair, Report&) {
+        return std::optional<ProfileIdentity>(
+            ProfileIdentity{"com.example." + pair.policy.id, "uuid-" + pair.policy.id + "-" + pair.device.id});
+    });
+    EXPECT_TRUE(result.actions.empty()) << to_json(result).dump();
 }
 
 TEST(Fallback, ArrivalsMergeWithTheFallbacksOwnDevicesAndCollisions) {

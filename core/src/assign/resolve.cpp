@@ -97,6 +97,7 @@ std::vector<std::uint32_t> find_collisions(const Inventory& inventory, const std
 
 /// What resolution needs to know about a policy to judge any device against it, without re-reading it.
 struct PolicyTraits {
+    bool readable = false;  // a typed policy exists (it may still be invalid)
     bool valid = false;
     detail::VariableMask used = 0;
     bool attest = false;
@@ -179,7 +180,8 @@ std::optional<std::uint32_t> settle(const std::vector<PolicyTraits>& traits, std
 
 PolicyTraits traits_of(const PolicyCheck& check) {
     PolicyTraits t;
-    t.valid = check.policy.has_value() && check.report.valid();
+    t.readable = check.policy.has_value();
+    t.valid = t.readable && check.report.valid();
     if (!check.policy) return t;
     const Policy& policy = *check.policy;
     t.used = detail::used_variables(policy);
@@ -187,7 +189,8 @@ PolicyTraits traits_of(const PolicyCheck& check) {
     t.step_ca = policy.server_profile == ServerProfile::step_ca;
     if (policy.fallback)
         for (const auto& name : policy.fallback->when)
-            if (auto c = parse_fallback_condition(name)) t.when = static_cast<std::uint8_t>(t.when | (1u << static_cast<unsigned>(*c)));
+            if (auto c = parse_fallback_condition(name))
+                t.when = static_cast<std::uint8_t>(t.when | (1u << static_cast<unsigned>(*c)));
     return t;
 }
 
@@ -269,12 +272,16 @@ void resolve_policy(const Inventory& inventory, const PolicyCheck& check, const 
 
 /// Hands the candidates that `primary` cannot serve for a listed condition to the first policy of its
 /// fallback chain that fits them; `arrivals[rank]` collects (device, primary rank) for each receiver.
+/// An invalid primary still routes as its document reads: its own profiles are frozen (the plan keeps
+/// them), and the devices it hands over keep their fallback, so that nothing is removed because a policy
+/// became invalid.
 void apply_fallback(const std::vector<PolicyTraits>& traits, std::uint32_t rank, const std::vector<DeviceFacts>& facts,
                     const Resolution& resolution, PolicyResolution& primary,
                     std::vector<std::vector<std::pair<DeviceIndex, std::uint32_t>>>& arrivals,
                     std::vector<std::uint32_t>& visited) {
-    const PolicyTraits& policy = traits[rank];
-    if (!policy.valid || !policy.fallback || policy.when == 0) return;
+    PolicyTraits policy = traits[rank];
+    if (!policy.readable || !policy.fallback || policy.when == 0) return;
+    policy.valid = true;
     auto target_of = [&](const DeviceFacts& f, const Verdict& v, FallbackMove& move) {
         const auto condition = condition_of(policy, v, f);
         if (!condition) return false;
@@ -298,11 +305,12 @@ void apply_fallback(const std::vector<PolicyTraits>& traits, std::uint32_t rank,
     kept = 0;
     for (const Exclusion& exc : primary.excluded) {
         const DeviceFacts& f = facts[exc.device];
+        const Verdict v = judge(policy, f);
         FallbackMove move;
         move.device = exc.device;
-        move.reason = exc.reason;
-        move.variable = exc.variable;
-        if (target_of(f, judge(policy, f), move)) {
+        move.reason = v.reason.value_or(exc.reason);
+        move.variable = v.variable;
+        if (target_of(f, v, move)) {
             primary.moved.push_back(move);
             --primary.reason_counts[static_cast<std::size_t>(exc.reason)];
         } else {
@@ -402,8 +410,9 @@ Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& p
     std::vector<PolicyTraits> traits(order.size());
     for (std::size_t k = 0; k < order.size(); ++k) traits[k] = traits_of(policies[order[k]]);
     for (std::size_t k = 0; k < order.size(); ++k) {
-        const auto& fallback = policies[order[k]].policy ? policies[order[k]].policy->fallback : std::nullopt;
-        if (!fallback) continue;
+        const Policy* policy = policies[order[k]].policy ? &*policies[order[k]].policy : nullptr;
+        if (!policy || !policy->fallback) continue;
+        const PolicyFallback* fallback = &*policy->fallback;
         auto it = std::lower_bound(order.begin(), order.end(), fallback->policy,
                                    [&](std::size_t i, const std::string& id) { return id_of(i) < id; });
         if (it != order.end() && policies[*it].policy && id_of(*it) == fallback->policy)

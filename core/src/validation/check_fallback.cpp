@@ -54,7 +54,7 @@ std::string variable_list(VariableMask mask) {
 // Why a known reason or warning cannot be a fallback condition; "" for names that are none of them.
 std::string why_not_a_condition(const std::string& name) {
     if (name == "policy_invalid")
-        return "an invalid policy keeps what its devices have installed and hands none of them to a fallback; "
+        return "an invalid policy keeps what its devices have installed instead of moving them to a fallback; "
                "fix the policy instead";
     if (name == "platform_unsupported")
         return "every ACME policy applies to iOS and iPadOS only, so no fallback can serve another platform";
