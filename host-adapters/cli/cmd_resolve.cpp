@@ -53,7 +53,8 @@ void print_text(std::ostream& out, const nlohmann::json& document) {
                 << m["reason"].get<std::string>() << ": " << m["message"].get<std::string>() << "\n";
         std::string reasons;
         for (const auto& [key, value] : counts.items())
-            if (key != "included" && key != "excluded" && key != "included_via_fallback" && value.get<std::size_t>() > 0)
+            if (key != "included" && key != "excluded" && key != "included_via_fallback" &&
+                value.get<std::size_t>() > 0)
                 reasons += (reasons.empty() ? "" : ", ") + key + " " + std::to_string(value.get<std::size_t>());
         if (!reasons.empty()) out << "  reasons: " << reasons << "\n";
     }

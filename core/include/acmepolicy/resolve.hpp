@@ -144,9 +144,8 @@ struct Resolution {
 /// would include without attestation, for a condition its `fallback.when` lists is given to the first
 /// policy of its fallback chain that fits the device: it is listed in the primary's `moved` and included
 /// in that policy (with a `fallback` route). An invalid primary with a typed policy still hands over what
-/// its document says (so devices keep their fallback while it is invalid); an invalid fallback takes none. A fallback that
-/// names no policy of the set, an invalid one, or leads round a cycle fits no device. Pure and
-/// deterministic; time and memory grow linearly with devices plus memberships of targeted groups.
+/// its document says (so devices keep their fallback while it is invalid). A fallback that names no policy
+/// of the set, an invalid one, or leads round a cycle fits no device. Pure and deterministic; time and memory grow linearly with devices plus memberships of targeted groups.
 /// `policies` must outlive no result: the resolution refers to them by index only.
 Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& policies);
 

@@ -212,7 +212,8 @@ ApiResult api_explain(std::string_view inventory_json, std::string_view policy_j
             Report array_report;
             if (!read_policies(policy_json, options.validation, policies, array_report) || policies.empty()) {
                 if (array_report.empty())
-                    array_report.error("document.wrong_type", "", "The policy array is empty: give the policy to explain first.");
+                    array_report.error("document.wrong_type", "",
+                                       "The policy array is empty: give the policy to explain first.");
                 return invalid_document(array_report, nullptr);
             }
         } else {

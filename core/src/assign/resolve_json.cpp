@@ -48,8 +48,8 @@ nlohmann::json to_json(const Inventory& inventory, const std::vector<PolicyCheck
 
         json moved = json::array();
         for (const FallbackMove& move : p.moved) {
-            const Policy* target =
-                move.target < policies.size() && policies[move.target].policy ? &*policies[move.target].policy : nullptr;
+            const bool known = move.target < policies.size() && policies[move.target].policy;
+            const Policy* target = known ? &*policies[move.target].policy : nullptr;
             moved.push_back(json{{"device", devices[move.device].id},
                                  {"policy", target ? target->id : ""},
                                  {"reason", to_string(move.condition)},

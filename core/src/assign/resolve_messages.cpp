@@ -147,8 +147,8 @@ Explanation explain(const Inventory& inventory, const std::vector<PolicyCheck>& 
         auto move = std::lower_bound(found->moved.begin(), found->moved.end(), device, by_device);
         if (move != found->moved.end() && move->device == device) {
             explanation.reason = to_string(move->condition);
-            explanation.fallback_policy =
-                move->target < policies.size() && policies[move->target].policy ? policies[move->target].policy->id : "";
+            const bool known = move->target < policies.size() && policies[move->target].policy;
+            explanation.fallback_policy = known ? policies[move->target].policy->id : std::string();
             explanation.message = "fallback: " + fallback_message(inventory, policies, *found, *move);
             return explanation;
         }

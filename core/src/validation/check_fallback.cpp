@@ -200,7 +200,8 @@ bool read_fallback(const json& value, PolicyDraft& draft, Report& report) {
             const json& entry = (*when)[i];
             if (!entry.is_string()) {
                 emit(report, Code::document_wrong_type, json_pointer_append(path + "/when", i),
-                     std::string("A when entry must be a condition name (a string), not ") + json_type_words(entry) + ".");
+                     std::string("A when entry must be a condition name (a string), not ") + json_type_words(entry) +
+                         ".");
                 complete = false;
                 continue;
             }
@@ -253,7 +254,8 @@ void check_fallback(const PolicyDraft& draft, Report& report) {
         const std::string why = why_no_effect(*condition, policy);
         if (!why.empty())
             emit(report, Code::fallback_when_no_effect, path,
-                 quote_text(name) + " never hands a device to the fallback: " + why + ". Remove it from fallback.when.");
+                 quote_text(name) + " never hands a device to the fallback: " + why +
+                     ". Remove it from fallback.when.");
     }
 }
 
@@ -274,7 +276,8 @@ void check_fallback_set(const std::vector<PolicyCheck>& policies, Report& report
     for (std::size_t i = 0; i < policies.size(); ++i) invalid[i] = !policies[i].policy || !policies[i].report.valid();
     for (const auto& d : report.diagnostics()) {
         std::size_t index = 0;
-        if (d.severity == Severity::error && policy_index_of(d.path, index) && index < invalid.size()) invalid[index] = true;
+        if (d.severity == Severity::error && policy_index_of(d.path, index) && index < invalid.size())
+            invalid[index] = true;
     }
 
     // next[i]: the policy i falls back to, or npos.
