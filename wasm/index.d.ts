@@ -56,7 +56,26 @@ export interface Policy {
   payload: Record<string, unknown>;
   ca_certificates?: string[];
   targets?: { device_groups?: string[]; devices?: string[] };
+  /** The policy devices receive instead when a listed condition holds (docs/assignment.md). */
+  fallback?: { policy: string; when: Array<FallbackCondition | string> };
   [key: string]: unknown;
+}
+
+/** What a policy's fallback.when can name. */
+export type FallbackCondition =
+  | 'attestation_unsupported'
+  | 'user_enrollment'
+  | 'variable_unavailable'
+  | 'os_too_old'
+  | 'server_profile_incompatible';
+
+/** A targeted device given to another policy by this policy's fallback chain. */
+export interface FallbackMove {
+  device: string;
+  /** The policy that receives the device. */
+  policy: string;
+  reason: FallbackCondition | string;
+  message: string;
 }
 
 /** A device record; only `id` is required. */
@@ -139,8 +158,22 @@ export interface RenderResult extends Outcome {
   [key: string]: unknown;
 }
 
+/** One policy's entry of a resolution; `via` may hold `fallback:<policy id>` routes. */
+export interface PolicyResolution {
+  id: string;
+  name: string;
+  valid: boolean;
+  diagnostics: Diagnostic[];
+  included: Array<{ device: string; via: string[]; warnings: Array<Record<string, unknown>> }>;
+  excluded: Array<{ device: string; reason: string; message: string }>;
+  included_via_fallback: FallbackMove[];
+  counts: Record<string, number>;
+  [key: string]: unknown;
+}
+
 /** Which devices receive which policies and why the others don't (see docs/assignment.md). */
 export interface ResolveResult extends Outcome {
+  policies?: PolicyResolution[];
   diagnostics?: Diagnostic[];
   [key: string]: unknown;
 }
@@ -151,6 +184,8 @@ export interface ExplainResult extends Outcome {
   device?: string;
   included?: boolean;
   reason?: string;
+  /** Set when the device receives the policy's fallback instead. */
+  included_via_fallback?: { policy: string; reason: FallbackCondition | string };
   message?: string;
   diagnostics?: Diagnostic[];
   [key: string]: unknown;
@@ -207,7 +242,8 @@ export interface AcmePolicy {
   validateSet(policies: DocumentList<Policy>, options?: TimeOptions): ValidateSetResult;
   render(policy: Document<Policy>, options?: RenderOptions): RenderResult;
   resolve(inventory: Document<Inventory>, policies: DocumentList<Policy>, options?: TimeOptions): ResolveResult;
-  explain(inventory: Document<Inventory>, policy: Document<Policy>, deviceId: string,
+  /** `policy` may be a list: the first is explained, the others complete its set (fallbacks). */
+  explain(inventory: Document<Inventory>, policy: Document<Policy> | DocumentList<Policy>, deviceId: string,
           options?: TimeOptions): ExplainResult;
   plan(inventory: Document<Inventory>, policies: DocumentList<Policy>, state: Document<Record<string, unknown>>,
        options?: TimeOptions & Record<string, unknown>): PlanResult;

@@ -18,7 +18,9 @@ constexpr const char* kUsage =
     "Resolves which devices of the inventory receive each policy. Every targeted device is either included\n"
     "(with the groups it came through and any warnings) or excluded with exactly one reason:\n"
     "policy_invalid, platform_unsupported, os_unknown, os_too_old, not_enrolled,\n"
-    "server_profile_incompatible, variable_unavailable (in that order of precedence).\n"
+    "server_profile_incompatible, variable_unavailable (in that order of precedence). A device that a policy's\n"
+    "fallback takes is listed as \"fallback DEVICE to POLICY CONDITION: ...\" and is included in that policy\n"
+    "\"via fallback:<primary>\"; give the fallback policies' files too.\n"
     "\n"
     "  --inventory FILE    {\"devices\": [...], \"groups\": [...]} (see docs/assignment.md)\n"
     "  --format text|json  text (default): one line per device; json: the api_resolve document\n"
@@ -30,8 +32,10 @@ void print_text(std::ostream& out, const nlohmann::json& document) {
         const auto& counts = policy["counts"];
         out << "policy " << policy["id"].get<std::string>() << " (" << policy["name"].get<std::string>()
             << "): " << counts["included"].get<std::size_t>() << " included, "
-            << counts["excluded"].get<std::size_t>() << " excluded" << (policy["valid"].get<bool>() ? "" : " [invalid]")
-            << "\n";
+            << counts["excluded"].get<std::size_t>() << " excluded";
+        const auto moved = policy.value("included_via_fallback", nlohmann::json::array());
+        if (!moved.empty()) out << ", " << moved.size() << " given to a fallback";
+        out << (policy["valid"].get<bool>() ? "" : " [invalid]") << "\n";
         assign::print_diagnostics(out, "  policy", policy["diagnostics"]);
         for (const auto& inc : policy["included"]) {
             std::string via;
@@ -44,9 +48,13 @@ void print_text(std::ostream& out, const nlohmann::json& document) {
         for (const auto& exc : policy["excluded"])
             out << "  excluded " << exc["device"].get<std::string>() << " " << exc["reason"].get<std::string>()
                 << ": " << exc["message"].get<std::string>() << "\n";
+        for (const auto& m : moved)
+            out << "  fallback " << m["device"].get<std::string>() << " to " << m["policy"].get<std::string>() << " "
+                << m["reason"].get<std::string>() << ": " << m["message"].get<std::string>() << "\n";
         std::string reasons;
         for (const auto& [key, value] : counts.items())
-            if (key != "included" && key != "excluded" && value.get<std::size_t>() > 0)
+            if (key != "included" && key != "excluded" && key != "included_via_fallback" &&
+                value.get<std::size_t>() > 0)
                 reasons += (reasons.empty() ? "" : ", ") + key + " " + std::to_string(value.get<std::size_t>());
         if (!reasons.empty()) out << "  reasons: " << reasons << "\n";
     }

@@ -177,7 +177,60 @@ def plan_examples(tmp):
     check(code == 2, "plan without --state exits 2")
 
 
+ATTESTED = os.path.join(EXAMPLES, "policies", "attested-step-ca.json")
+NO_ATTEST = os.path.join(EXAMPLES, "policies", "corp-acme-no-attest.json")
+
+
+def fallback_examples(tmp):
+    code, out, err = run("resolve", "--inventory", INVENTORY, ATTESTED, NO_ATTEST, "--format", "json")
+    check(code == 0, f"resolve with a fallback exits 0: {err}")
+    policies = by_id(json.loads(out)["policies"], "id")
+    primary, fallback = policies["attested-step-ca"], policies["corp-acme-no-attest"]
+    moved = by_id(primary["included_via_fallback"])
+    check(set(moved) == {"d-0006", "d-0007"}, f"the User Enrollment and the A10 devices fall back: {list(moved)}")
+    check(moved["d-0007"] == {"device": "d-0007", "policy": "corp-acme-no-attest", "reason": "attestation_unsupported",
+                              "message": "iPad7,5 cannot attest: gets Corp ACME (no attestation) instead"},
+          f"the fallback entry: {moved.get('d-0007')}")
+    check(moved["d-0006"]["reason"] == "user_enrollment", "User Enrollment falls back as user_enrollment")
+    check(primary["counts"]["included_via_fallback"] == 2, "counted")
+    arrived = by_id(fallback["included"])
+    check(arrived.get("d-0007", {}).get("via") == ["fallback:attested-step-ca"], f"via fallback: {arrived}")
+    # Text: the hand-over is one line, and the receiving policy names the route.
+    code, out, _ = run("resolve", "--inventory", INVENTORY, ATTESTED, NO_ATTEST)
+    check("  fallback d-0007 to corp-acme-no-attest attestation_unsupported: iPad7,5 cannot attest: gets Corp ACME "
+          "(no attestation) instead" in out, f"resolve text shows the fallback:\n{out}")
+    check("  included d-0007 via fallback:attested-step-ca" in out, f"resolve text shows the route:\n{out}")
+    check("included_via_fallback" not in out, f"the count is not listed among reasons:\n{out}")
+    # Alone, the primary names a policy the set lacks: exit 1, nothing handed over.
+    code, out, _ = run("resolve", "--inventory", INVENTORY, ATTESTED)
+    check(code == 1 and "No policy of the set has the id \"corp-acme-no-attest\"" in out and "[invalid]" in out,
+          f"a missing fallback is an error: {code}\n{out}")
+    # explain: the first file is explained, the others complete the set.
+    code, out, err = run("explain", "--inventory", INVENTORY, ATTESTED, NO_ATTEST, "--device", "d-0007")
+    check(code == 0 and out.strip() == "attested-step-ca / d-0007: fallback: iPad7,5 cannot attest: gets Corp ACME "
+          "(no attestation) instead", f"explain text on the primary: {out}{err}")
+    code, out, _ = run("explain", "--inventory", INVENTORY, NO_ATTEST, ATTESTED, "--device", "d-0006",
+                       "--format", "json")
+    doc = json.loads(out)
+    check(doc["included"] is True and doc["message"] == "included as the fallback of Attested step-ca",
+          f"explain on the fallback: {doc}")
+    code, out, _ = run("explain", "--inventory", INVENTORY, ATTESTED, NO_ATTEST, "--device", "d-0006",
+                       "--format", "json")
+    doc = json.loads(out)
+    check(doc.get("included_via_fallback") == {"policy": "corp-acme-no-attest", "reason": "user_enrollment"},
+          f"explain JSON names the fallback: {doc}")
+    # Plan: d-0007 has the primary installed from before; it gets the fallback first, then loses the primary.
+    state = write(tmp, "fallback-state.json", {"devices": {"d-0007": {"attested-step-ca": {
+        "payload_identifier": "com.example.acmepolicy.attested-step-ca", "payload_uuid": "OLD"}}}})
+    code, out, err = run("plan", "--inventory", INVENTORY, "--state", state, ATTESTED, NO_ATTEST, "--format", "json")
+    check(code == 0, f"plan with a fallback exits 0: {err}")
+    d7 = [(a["action"], a["policy"]) for a in json.loads(out)["actions"] if a["device"] == "d-0007"]
+    check(d7 == [("install", "corp-acme-no-attest"), ("remove", "attested-step-ca")],
+          f"install the fallback before removing the primary: {d7}")
+
+
 with tempfile.TemporaryDirectory() as tmp:
+    fallback_examples(tmp)
     resolve_examples()
     resolve_broken_inputs(tmp)
     explain_examples()

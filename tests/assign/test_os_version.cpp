@@ -1,6 +1,10 @@
 // OS version comparison and hardware attestation support.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
+#include "acmepolicy/hardware.hpp"
 #include "acmepolicy/resolve.hpp"
 
 namespace acmepolicy {
@@ -51,6 +55,45 @@ TEST(AttestationSupport, OlderChipsAndEveryIPodCannot) {
     EXPECT_EQ(attestation_support("iPad7,5"), AttestationSupport::unsupported);
     EXPECT_EQ(attestation_support("iPad6,11"), AttestationSupport::unsupported);
     EXPECT_EQ(attestation_support("iPod9,1"), AttestationSupport::unsupported);
+}
+
+TEST(AttestationSupport, TheTableCoversAppleTvWatchAndVisionPro) {
+    EXPECT_EQ(attestation_support("AppleTV11,1"), AttestationSupport::supported);    // A12
+    EXPECT_EQ(attestation_support("AppleTV14,1"), AttestationSupport::supported);    // A15
+    EXPECT_EQ(attestation_support("AppleTV6,2"), AttestationSupport::unsupported);   // A10X
+    EXPECT_EQ(attestation_support("AppleTV5,3"), AttestationSupport::unsupported);   // A8
+    EXPECT_EQ(attestation_support("Watch4,1"), AttestationSupport::supported);       // S4
+    EXPECT_EQ(attestation_support("Watch7,5"), AttestationSupport::supported);
+    EXPECT_EQ(attestation_support("Watch3,4"), AttestationSupport::unsupported);     // S3
+    EXPECT_EQ(attestation_support("iPod9,1"), AttestationSupport::unsupported);      // no iPod attests
+    EXPECT_EQ(attestation_support("RealityDevice14,1"), AttestationSupport::supported);
+    EXPECT_EQ(attestation_support("iPad16,3"), AttestationSupport::supported);       // M4
+    EXPECT_EQ(attestation_support("iPad7,11"), AttestationSupport::unsupported);     // A10
+}
+
+TEST(AttestationSupport, NewerModelsThanTheTableKnowsAttest) {
+    // Every chip after the first capable one attests, so a model released after the table was written
+    // is supported, not unknown.
+    EXPECT_EQ(attestation_support("iPhone99,1"), AttestationSupport::supported);
+    EXPECT_EQ(attestation_support("Watch99,1"), AttestationSupport::supported);
+}
+
+TEST(AttestationSupport, TheTableIsDataWithOneRowPerFamily) {
+    const auto& table = attestation_families();
+    ASSERT_EQ(table.size(), 6u);
+    std::set<std::string> prefixes;
+    for (const auto& row : table) {
+        EXPECT_TRUE(prefixes.insert(row.prefix).second) << row.prefix;
+        EXPECT_STRNE(row.device, "");
+        EXPECT_STRNE(row.ignored_on, "");
+        EXPECT_EQ(row.first_capable == kNoModelAttests, std::string(row.first_chip).empty()) << row.prefix;
+    }
+    std::uint32_t major = 0;
+    const AttestationFamily* ipad = attestation_family("iPad7,5", &major);
+    ASSERT_NE(ipad, nullptr);
+    EXPECT_STREQ(ipad->device, "iPad");
+    EXPECT_EQ(major, 7u);
+    EXPECT_EQ(attestation_family("Mac14,2"), nullptr);
 }
 
 TEST(AttestationSupport, UnknownIdentifiersAreNotGuessed) {

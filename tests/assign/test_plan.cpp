@@ -178,6 +178,84 @@ TEST(Plan, UsesTheRealProfileIdentityOfTheRenderer) {
     EXPECT_NE(second.actions[0].payload_uuid, first.actions[0].payload_uuid);
 }
 
+// A policy that becomes invalid (an expired CA, a stricter rule after an upgrade) keeps every profile it
+// installed: no RemoveProfile for any of its devices, and nothing installed either.
+TEST(Plan, AnInvalidPolicyNeverRemovesWhatIsInstalled) {
+    DeviceRecord old_os = iphone("d-old");
+    old_os.os_version = "15.7";
+    Inventory inv = inventory({iphone("d-1"), iphone("d-2"), old_os});
+    PolicyCheck broken = valid(make_policy("p", {}, {"d-1", "d-2", "d-old"}));
+    broken.report.error("cacertificates.expired", "/ca_certificates/0", "expired");
+    std::vector<PolicyCheck> policies{broken, valid(make_policy("q", {}, {"d-1"}))};
+    IdentityTable table;
+    State state = state_of({
+        {"d-1", "p", {"com.example.p", "uuid-p-d-1-0"}},
+        {"d-old", "p", {"com.example.p", "uuid-p-d-old-0"}},
+        {"d-gone", "p", {"com.example.p", "uuid-p-d-gone-0"}},  // even a device gone from the inventory
+        {"d-1", "q", {"com.example.q", "uuid-q-d-1-0"}},
+    });
+    Resolution r = resolve(inv, policies);
+    ASSERT_EQ(r.policies[0].reason_counts[static_cast<std::size_t>(ExclusionReason::policy_invalid)], 3u);
+    Plan result = plan(inv, policies, r, state, table.function());
+    EXPECT_TRUE(result.actions.empty()) << describe(result);
+
+    // Fixing the policy (or an edit that unassigns) is what removes: once valid, d-old is excluded for
+    // its OS and loses the profile, d-2 gets it.
+    policies[0] = valid(make_policy("p", {}, {"d-1", "d-2", "d-old"}));
+    result = plan(inv, policies, resolve(inv, policies), state, table.function());
+    ASSERT_EQ(result.actions.size(), 3u) << describe(result);
+    EXPECT_EQ(result.actions[0].kind, PlanActionKind::install);
+    EXPECT_EQ(result.actions[0].device_id, "d-2");
+    EXPECT_EQ(result.actions[1].kind, PlanActionKind::remove);
+    EXPECT_EQ(result.actions[1].device_id, "d-gone");
+    EXPECT_EQ(result.actions[2].kind, PlanActionKind::remove);
+    EXPECT_EQ(result.actions[2].device_id, "d-old");
+
+    // Deleting the policy from the set removes its profiles.
+    policies.erase(policies.begin());
+    result = plan(inv, policies, resolve(inv, policies), state, table.function());
+    EXPECT_EQ(result.actions.size(), 3u) << describe(result);
+    for (const auto& a : result.actions) EXPECT_EQ(a.kind, PlanActionKind::remove);
+}
+
+TEST(Plan, AnUnreadablePolicyInTheSetRemovesNothingAsDeleted) {
+    Inventory inv = inventory({iphone("d-1")});
+    PolicyCheck unreadable;  // no id: it might be the policy of any installed profile
+    unreadable.report.error("document.wrong_type", "/payload", "payload must be an object");
+    std::vector<PolicyCheck> policies{valid(make_policy("q", {}, {})), unreadable};
+    IdentityTable table;
+    State state = state_of({{"d-1", "p", {"com.example.p", "uuid-p-d-1-0"}},
+                            {"d-1", "q", {"com.example.q", "uuid-q-d-1-0"}}});
+    Plan result = plan(inv, policies, resolve(inv, policies), state, table.function());
+    // q is readable and no longer targets d-1: its profile goes; p's owner might be the unreadable one.
+    ASSERT_EQ(result.actions.size(), 1u) << describe(result);
+    EXPECT_EQ(result.actions[0].policy_id, "q");
+    EXPECT_EQ(result.actions[0].kind, PlanActionKind::remove);
+}
+
+// A device moving from one policy to another gets the new profile before the old one is removed.
+TEST(Plan, InstallsComeBeforeRemovalsOnEachDevice) {
+    Inventory inv = inventory({iphone("d-1"), iphone("d-2")});
+    std::vector<PolicyCheck> policies{valid(make_policy("a", {}, {"d-2"})), valid(make_policy("b", {}, {"d-1"}))};
+    IdentityTable table;
+    State state = state_of({{"d-1", "a", {"com.example.a", "uuid-a-d-1-0"}},
+                            {"d-2", "b", {"com.example.b", "uuid-b-d-2-0"}}});
+    Plan result = plan(inv, policies, resolve(inv, policies), state, table.function());
+    auto json = to_json(result)["actions"];
+    ASSERT_EQ(json.size(), 4u) << json.dump();
+    EXPECT_EQ(json[0]["action"], "install");
+    EXPECT_EQ(json[0]["device"], "d-1");
+    EXPECT_EQ(json[0]["policy"], "b");
+    EXPECT_EQ(json[1]["action"], "remove");
+    EXPECT_EQ(json[1]["device"], "d-1");
+    EXPECT_EQ(json[1]["policy"], "a");
+    EXPECT_EQ(json[2]["action"], "install");
+    EXPECT_EQ(json[2]["device"], "d-2");
+    EXPECT_EQ(json[3]["action"], "remove");
+    EXPECT_EQ(json[3]["device"], "d-2");
+    EXPECT_TRUE(plan(inv, policies, resolve(inv, policies), apply(state, result), table.function()).actions.empty());
+}
+
 // Property: for random fleets, policies and installed states, applying a plan and planning again gives no
 // actions, and a plan never names a pair twice with the same kind.
 TEST(Plan, ApplyingAPlanThenPlanningAgainGivesNothing) {
@@ -223,6 +301,19 @@ TEST(Plan, ApplyingAPlanThenPlanningAgainGivesNothing) {
         Plan first = plan(inv, policies, r, state, table.function());
         Plan again = plan(inv, policies, r, apply(state, first), table.function());
         ASSERT_TRUE(again.actions.empty()) << "round " << round << ": " << describe(again);
+        // Per device, a removal that replaces nothing comes after every install and update of the device.
+        for (std::size_t k = 0; k < first.actions.size(); ++k) {
+            const PlanAction& a = first.actions[k];
+            const bool replaced = k + 1 < first.actions.size() && first.actions[k + 1].kind != PlanActionKind::remove &&
+                                  first.actions[k + 1].device_id == a.device_id &&
+                                  first.actions[k + 1].policy_id == a.policy_id;
+            if (a.kind != PlanActionKind::remove || replaced) continue;
+            for (std::size_t later = k + 1; later < first.actions.size(); ++later) {
+                if (first.actions[later].device_id != a.device_id) continue;
+                ASSERT_EQ(first.actions[later].kind, PlanActionKind::remove) << "round " << round << ": "
+                                                                             << describe(first);
+            }
+        }
         // Deterministic: the same inputs give the same plan.
         ASSERT_EQ(describe(first), describe(plan(inv, policies, r, state, table.function())));
     }

@@ -36,6 +36,24 @@ for path in good:
 code, out, err = run(os.path.join(EXAMPLES, "corp-acme.json"), os.path.join(EXAMPLES, "step-ca.json"), "--strict")
 check(code == 0, f"corp-acme + step-ca as a set with --strict: exit {code}\n{out}{err}")
 
+def check_set_example(name, path, other, want_code, want_path):
+    """A finding that only a set can make: FILE alone is valid, FILE OTHER together are not."""
+    code, out, err = run(path)
+    check(code == 0, f"{name}: alone it must be valid (exit 0), got {code}\n{out}{err}")
+    code, out, err = run("--format", "json", path, other)
+    check(code == 1, f"{name} with {other}: exit {code}, expected 1\n{out}{err}")
+    try:
+        found = json.loads(out)["diagnostics"]
+    except (ValueError, KeyError):
+        failures.append(f"{name}: output is not the JSON result:\n{out}{err}")
+        return
+    check(any(d["code"] == want_code and d["path"] == "/0" + want_path and d["file"] == path for d in found),
+          f"{name}: expected {want_code} at /0{want_path}, got {[(d['code'], d['path']) for d in found]}")
+    code, out, err = run(path, other)
+    check(re.search(re.escape(f"{path}:{want_path}: ") + r"error\[" + re.escape(want_code) + r"\]: \S", out)
+          is not None, f"{name}: text output lacks the {want_code} line:\n{out}")
+
+
 # Every failing example: exit 1 with the expected code at the expected path.
 manifest = os.path.join(SOURCE, "tests", "validation", "examples_expected.tsv")
 listed = set()
@@ -46,6 +64,9 @@ with open(manifest, encoding="utf-8") as f:
         name, option, want_code, want_path = line.rstrip("\n").split("\t")
         listed.add(name)
         path = os.path.join(EXAMPLES, name)
+        if option.startswith("set="):
+            check_set_example(name, path, os.path.join(EXAMPLES, option[len("set="):]), want_code, want_path)
+            continue
         options = [] if option == "-" else [option]
         code, out, err = run(*options, "--format", "json", path)
         check(code == 1, f"{name}: exit {code}, expected 1\n{out}{err}")

@@ -57,7 +57,9 @@ ApiResult api_verify_client_token(std::string_view request_json);
 ApiResult api_resolve(std::string_view inventory_json, std::string_view policies_json,
                       std::string_view options_json);
 
-/// One policy/device pair in a sentence. json: {"policy", "device", "included", "reason"?, "message"}.
+/// One policy/device pair in a sentence. json: {"policy", "device", "included", "reason"?,
+/// "included_via_fallback"?, "message", "warnings"}. policy_json is one policy document, or a JSON array
+/// of them: the first is explained, the others complete the set (fallbacks are followed within it).
 ApiResult api_explain(std::string_view inventory_json, std::string_view policy_json,
                       std::string_view device_id, std::string_view options_json);
 

@@ -52,7 +52,9 @@ struct PlanAction {
     std::optional<std::string> payload_uuid;
 };
 
-/// Actions sorted by device id, then policy id, then kind (a remove before the install that replaces it).
+/// Actions grouped by device id (ascending). Within one device: installs and updates by policy id (a
+/// remove of an old identifier right before the install that replaces it), then the removals of profiles
+/// no longer wanted, by policy id, so that a device never loses its identity while it moves.
 struct Plan {
     std::vector<PlanAction> actions;
     Report diagnostics;  // pairs whose identity could not be computed (they get no action)
@@ -74,13 +76,18 @@ using IdentityFunction = std::function<std::optional<ProfileIdentity>(const Plan
 /// - included and absent from the state → install;
 /// - included, same identifier, different UUID → update; same UUID → nothing;
 /// - included but installed under another identifier (the prefix changed) → remove the old, install new;
-/// - installed but not included (excluded, no longer targeted, the policy or the device is gone) → remove.
+/// - installed but not included (excluded, no longer targeted, the policy or the device is gone) → remove,
+///   after the device's installs;
+/// - installed for a policy that is invalid (policy_invalid) → nothing: an invalid policy never removes what
+///   is installed, only unassignment, an edit or deleting the policy does. While a policy of the set
+///   cannot be read at all (it has no id), no profile is removed for belonging to a policy that is gone.
 /// A pair whose identity cannot be computed gets no action (its installed profile is left alone) and a
 /// diagnostic. Policies with the same id: the first in resolution order counts.
 Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, const Resolution& resolution,
           const State& state, const IdentityFunction& desired_identity);
 
-/// Applies actions to a state (remove deletes the pair, install/update set it) and returns the result.
+/// Applies actions in order to a state (remove deletes the pair, install/update set it) and returns the
+/// result, normalized.
 State apply(const State& state, const Plan& plan);
 
 /// {"actions": [{"action", "device", "policy", "payload_identifier", "payload_uuid"?}], "diagnostics"}

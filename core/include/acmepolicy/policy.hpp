@@ -57,6 +57,16 @@ struct PolicyTargets {
     std::vector<std::string> devices;
 };
 
+/// The policy a device receives instead of this one when this one cannot serve it well
+/// (docs/assignment.md, "Fallback policies"): `policy` is the other policy's id, `when` the conditions
+/// (attestation_unsupported, user_enrollment, variable_unavailable, os_too_old,
+/// server_profile_incompatible), kept as written: validation reports names it does not know, and
+/// resolution ignores them.
+struct PolicyFallback {
+    std::string policy;
+    std::vector<std::string> when;
+};
+
 struct Policy {
     int schema_version = 1;
     std::string id;  // given, or derived from name (derive_policy_id)
@@ -67,6 +77,7 @@ struct Policy {
     AcmePayload payload;
     std::vector<std::string> ca_certificates;  // PEM texts
     PolicyTargets targets;
+    std::optional<PolicyFallback> fallback;
 };
 
 /// The id used when a document gives none: the name lower-cased, every run of characters outside

@@ -39,6 +39,25 @@ enum class AssignmentWarning : std::uint8_t {
 };
 const char* to_string(AssignmentWarning warning) noexcept;
 
+/// What a policy's `fallback.when` can name: the findings of resolution that another policy can remedy.
+/// - attestation_unsupported: the policy has Attest and the hardware is known not to attest (an unknown
+///   identifier is not a reason to fall back: the device stays, with the attestation_unsupported info);
+/// - user_enrollment: a User Enrollment device is excluded for its enrollment type
+///   (server_profile_incompatible, or variable_unavailable for serial_number or udid);
+/// - variable_unavailable, os_too_old, server_profile_incompatible: excluded for that reason.
+enum class FallbackCondition : std::uint8_t {
+    attestation_unsupported,
+    user_enrollment,
+    variable_unavailable,
+    os_too_old,
+    server_profile_incompatible,
+};
+constexpr std::size_t kFallbackConditionCount = 5;
+/// "attestation_unsupported", "user_enrollment", ... (the public spelling).
+const char* to_string(FallbackCondition condition) noexcept;
+/// The inverse of to_string; nullopt for any other text.
+std::optional<FallbackCondition> parse_fallback_condition(std::string_view text) noexcept;
+
 /// An OS version as numbers: "16" = 16.0.0, "16.10" > "16.9". Up to three components of at most 9 digits.
 struct OsVersion {
     std::uint32_t major = 0, minor = 0, patch = 0;
@@ -69,7 +88,8 @@ struct InclusionWarning {
 };
 
 /// A device that receives the policy. `via` is a slice of PolicyResolution::via_groups (the target groups
-/// it belongs to, by group index ascending), `direct` says the policy names the device itself, and
+/// it belongs to, by group index ascending), `direct` says the policy names the device itself, `fallback`
+/// is a slice of PolicyResolution::fallback_from (the policies whose fallback brought it here), and
 /// `warnings` is a slice of PolicyResolution::warnings. Slices keep fleet-sized results free of
 /// per-device allocations.
 struct Inclusion {
@@ -77,6 +97,18 @@ struct Inclusion {
     bool direct = false;
     std::uint32_t via_begin = 0, via_count = 0;
     std::uint32_t warnings_begin = 0, warnings_count = 0;
+    std::uint32_t fallback_begin = 0, fallback_count = 0;
+};
+
+/// A candidate device that receives another policy instead of this one, through this policy's fallback
+/// chain (the first policy of the chain that fits it). `reason` and `variable` describe the exclusion it
+/// would otherwise have had (unused for attestation_unsupported, which is no exclusion).
+struct FallbackMove {
+    DeviceIndex device = 0;
+    FallbackCondition condition = FallbackCondition::attestation_unsupported;
+    ExclusionReason reason = ExclusionReason::policy_invalid;
+    std::uint8_t variable = 0;
+    std::size_t target = 0;  // input position of the policy that receives the device
 };
 
 /// A candidate device that does not receive the policy. `variable` names the missing variable for
@@ -95,7 +127,9 @@ struct PolicyResolution {
     Report diagnostics;  // policy-level: invalid-policy summary, unknown target warnings
     std::vector<Inclusion> included;
     std::vector<Exclusion> excluded;
+    std::vector<FallbackMove> moved;  // candidates that receive a fallback instead, sorted by device
     std::vector<GroupIndex> via_groups;
+    std::vector<std::size_t> fallback_from;  // input positions of primaries, by policy id within a slice
     std::vector<InclusionWarning> warnings;
     std::uint32_t reason_counts[kExclusionReasonCount] = {};
 };
@@ -106,8 +140,12 @@ struct Resolution {
 };
 
 /// Resolves every policy against the inventory. A PolicyCheck whose report is not valid (or that has no
-/// typed policy) excludes all its candidates with policy_invalid. Pure and deterministic; time and memory
-/// grow linearly with devices plus memberships of targeted groups.
+/// typed policy) excludes all its candidates with policy_invalid. A candidate that a policy excludes, or
+/// would include without attestation, for a condition its `fallback.when` lists is given to the first
+/// policy of its fallback chain that fits the device: it is listed in the primary's `moved` and included
+/// in that policy (with a `fallback` route). An invalid primary with a typed policy still hands over what
+/// its document says (so devices keep their fallback while it is invalid). A fallback that names no policy
+/// of the set, an invalid one, or leads round a cycle fits no device. Pure and deterministic; time and memory grow linearly with devices plus memberships of targeted groups.
 /// `policies` must outlive no result: the resolution refers to them by index only.
 Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& policies);
 
@@ -117,12 +155,19 @@ std::string exclusion_message(const Inventory& inventory, const Policy* policy, 
 std::string warning_message(const Inventory& inventory, const Policy* policy, DeviceIndex device,
                             const InclusionWarning& warning);
 
+/// The sentence for a device handed to a fallback ("iPad7,5 cannot attest: gets Corp ACME (no
+/// attestation) instead"). `primary` is the resolution entry that lists `move`.
+std::string fallback_message(const Inventory& inventory, const std::vector<PolicyCheck>& policies,
+                             const PolicyResolution& primary, const FallbackMove& move);
+
 /// The answer for one policy/device pair.
 struct Explanation {
     bool included = false;
-    std::optional<std::string> reason;  // an ExclusionReason spelling, or "not_targeted"
-    std::string message;                // "included through group Sales" / "excluded: ..."
+    std::optional<std::string> reason;  // an ExclusionReason spelling, a FallbackCondition one, or "not_targeted"
+    std::string message;                // "included through group Sales" / "excluded: ..." / "fallback: ..."
     std::vector<Diagnostic> warnings;   // the included device's warnings (path "")
+    /// Set when the device receives another policy instead, through this one's fallback: that policy's id.
+    std::optional<std::string> fallback_policy;
 };
 
 /// Explains why `device` does or does not receive policies[policy_index] (index into the vector given to
@@ -135,7 +180,8 @@ Explanation explain(const Inventory& inventory, const std::vector<PolicyCheck>& 
 nlohmann::json to_json(const Inventory& inventory, const std::vector<PolicyCheck>& policies,
                        const Resolution& resolution);
 
-/// {"policy", "device", "included", "reason"?, "message", "warnings"}.
+/// {"policy", "device", "included", "reason"?, "included_via_fallback"?: {"policy", "reason"}, "message",
+/// "warnings"}.
 nlohmann::json to_json(const Explanation& explanation, std::string_view policy_id, std::string_view device_id);
 
 }  // namespace acmepolicy

@@ -33,7 +33,8 @@ PolicyCheck check_policy(std::string_view json_text, const ValidationOptions& op
 /// Same, from an already-parsed document (duplicate-key detection is then the caller's job).
 PolicyCheck check_policy(const nlohmann::json& document, const ValidationOptions& options = {});
 
-/// Set-level rules over several checked policies: names unique ignoring case, ids unique.
+/// Set-level rules over several checked policies: names unique ignoring case, ids unique, and each
+/// fallback names a valid policy of the set that is not stricter on a listed condition, without cycles.
 /// Diagnostics carry paths of the form "/<index>/name". Returns only the set-level findings.
 Report check_policy_set(const std::vector<PolicyCheck>& policies);
 

@@ -138,6 +138,15 @@ bool read_policies(std::string_view text, const ValidationOptions& options, std:
     return true;
 }
 
+/// True when the text's first non-blank character opens a JSON array.
+bool starts_array(std::string_view text) {
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+        return c == '[';
+    }
+    return false;
+}
+
 bool all_valid(const std::vector<PolicyCheck>& checks) {
     for (const auto& c : checks)
         if (!c.policy || !c.report.valid()) return false;
@@ -196,7 +205,20 @@ ApiResult api_explain(std::string_view inventory_json, std::string_view policy_j
         Report report;
         const Inventory inventory = parse_inventory(inventory_json, report);
         if (!report.valid()) return invalid_document(report, nullptr);
-        std::vector<PolicyCheck> policies{check_policy(policy_json, options.validation)};
+        // One document, or an array whose first document is explained and whose others complete the set
+        // (its fallback, the policies whose fallback it is).
+        std::vector<PolicyCheck> policies;
+        if (starts_array(policy_json)) {
+            Report array_report;
+            if (!read_policies(policy_json, options.validation, policies, array_report) || policies.empty()) {
+                if (array_report.empty())
+                    array_report.error("document.wrong_type", "",
+                                       "The policy array is empty: give the policy to explain first.");
+                return invalid_document(array_report, nullptr);
+            }
+        } else {
+            policies.push_back(check_policy(policy_json, options.validation));
+        }
         if (!policies[0].policy) {
             nlohmann::json result{{"diagnostics", to_json(policies[0].report)["diagnostics"]}};
             return detail::api_json(ApiStatus::invalid_input, result);

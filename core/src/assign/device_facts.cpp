@@ -1,5 +1,8 @@
-// Facts about a device that decide eligibility: OS version numbers and attestation-capable hardware.
+// Facts about a device that decide eligibility: OS version numbers, and attestation support read from the
+// hardware table (attestation_hardware.cpp).
 #include "acmepolicy/resolve.hpp"
+
+#include "acmepolicy/hardware.hpp"
 
 namespace acmepolicy {
 namespace {
@@ -15,10 +18,6 @@ bool read_number(std::string_view text, std::size_t& i, std::uint32_t& value) no
     }
     value = v;
     return i > start;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) noexcept {
-    return text.substr(0, prefix.size()) == prefix;
 }
 
 }  // namespace
@@ -37,29 +36,10 @@ std::optional<OsVersion> parse_os_version(std::string_view text) noexcept {
 }
 
 AttestationSupport attestation_support(std::string_view product_name) noexcept {
-    // Hardware identifiers are "<family><major>,<minor>". Attestation needs the A11 Bionic or later:
-    // iPhone10,x (iPhone 8/X) and iPad8,x (iPad Pro 3rd generation) are the first; no iPod has one.
-    std::string_view family;
-    std::uint32_t first_capable = 0;
-    if (starts_with(product_name, "iPhone")) {
-        family = "iPhone";
-        first_capable = 10;
-    } else if (starts_with(product_name, "iPad")) {
-        family = "iPad";
-        first_capable = 8;
-    } else if (starts_with(product_name, "iPod")) {
-        family = "iPod";
-    } else {
-        return AttestationSupport::unknown;
-    }
-    std::size_t i = family.size();
-    std::uint32_t major = 0, minor = 0;
-    if (!read_number(product_name, i, major) || i >= product_name.size() || product_name[i] != ',')
-        return AttestationSupport::unknown;
-    ++i;
-    if (!read_number(product_name, i, minor) || i != product_name.size()) return AttestationSupport::unknown;
-    if (family == "iPod") return AttestationSupport::unsupported;
-    return major >= first_capable ? AttestationSupport::supported : AttestationSupport::unsupported;
+    std::uint32_t major = 0;
+    const AttestationFamily* family = attestation_family(product_name, &major);
+    if (!family) return AttestationSupport::unknown;
+    return major >= family->first_capable ? AttestationSupport::supported : AttestationSupport::unsupported;
 }
 
 }  // namespace acmepolicy

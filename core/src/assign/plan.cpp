@@ -2,6 +2,10 @@
 #include "acmepolicy/plan.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -42,13 +46,23 @@ Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, 
     std::size_t total = 0;
     for (const auto& p : resolution.policies) total += p.included.size();
     desired.reserve(total);
+    // Policies whose installed profiles stay whatever the resolution says: an invalid policy is frozen as
+    // it was, never uninstalled (only unassignment, an edit or deleting it removes profiles). A policy
+    // that cannot be read has no id, so while one is in the set no profile counts as "policy deleted".
+    std::unordered_set<std::string_view> frozen;
+    bool unreadable = false;
+    std::unordered_set<std::string_view> known;
     for (std::uint32_t rank = 0; rank < resolution.policies.size(); ++rank) {
         const PolicyResolution& p = resolution.policies[rank];
         const PolicyCheck& check = policies[p.policy_index];
-        if (!check.policy) continue;
-        if (rank > 0) {
-            const PolicyCheck& previous = policies[resolution.policies[rank - 1].policy_index];
-            if (previous.policy && previous.policy->id == check.policy->id) continue;
+        if (!check.policy) {
+            unreadable = true;
+            continue;
+        }
+        if (!known.insert(check.policy->id).second) continue;
+        if (!p.valid) {
+            frozen.insert(check.policy->id);
+            continue;
         }
         for (const Inclusion& inc : p.included) desired.push_back(Desired{inc.device, rank});
     }
@@ -59,9 +73,29 @@ Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, 
     auto policy_of = [&](const Desired& d) -> const Policy& {
         return *policies[resolution.policies[d.policy_rank].policy_index].policy;
     };
-    auto remove = [&](const InstalledProfile& installed) {
-        result.actions.push_back(PlanAction{PlanActionKind::remove, installed.device_id, installed.policy_id,
-                                            installed.identity.payload_identifier, std::nullopt});
+    // Per device, every install and update goes out before the removals of profiles no longer wanted, so
+    // a device moving from one policy to another (a fallback, a changed target) always keeps an identity.
+    // A remove that clears the way for a new identifier of the same pair stays right before its install.
+    std::vector<PlanAction> removals;
+    const std::string* removals_device = nullptr;
+    auto flush_removals = [&] {
+        for (auto& a : removals) result.actions.push_back(std::move(a));
+        removals.clear();
+    };
+    auto begin_device = [&](const std::string& device_id) {
+        if (removals_device && *removals_device != device_id) flush_removals();
+        removals_device = &device_id;
+    };
+    auto remove = [&](const InstalledProfile& installed, bool replaced) {
+        begin_device(installed.device_id);
+        PlanAction action{PlanActionKind::remove, installed.device_id, installed.policy_id,
+                          installed.identity.payload_identifier, std::nullopt};
+        if (replaced) result.actions.push_back(std::move(action));
+        else removals.push_back(std::move(action));
+    };
+    auto keeps = [&](const InstalledProfile& installed) {
+        if (frozen.count(installed.policy_id)) return true;
+        return unreadable && !known.count(installed.policy_id);
     };
     // Returns the identity, or nullopt when it cannot be computed (then the pair is left alone).
     auto identity_of = [&](const Desired& d) {
@@ -70,6 +104,7 @@ Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, 
                                 result.diagnostics);
     };
     auto install = [&](PlanActionKind kind, const Desired& d, ProfileIdentity&& identity) {
+        begin_device(devices[d.device].id);
         result.actions.push_back(PlanAction{kind, devices[d.device].id, policy_of(d).id,
                                             std::move(identity.payload_identifier),
                                             std::move(identity.payload_uuid)});
@@ -86,7 +121,8 @@ Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, 
             order = compare_pair(devices[desired[i].device].id, policy_of(desired[i]).id, installed[j].device_id,
                                  installed[j].policy_id);
         if (order > 0) {  // installed, no longer wanted
-            remove(installed[j++]);
+            if (!keeps(installed[j])) remove(installed[j], false);
+            ++j;
             continue;
         }
         auto identity = identity_of(desired[i]);
@@ -99,7 +135,7 @@ Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, 
         if (identity) {
             if (identity->payload_identifier != current.identity.payload_identifier) {
                 // A different identifier is a different profile on the device: replace it.
-                remove(current);
+                remove(current, true);
                 install(PlanActionKind::install, desired[i], std::move(*identity));
             } else if (identity->payload_uuid != current.identity.payload_uuid) {
                 install(PlanActionKind::update, desired[i], std::move(*identity));
@@ -108,42 +144,23 @@ Plan plan(const Inventory& inventory, const std::vector<PolicyCheck>& policies, 
         ++i;
         ++j;
     }
+    flush_removals();
     return result;
 }
 
 State apply(const State& state, const Plan& plan) {
+    // Actions are grouped by device but not sorted by policy within one (installs come first), so they
+    // are applied in their order to a keyed copy of the state.
+    std::map<std::pair<std::string, std::string>, ProfileIdentity> profiles;
+    for (const InstalledProfile& p : state.profiles) profiles.emplace(std::make_pair(p.device_id, p.policy_id), p.identity);
+    for (const PlanAction& a : plan.actions) {
+        const auto key = std::make_pair(a.device_id, a.policy_id);
+        if (a.kind == PlanActionKind::remove) profiles.erase(key);
+        else profiles[key] = ProfileIdentity{a.payload_identifier, a.payload_uuid.value_or("")};
+    }
     State next;
-    next.profiles.reserve(state.profiles.size() + plan.actions.size());
-    // Actions are sorted like the state, so one merge pass applies them all.
-    std::size_t j = 0;
-    for (const InstalledProfile& profile : state.profiles) {
-        while (j < plan.actions.size() &&
-               compare_pair(plan.actions[j].device_id, plan.actions[j].policy_id, profile.device_id,
-                            profile.policy_id) < 0) {
-            const PlanAction& a = plan.actions[j++];
-            if (a.kind != PlanActionKind::remove)
-                next.profiles.push_back({a.device_id, a.policy_id, {a.payload_identifier, a.payload_uuid.value_or("")}});
-        }
-        bool keep = true;
-        std::optional<InstalledProfile> replacement;
-        while (j < plan.actions.size() && plan.actions[j].device_id == profile.device_id &&
-               plan.actions[j].policy_id == profile.policy_id) {
-            const PlanAction& a = plan.actions[j++];
-            if (a.kind == PlanActionKind::remove) {
-                keep = false;
-            } else {
-                keep = false;
-                replacement = InstalledProfile{a.device_id, a.policy_id, {a.payload_identifier, a.payload_uuid.value_or("")}};
-            }
-        }
-        if (keep) next.profiles.push_back(profile);
-        if (replacement) next.profiles.push_back(std::move(*replacement));
-    }
-    for (; j < plan.actions.size(); ++j) {
-        const PlanAction& a = plan.actions[j];
-        if (a.kind != PlanActionKind::remove)
-            next.profiles.push_back({a.device_id, a.policy_id, {a.payload_identifier, a.payload_uuid.value_or("")}});
-    }
+    next.profiles.reserve(profiles.size());
+    for (auto& [key, identity] : profiles) next.profiles.push_back({key.first, key.second, std::move(identity)});
     next.normalize();
     return next;
 }

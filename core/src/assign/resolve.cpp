@@ -1,4 +1,5 @@
-// Assignment resolution: candidates from targets, one primary exclusion reason each, warnings on the rest.
+// Assignment resolution: candidates from targets, one primary exclusion reason each, fallbacks for the
+// devices a policy cannot serve, warnings on the rest.
 #include "acmepolicy/resolve.hpp"
 
 #include <algorithm>
@@ -94,9 +95,109 @@ std::vector<std::uint32_t> find_collisions(const Inventory& inventory, const std
     return partner;
 }
 
-void resolve_policy(const Inventory& inventory, const PolicyCheck& check, std::vector<DeviceFacts>& facts,
-                    std::vector<std::uint64_t>& scratch, PolicyResolution& out) {
-    out.valid = check.policy.has_value() && check.report.valid();
+/// What resolution needs to know about a policy to judge any device against it, without re-reading it.
+struct PolicyTraits {
+    bool readable = false;  // a typed policy exists (it may still be invalid)
+    bool valid = false;
+    detail::VariableMask used = 0;
+    bool attest = false;
+    bool step_ca = false;
+    std::uint8_t when = 0;  // bit i: FallbackCondition(i) is listed in fallback.when
+    std::optional<std::uint32_t> fallback;  // rank (position in Resolution::policies) of the fallback policy
+};
+
+/// A policy's judgement of one device: an exclusion, or an inclusion that may lack attestation.
+struct Verdict {
+    std::optional<ExclusionReason> reason;
+    std::uint8_t variable = 0;
+    bool cannot_attest = false;  // included, Attest on, hardware known not to attest
+};
+
+Verdict judge(const PolicyTraits& policy, const DeviceFacts& f) noexcept {
+    Verdict v;
+    if (!policy.valid) {
+        v.reason = ExclusionReason::policy_invalid;
+    } else if (!f.eligible) {
+        v.reason = f.reason;
+    } else if (policy.step_ca && f.user_enrollment) {
+        v.reason = ExclusionReason::server_profile_incompatible;
+    } else if (const auto missing = static_cast<detail::VariableMask>(policy.used & ~f.variables); missing != 0) {
+        v.reason = ExclusionReason::variable_unavailable;
+        v.variable = first_missing(missing);
+    } else {
+        v.cannot_attest = policy.attest && f.attestation == AttestationSupport::unsupported;
+    }
+    return v;
+}
+
+bool listed(const PolicyTraits& policy, FallbackCondition condition) noexcept {
+    return (policy.when >> static_cast<unsigned>(condition)) & 1u;
+}
+
+/// The fallback condition a verdict meets, if the policy lists it. A reason's own name comes before
+/// user_enrollment, which covers the exclusions of User Enrollment devices for their enrollment type.
+std::optional<FallbackCondition> condition_of(const PolicyTraits& policy, const Verdict& v,
+                                              const DeviceFacts& f) noexcept {
+    using C = FallbackCondition;
+    if (!v.reason) {
+        if (v.cannot_attest && listed(policy, C::attestation_unsupported)) return C::attestation_unsupported;
+        return std::nullopt;
+    }
+    switch (*v.reason) {
+        case ExclusionReason::os_too_old:
+            if (listed(policy, C::os_too_old)) return C::os_too_old;
+            break;
+        case ExclusionReason::server_profile_incompatible:
+            if (listed(policy, C::server_profile_incompatible)) return C::server_profile_incompatible;
+            if (listed(policy, C::user_enrollment)) return C::user_enrollment;
+            break;
+        case ExclusionReason::variable_unavailable:
+            if (listed(policy, C::variable_unavailable)) return C::variable_unavailable;
+            if (f.user_enrollment && listed(policy, C::user_enrollment) &&
+                (v.variable == detail::kVariableSerialNumber || v.variable == detail::kVariableUdid))
+                return C::user_enrollment;
+            break;
+        default: break;
+    }
+    return std::nullopt;
+}
+
+/// The rank of the first policy of a fallback chain, starting at `rank`, that fits the device: one that
+/// includes it without meeting a condition its own fallback lists (then its fallback is tried in turn);
+/// nullopt when none fits. `visited` guards against cycles (which validation refuses, but a host may
+/// resolve sets it never validated as a whole).
+std::optional<std::uint32_t> settle(const std::vector<PolicyTraits>& traits, std::uint32_t rank, const DeviceFacts& f,
+                                    std::vector<std::uint32_t>& visited) {
+    if (std::find(visited.begin(), visited.end(), rank) != visited.end()) return std::nullopt;
+    visited.push_back(rank);
+    const PolicyTraits& policy = traits[rank];
+    const Verdict v = judge(policy, f);
+    if (condition_of(policy, v, f))
+        return policy.fallback ? settle(traits, *policy.fallback, f, visited) : std::nullopt;
+    if (v.reason) return std::nullopt;
+    return rank;
+}
+
+PolicyTraits traits_of(const PolicyCheck& check) {
+    PolicyTraits t;
+    t.readable = check.policy.has_value();
+    t.valid = t.readable && check.report.valid();
+    if (!check.policy) return t;
+    const Policy& policy = *check.policy;
+    t.used = detail::used_variables(policy);
+    t.attest = policy.payload.attest_enabled();
+    t.step_ca = policy.server_profile == ServerProfile::step_ca;
+    if (policy.fallback)
+        for (const auto& name : policy.fallback->when)
+            if (auto c = parse_fallback_condition(name))
+                t.when = static_cast<std::uint8_t>(t.when | (1u << static_cast<unsigned>(*c)));
+    return t;
+}
+
+/// Candidates, exclusions and inclusions of one policy on its own (no fallback yet, no warnings).
+void resolve_policy(const Inventory& inventory, const PolicyCheck& check, const PolicyTraits& traits,
+                    std::vector<DeviceFacts>& facts, std::vector<std::uint64_t>& scratch, PolicyResolution& out) {
+    out.valid = traits.valid;
     if (!out.valid) {
         std::size_t errors = 0;
         for (const auto& d : check.report.diagnostics()) errors += d.severity == Severity::error ? 1 : 0;
@@ -141,11 +242,6 @@ void resolve_policy(const Inventory& inventory, const PolicyCheck& check, std::v
     std::sort(scratch.begin(), scratch.end());
     scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
 
-    const detail::VariableMask used = detail::used_variables(policy);
-    const bool attest = policy.payload.attest_enabled();
-    const bool step_ca = policy.server_profile == ServerProfile::step_ca;
-    std::vector<AttestationSupport> attestation;  // per inclusion, for the warnings pass
-
     const auto& devices = inventory.devices();
     for (std::size_t i = 0; i < scratch.size();) {
         const auto device = static_cast<DeviceIndex>(scratch[i] >> 32);
@@ -158,22 +254,11 @@ void resolve_policy(const Inventory& inventory, const PolicyCheck& check, std::v
         }
         DeviceFacts& f = facts[device];
         if (!f.computed) f = compute_facts(devices[device]);
-        std::optional<ExclusionReason> reason;
-        std::uint8_t variable = 0;
-        if (!out.valid) {
-            reason = ExclusionReason::policy_invalid;
-        } else if (!f.eligible) {
-            reason = f.reason;
-        } else if (step_ca && f.user_enrollment) {
-            reason = ExclusionReason::server_profile_incompatible;
-        } else if (const auto missing = static_cast<detail::VariableMask>(used & ~f.variables); missing != 0) {
-            reason = ExclusionReason::variable_unavailable;
-            variable = first_missing(missing);
-        }
-        if (reason) {
+        const Verdict v = judge(traits, f);
+        if (v.reason) {
             out.via_groups.resize(via_begin);  // routes are kept for inclusions only
-            out.excluded.push_back(Exclusion{device, *reason, variable});
-            ++out.reason_counts[static_cast<std::size_t>(*reason)];
+            out.excluded.push_back(Exclusion{device, *v.reason, v.variable});
+            ++out.reason_counts[static_cast<std::size_t>(*v.reason)];
             continue;
         }
         Inclusion inclusion;
@@ -182,20 +267,105 @@ void resolve_policy(const Inventory& inventory, const PolicyCheck& check, std::v
         inclusion.via_begin = via_begin;
         inclusion.via_count = static_cast<std::uint32_t>(out.via_groups.size() - via_begin);
         out.included.push_back(inclusion);
-        attestation.push_back(f.attestation);
     }
+}
 
+/// Hands the candidates that `primary` cannot serve for a listed condition to the first policy of its
+/// fallback chain that fits them; `arrivals[rank]` collects (device, primary rank) for each receiver.
+/// An invalid primary still routes as its document reads: its own profiles are frozen (the plan keeps
+/// them), and the devices it hands over keep their fallback, so that nothing is removed because a policy
+/// became invalid.
+void apply_fallback(const std::vector<PolicyTraits>& traits, std::uint32_t rank, const std::vector<DeviceFacts>& facts,
+                    const Resolution& resolution, PolicyResolution& primary,
+                    std::vector<std::vector<std::pair<DeviceIndex, std::uint32_t>>>& arrivals,
+                    std::vector<std::uint32_t>& visited) {
+    PolicyTraits policy = traits[rank];
+    if (!policy.readable || !policy.fallback || policy.when == 0) return;
+    policy.valid = true;
+    auto target_of = [&](const DeviceFacts& f, const Verdict& v, FallbackMove& move) {
+        const auto condition = condition_of(policy, v, f);
+        if (!condition) return false;
+        visited.assign(1, rank);
+        const auto target = settle(traits, *policy.fallback, f, visited);
+        if (!target) return false;
+        move.condition = *condition;
+        move.target = resolution.policies[*target].policy_index;
+        arrivals[*target].emplace_back(move.device, rank);
+        return true;
+    };
+    std::size_t kept = 0;
+    for (const Inclusion& inc : primary.included) {
+        const DeviceFacts& f = facts[inc.device];
+        FallbackMove move;
+        move.device = inc.device;
+        if (target_of(f, judge(policy, f), move)) primary.moved.push_back(move);
+        else primary.included[kept++] = inc;
+    }
+    primary.included.resize(kept);
+    kept = 0;
+    for (const Exclusion& exc : primary.excluded) {
+        const DeviceFacts& f = facts[exc.device];
+        const Verdict v = judge(policy, f);
+        FallbackMove move;
+        move.device = exc.device;
+        move.reason = v.reason.value_or(exc.reason);
+        move.variable = v.variable;
+        if (target_of(f, v, move)) {
+            primary.moved.push_back(move);
+            --primary.reason_counts[static_cast<std::size_t>(exc.reason)];
+        } else {
+            primary.excluded[kept++] = exc;
+        }
+    }
+    primary.excluded.resize(kept);
+    std::sort(primary.moved.begin(), primary.moved.end(),
+              [](const FallbackMove& a, const FallbackMove& b) { return a.device < b.device; });
+}
+
+/// Adds the devices handed over by other policies' fallbacks to `out`'s inclusions (sorted by device;
+/// a device the policy already includes gains the fallback routes).
+void receive(const Resolution& resolution, std::vector<std::pair<DeviceIndex, std::uint32_t>>& arriving,
+             PolicyResolution& out) {
+    if (arriving.empty()) return;
+    std::sort(arriving.begin(), arriving.end());
+    arriving.erase(std::unique(arriving.begin(), arriving.end()), arriving.end());
+    std::vector<Inclusion> merged;
+    merged.reserve(out.included.size() + arriving.size());
+    std::size_t i = 0, k = 0;
+    while (i < out.included.size() || k < arriving.size()) {
+        if (k == arriving.size() || (i < out.included.size() && out.included[i].device < arriving[k].first)) {
+            merged.push_back(out.included[i++]);
+            continue;
+        }
+        const DeviceIndex device = arriving[k].first;
+        Inclusion inclusion;
+        if (i < out.included.size() && out.included[i].device == device) inclusion = out.included[i++];
+        else inclusion.device = device;
+        inclusion.fallback_begin = static_cast<std::uint32_t>(out.fallback_from.size());
+        for (; k < arriving.size() && arriving[k].first == device; ++k)
+            out.fallback_from.push_back(resolution.policies[arriving[k].second].policy_index);
+        inclusion.fallback_count = static_cast<std::uint32_t>(out.fallback_from.size()) - inclusion.fallback_begin;
+        merged.push_back(inclusion);
+    }
+    out.included = std::move(merged);
+}
+
+/// Attestation and ClientIdentifier-collision warnings over the final inclusions.
+void add_warnings(const Inventory& inventory, const PolicyCheck& check, const PolicyTraits& traits,
+                  const std::vector<DeviceFacts>& facts, PolicyResolution& out) {
+    if (!check.policy) return;
     std::vector<std::uint32_t> partner;
-    const detail::CompiledTemplate identifier = detail::compile_template(policy.payload.client_identifier);
+    const detail::CompiledTemplate identifier = detail::compile_template(check.policy->payload.client_identifier);
     if (identifier.usable && out.included.size() > 1) partner = find_collisions(inventory, out.included, identifier);
 
     for (std::size_t i = 0; i < out.included.size(); ++i) {
         Inclusion& inclusion = out.included[i];
         inclusion.warnings_begin = static_cast<std::uint32_t>(out.warnings.size());
-        if (attest && attestation[i] != AttestationSupport::supported)
+        const AttestationSupport attestation = facts[inclusion.device].attestation;
+        if (traits.attest && attestation != AttestationSupport::supported)
             out.warnings.push_back(InclusionWarning{
                 AssignmentWarning::attestation_unsupported,
-                attestation[i] == AttestationSupport::unknown ? Severity::info : Severity::warning, 0});
+                attestation == AttestationSupport::unknown ? Severity::info : Severity::warning, 0});
         if (!partner.empty() && partner[i] != kDirect)
             out.warnings.push_back(InclusionWarning{AssignmentWarning::client_identifier_collision, Severity::warning,
                                                     out.included[partner[i]].device});
@@ -236,15 +406,55 @@ Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& p
     };
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return id_of(a) < id_of(b); });
 
+    // Traits per rank; a fallback names the first policy (in rank order) with its id, the one plan() uses.
+    std::vector<PolicyTraits> traits(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) traits[k] = traits_of(policies[order[k]]);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const Policy* policy = policies[order[k]].policy ? &*policies[order[k]].policy : nullptr;
+        if (!policy || !policy->fallback) continue;
+        const PolicyFallback* fallback = &*policy->fallback;
+        auto it = std::lower_bound(order.begin(), order.end(), fallback->policy,
+                                   [&](std::size_t i, const std::string& id) { return id_of(i) < id; });
+        if (it != order.end() && policies[*it].policy && id_of(*it) == fallback->policy)
+            traits[k].fallback = static_cast<std::uint32_t>(it - order.begin());
+    }
+
     std::vector<DeviceFacts> facts(inventory.devices().size());
     std::vector<std::uint64_t> scratch;
     resolution.policies.resize(policies.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
         PolicyResolution& out = resolution.policies[k];
         out.policy_index = order[k];
-        resolve_policy(inventory, policies[order[k]], facts, scratch, out);
+        resolve_policy(inventory, policies[order[k]], traits[k], facts, scratch, out);
+    }
+    std::vector<std::vector<std::pair<DeviceIndex, std::uint32_t>>> arrivals(order.size());
+    std::vector<std::uint32_t> visited;
+    for (std::uint32_t k = 0; k < order.size(); ++k)
+        apply_fallback(traits, k, facts, resolution, resolution.policies[k], arrivals, visited);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        receive(resolution, arrivals[k], resolution.policies[k]);
+        add_warnings(inventory, policies[order[k]], traits[k], facts, resolution.policies[k]);
     }
     return resolution;
+}
+
+const char* to_string(FallbackCondition condition) noexcept {
+    switch (condition) {
+        case FallbackCondition::attestation_unsupported: return "attestation_unsupported";
+        case FallbackCondition::user_enrollment: return "user_enrollment";
+        case FallbackCondition::variable_unavailable: return "variable_unavailable";
+        case FallbackCondition::os_too_old: return "os_too_old";
+        case FallbackCondition::server_profile_incompatible: return "server_profile_incompatible";
+    }
+    return "attestation_unsupported";
+}
+
+std::optional<FallbackCondition> parse_fallback_condition(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < kFallbackConditionCount; ++i) {
+        const auto condition = static_cast<FallbackCondition>(i);
+        if (text == to_string(condition)) return condition;
+    }
+    return std::nullopt;
 }
 
 }  // namespace acmepolicy

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "acmepolicy/hardware.hpp"
 #include "acmepolicy/variables.hpp"
 #include "assign/assign_internal.hpp"
 
@@ -76,9 +77,8 @@ std::string warning_message(const Inventory& inventory, const Policy* policy, De
                    "\" is not one we know, so whether it can attest is unknown; Attest needs an A11 Bionic or "
                    "later";
         }
-        const char* chips = product.rfind("iPod", 0) == 0   ? "every iPod touch"
-                            : product.rfind("iPad", 0) == 0 ? "A10X and earlier"
-                                                            : "A10 Fusion and earlier";
+        const AttestationFamily* family = attestation_family(product);
+        const std::string chips = family ? family->ignored_on : "this hardware";
         return product + " cannot attest: Attest is ignored on " + chips +
                ", so the device gets its certificate without attestation";
     }
@@ -90,6 +90,24 @@ std::string warning_message(const Inventory& inventory, const Policy* policy, De
     }
     return "ClientIdentifier \"" + identifier + "\" is also presented by device " + other.id +
            "; make it unique per device, for example with {{udid}} or {{serial_number}}";
+}
+
+std::string fallback_message(const Inventory& inventory, const std::vector<PolicyCheck>& policies,
+                             const PolicyResolution& primary, const FallbackMove& move) {
+    const Policy* policy = primary.policy_index < policies.size() && policies[primary.policy_index].policy
+                               ? &*policies[primary.policy_index].policy
+                               : nullptr;
+    const Policy* target =
+        move.target < policies.size() && policies[move.target].policy ? &*policies[move.target].policy : nullptr;
+    const std::string target_name = target ? target->name : "its fallback";
+    std::string why;
+    if (move.condition == FallbackCondition::attestation_unsupported) {
+        const DeviceRecord& device = inventory.devices()[move.device];
+        why = device.product_name.value_or("this device") + " cannot attest";
+    } else {
+        why = exclusion_message(inventory, policy, Exclusion{move.device, move.reason, move.variable});
+    }
+    return why + ": gets " + target_name + " instead";
 }
 
 Explanation explain(const Inventory& inventory, const std::vector<PolicyCheck>& policies,
@@ -108,17 +126,30 @@ Explanation explain(const Inventory& inventory, const std::vector<PolicyCheck>& 
             std::vector<std::string> groups;
             for (std::uint32_t k = 0; k < inc->via_count; ++k)
                 groups.push_back(group_label(inventory.groups()[found->via_groups[inc->via_begin + k]]));
-            std::string through;
+            std::vector<std::string> routes;
+            if (inc->direct) routes.push_back("directly");
             if (!groups.empty())
-                through = std::string("through group") + (groups.size() > 1 ? "s " : " ") + join_names(groups);
-            explanation.message = "included " + (inc->direct ? std::string("directly") +
-                                                                   (groups.empty() ? "" : " and " + through)
-                                                             : through);
+                routes.push_back(std::string("through group") + (groups.size() > 1 ? "s " : " ") + join_names(groups));
+            std::vector<std::string> primaries;
+            for (std::uint32_t k = 0; k < inc->fallback_count; ++k) {
+                const std::size_t from = found->fallback_from[inc->fallback_begin + k];
+                primaries.push_back(from < policies.size() && policies[from].policy ? policies[from].policy->name : "");
+            }
+            if (!primaries.empty()) routes.push_back("as the fallback of " + join_names(primaries));
+            explanation.message = "included " + join_names(routes);
             for (std::uint32_t k = 0; k < inc->warnings_count; ++k) {
                 const InclusionWarning& w = found->warnings[inc->warnings_begin + k];
                 explanation.warnings.push_back(
                     Diagnostic{w.severity, to_string(w.kind), "", warning_message(inventory, policy, device, w)});
             }
+            return explanation;
+        }
+        auto move = std::lower_bound(found->moved.begin(), found->moved.end(), device, by_device);
+        if (move != found->moved.end() && move->device == device) {
+            explanation.reason = to_string(move->condition);
+            const bool known = move->target < policies.size() && policies[move->target].policy;
+            explanation.fallback_policy = known ? policies[move->target].policy->id : std::string();
+            explanation.message = "fallback: " + fallback_message(inventory, policies, *found, *move);
             return explanation;
         }
         auto exc = std::lower_bound(found->excluded.begin(), found->excluded.end(), device, by_device);

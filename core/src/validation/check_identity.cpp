@@ -14,7 +14,9 @@ constexpr std::size_t kMaxSubjectRdns = 64;
 constexpr std::size_t kMaxExtendedKeyUsages = 32;
 constexpr std::size_t kMaxCaCertificates = 10;
 
-bool is_valid_id(const std::string& id) {
+}  // namespace
+
+bool is_valid_policy_id(const std::string& id) noexcept {
     if (id.empty() || id.size() > 64) return false;
     for (std::size_t i = 0; i < id.size(); ++i) {
         const char c = id[i];
@@ -24,11 +26,9 @@ bool is_valid_id(const std::string& id) {
     return true;
 }
 
-}  // namespace
-
 void check_identity(const PolicyDraft& draft, Report& report) {
     const Policy& policy = draft.policy;
-    if (draft.id_given && !is_valid_id(policy.id)) {
+    if (draft.id_given && !is_valid_policy_id(policy.id)) {
         emit(report, Code::id_invalid, "/id",
              "id " + quote_text(policy.id) +
                  " is not valid: use 1 to 64 characters of lower-case letters, digits, '.', '_' and '-', starting "

@@ -42,6 +42,7 @@ PolicyCheck check_document(const nlohmann::json& document, const ValidationOptio
         check_ca_certificates(draft, options, report);
         check_targets(draft, report);
         check_delivery(draft, report);
+        check_fallback(draft, report);
     }
     check.report = sorted(report);
     if (draft.complete) check.policy = std::move(draft.policy);
@@ -107,6 +108,7 @@ Report check_policy_set(const std::vector<PolicyCheck>& policies) {
                                  std::to_string(it->second) +
                                  "; give each policy its own id (or a different name when the id is derived from it).");
     }
+    validation::check_fallback_set(policies, report);
     return report;
 }
 

@@ -105,6 +105,16 @@ enum class Code : std::size_t {
     delivery_unknown,
     delivery_ddm_ec192,
     delivery_ddm_macos_only_key,
+    // Rule 17: fallback (one document, then across the set)
+    fallback_policy_id,
+    fallback_when_empty,
+    fallback_when_unknown,
+    fallback_when_duplicate,
+    fallback_when_no_effect,
+    fallback_policy_unknown,
+    fallback_cycle,
+    fallback_stricter,
+    fallback_target_invalid,
     // Rule 3, across a set of policies
     set_duplicate_name,
     set_duplicate_id,

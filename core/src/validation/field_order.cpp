@@ -41,6 +41,10 @@ const std::vector<std::string> kFieldOrder = {
     "/targets/device_groups",
     "/targets/devices",
     "/targets/~unknown",
+    "/fallback",
+    "/fallback/policy",
+    "/fallback/when",
+    "/fallback/~unknown",
     "/~unknown",
 };
 
@@ -65,6 +69,7 @@ std::size_t rank(const std::string& path) {
         if (*best == "/payload") return index_of("/payload/~unknown");
         if (*best == "/payload/SubjectAltName") return index_of("/payload/SubjectAltName/~unknown");
         if (*best == "/targets") return index_of("/targets/~unknown");
+        if (*best == "/fallback") return index_of("/fallback/~unknown");
     }
     return index_of(*best);
 }

@@ -6,6 +6,7 @@
 
 #include "validation/codes.hpp"
 #include "validation/draft.hpp"
+#include "validation/rules.hpp"
 #include "validation/suggest.hpp"
 #include "validation/text.hpp"
 
@@ -15,7 +16,8 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"schema_version", "id",      "name",            "notes",
-                                           "server_profile", "delivery", "payload", "ca_certificates", "targets"};
+                                           "server_profile", "delivery", "payload", "ca_certificates", "targets",
+                                           "fallback"};
 const std::vector<std::string> kPayloadKeys = {
     "DirectoryURL", "ClientIdentifier", "KeyType",        "KeySize",          "HardwareBound",     "Attest",
     "Subject",      "SubjectAltName",   "UsageFlags",     "ExtendedKeyUsage", "KeyIsExtractable",  "AllowAllAppsAccess"};
@@ -219,6 +221,8 @@ public:
                     string_array(*d, "/targets/devices", "devices", policy.targets.devices);
             }
         }
+        if (auto it = document.find("fallback"); it != document.end() && !read_fallback(*it, draft, report_))
+            complete_ = false;  // rule 17 (check_fallback.cpp)
     }
 
     void payload(const json& object, PolicyDraft& draft) {

@@ -50,6 +50,20 @@ void check_targets(const PolicyDraft& draft, Report& report);
 /// Declarative delivery: the limits of the declarative ACME credential (as `render --format ddm` applies them).
 void check_delivery(const PolicyDraft& draft, Report& report);
 
+/// Rule 17, shape: reads the fallback object into draft.policy.fallback (document.* findings); false when
+/// its shape is wrong (the policy is then incomplete). Called by read_policy_document.
+bool read_fallback(const nlohmann::json& value, PolicyDraft& draft, Report& report);
+
+/// Rule 17, one document: the fallback's id, its conditions (known, listed once, able to hold), not itself.
+void check_fallback(const PolicyDraft& draft, Report& report);
+
+/// Rule 17, across a set (paths "/<index>/fallback/..."): the target exists, no cycle, the target is not
+/// stricter on a listed condition's axis, and it is valid. Looks at `report`'s set findings so far.
+void check_fallback_set(const std::vector<PolicyCheck>& policies, Report& report);
+
+/// A policy id: [a-z0-9][a-z0-9._-]{0,63}.
+bool is_valid_policy_id(const std::string& id) noexcept;
+
 /// Orders diagnostics by the field they point at (in the order of the policy format), keeping the
 /// rule order among diagnostics of one field.
 void sort_by_field(std::vector<Diagnostic>& diagnostics);

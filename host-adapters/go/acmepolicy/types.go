@@ -156,6 +156,20 @@ type Exclusion struct {
 	Message string `json:"message"`
 }
 
+// FallbackMove is a targeted device that the policy's fallback chain gives to another policy.
+type FallbackMove struct {
+	Device  string `json:"device"`
+	Policy  string `json:"policy"` // the policy that receives the device
+	Reason  string `json:"reason"` // the fallback condition, e.g. "attestation_unsupported"
+	Message string `json:"message"`
+}
+
+// FallbackRoute says which fallback an explained device receives instead, and why.
+type FallbackRoute struct {
+	Policy string `json:"policy"`
+	Reason string `json:"reason"`
+}
+
 // PolicyResolution is the outcome of one policy over the inventory.
 type PolicyResolution struct {
 	ID          string         `json:"id"`
@@ -164,6 +178,7 @@ type PolicyResolution struct {
 	Diagnostics []Diagnostic   `json:"diagnostics"`
 	Included    []Inclusion    `json:"included"`
 	Excluded    []Exclusion    `json:"excluded"`
+	Fallback    []FallbackMove `json:"included_via_fallback"`
 	Counts      map[string]int `json:"counts"`
 }
 
@@ -175,12 +190,13 @@ type Resolution struct {
 
 // Explanation says in one sentence why a device does or does not receive a policy.
 type Explanation struct {
-	Policy   string    `json:"policy"`
-	Device   string    `json:"device"`
-	Included bool      `json:"included"`
-	Reason   string    `json:"reason,omitempty"`
-	Message  string    `json:"message"`
-	Warnings []Warning `json:"warnings"`
+	Policy   string         `json:"policy"`
+	Device   string         `json:"device"`
+	Included bool           `json:"included"`
+	Reason   string         `json:"reason,omitempty"`
+	Fallback *FallbackRoute `json:"included_via_fallback,omitempty"`
+	Message  string         `json:"message"`
+	Warnings []Warning      `json:"warnings"`
 }
 
 // PlanAction is one step that brings a device's installed profiles to the resolution.

@@ -49,6 +49,10 @@ export async function usage(): Promise<void> {
   acme.resolve(inventory, [policy]);
   const why = acme.explain(JSON.stringify(inventory), policy, 'd-0042');
   const included: boolean | undefined = why.included;
+  const primary: Policy = { ...policy, fallback: { policy: 'corp-basic', when: ['attestation_unsupported'] } };
+  const chain = acme.explain(inventory, [primary, { ...policy, id: 'corp-basic' }], 'd-0042');
+  const instead: string | undefined = chain.included_via_fallback?.policy;
+  const moved: number | undefined = acme.resolve(inventory, [primary]).policies?.[0]?.included_via_fallback.length;
   const plan = acme.plan(inventory, '[]', { devices: {} });
   const actions = plan.actions?.length;
 
@@ -64,6 +68,8 @@ export async function usage(): Promise<void> {
   acme.render(policy, { format: 'pdf' });
   // @ts-expect-error a policy is an object or a string
   acme.validate(42);
+  // @ts-expect-error a fallback names its policy by id
+  const noTarget: Policy = { ...policy, fallback: { when: ['os_too_old'] } };
   // @ts-expect-error the device id is a string
   acme.explain(inventory, policy, 42);
   // @ts-expect-error now is a string or a Date
