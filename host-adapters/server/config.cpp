@@ -39,7 +39,9 @@ const std::vector<OptionSpec>& option_specs() {
         {"web-root", "DIR", "portal folder served at / (default: the source tree's web/)"},
         {"wasm-root", "DIR", "wasm package folder served at /pkg/ (default: the source tree's build/wasm/pkg/)"},
         {"instance-id", "NAME", "name of this instance in outbox claims (default host:pid)"},
-        {"threads", "N", "HTTP worker threads (default 8)"},
+        {"threads", "N", "HTTP worker threads (default 32)"},
+        {"request-read-seconds", "S", "a whole request (headers and body) must arrive within this; trickling "
+                                      "does not extend it (default 20)"},
         {"retry-base-seconds", "S", "first retry delay of a failed enqueue, doubled per attempt (default 2)"},
         {"retry-max-seconds", "S", "longest retry delay (default 300)"},
         {"poll-seconds", "S", "how often the outbox looks for due commands (default 1)"},
@@ -312,7 +314,8 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
     struct Seconds { const char* name; double* into; };
     for (Seconds s : {Seconds{"retry-base-seconds", &c.retry_base_seconds},
                       Seconds{"retry-max-seconds", &c.retry_max_seconds},
-                      Seconds{"poll-seconds", &c.poll_seconds}}) {
+                      Seconds{"poll-seconds", &c.poll_seconds},
+                      Seconds{"request-read-seconds", &c.request_read_seconds}}) {
         auto it = values.find(s.name);
         if (it == values.end()) continue;
         double v = 0;

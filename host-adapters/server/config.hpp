@@ -28,7 +28,8 @@ struct ServerConfig {
     std::string tls_cert, tls_key;  // PEM file paths
     std::string web_root, wasm_root;
     std::string instance_id;  // names this process in outbox claims; default host:pid
-    int threads = 8;
+    int threads = 32;  // more workers than a handful of slow clients can hold (each is cut at its deadline)
+    double request_read_seconds = 20.0;  // a whole request (headers and body) must arrive within this
     double retry_base_seconds = 2.0;   // first retry delay of a failed enqueue, doubled each attempt
     double retry_max_seconds = 300.0;  // cap of that delay
     double poll_seconds = 1.0;         // how often the outbox looks for due commands

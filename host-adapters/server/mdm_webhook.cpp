@@ -8,7 +8,9 @@
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/plist.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
+#include "server/webhook_event.hpp"
 
 namespace acmepolicy::server {
 
@@ -38,15 +40,23 @@ struct EventIds {
     bool user_channel = false;
 };
 
+/// The text of a string field; the event's shape was checked (event_shape_problems), so any other type
+/// reads as absent.
+std::string text_of(const nlohmann::json& object, const char* key) {
+    if (!object.is_object()) return {};
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 EventIds ids_of(const nlohmann::json& event, const plist::Value* payload) {
     EventIds out;
     if (auto it = event.find("ids"); it != event.end() && it->is_object()) {
-        out.device_id = it->value("id", "");
-        out.type = it->value("type", "");
+        out.device_id = text_of(*it, "id");
+        out.type = text_of(*it, "type");
         out.user_channel = out.type == "User" || out.type == "Shared iPad" || out.type == "User Enrollment";
     }
-    std::string udid = event.value("udid", "");
-    std::string enrollment_id = event.value("enrollment_id", "");
+    std::string udid = text_of(event, "udid");
+    std::string enrollment_id = text_of(event, "enrollment_id");
     if (payload) {
         if (udid.empty()) udid = plist_string(*payload, "UDID");
         if (enrollment_id.empty()) enrollment_id = plist_string(*payload, "EnrollmentID");
@@ -198,8 +208,8 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         return {};
     }
     if (topic == "mdm.Connect") {
-        std::string uuid = inner.value("command_uuid", "");
-        std::string status = inner.value("status", "");
+        std::string uuid = text_of(inner, "command_uuid");
+        std::string status = text_of(inner, "status");
         if (payload) {
             if (uuid.empty()) uuid = plist_string(*payload, "CommandUUID");
             if (status.empty()) status = plist_string(*payload, "Status");
@@ -243,6 +253,20 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
     return {};
 }
 
+/// Keeps a rejected event in the journal (redacted when it was JSON at all) so an operator sees what the
+/// MDM sent and why it was refused. Best effort: a store failure here changes nothing for the sender.
+void journal_rejected(ServerContext& ctx, const std::string& topic, const std::string& reason,
+                      const nlohmann::json& event = nullptr) {
+    try {
+        EventRow row{topic, "", event.is_null() ? std::string() : journal_form(event, nullptr).dump(), "", "rejected",
+                     reason, ""};
+        ctx.store->transaction([&](Db& db) { ctx.store->insert_event(db, row); });
+        log_warn("webhook event rejected", {{"topic", topic}, {"reason", reason}});
+    } catch (const std::exception& e) {
+        log_error("cannot journal a rejected webhook event", {{"error", e.what()}});
+    }
+}
+
 }  // namespace
 
 bool mdm_signature_valid(const std::string& key, const std::string& body, const std::string& signature_b64) {
@@ -265,11 +289,25 @@ WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, con
             return error(401, "webhook.signature_invalid",
                          "X-Hmac-Signature does not match the body; check that both sides use the same key.");
     }
-    auto event = nlohmann::json::parse(body, nullptr, false);
-    if (event.is_discarded() || !event.is_object() || !event.contains("topic") || !event["topic"].is_string())
-        return error(400, "webhook.invalid",
-                     "The body must be a NanoMDM/MicroMDM webhook event: a JSON object with a \"topic\" string.");
+    JsonBody parsed = read_json_body(body);
+    if (!parsed.value) {
+        journal_rejected(ctx, "", parsed.message);
+        return error(400, "webhook.invalid_json", parsed.message);
+    }
+    const nlohmann::json& event = *parsed.value;
+    if (auto problems = event_shape_problems(event); !problems.empty()) {
+        std::string reason = problems.front().path + ": " + problems.front().message;
+        journal_rejected(ctx, text_of(event, "topic"), reason, event);
+        nlohmann::json diagnostics = nlohmann::json::array();
+        for (const auto& p : problems)
+            diagnostics.push_back({{"severity", "error"}, {"code", "webhook.field_type"}, {"path", p.path},
+                                   {"message", p.message}});
+        return WebhookReply{400, {{"error", {{"code", "webhook.invalid"},
+                                             {"message", "The event has a field of the wrong type: " + reason},
+                                             {"diagnostics", diagnostics}}}}};
+    }
     const std::string topic = event["topic"].get<std::string>();
+    const std::string event_id = text_of(event, "event_id");
     nlohmann::json inner = nlohmann::json::object();
     if (auto it = event.find("checkin_event"); it != event.end() && it->is_object()) inner = *it;
     if (auto it = event.find("acknowledge_event"); it != event.end() && it->is_object()) inner = *it;
@@ -287,25 +325,46 @@ WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, con
         }
     }
     EventIds ids = ids_of(inner, payload ? &*payload : nullptr);
+    const std::string journaled = journal_form(event, payload ? &*payload : nullptr).dump();
+    EventRow row{topic, ids.device_id, journaled, event_id, "applied", payload_problem, ""};
 
     int queued = 0;
+    bool duplicate = false;
     try {
         queued = ctx.store->transaction([&](Db& db) {
-            ctx.store->insert_event(db, topic, ids.device_id, body);
+            // A replayed event (the MDM retries what it thinks was lost) applies once.
+            if (ctx.store->event_seen(db, event_id)) {
+                duplicate = true;
+                return 0;
+            }
+            ctx.store->insert_event(db, row);
             auto to_reconcile = apply_event(ctx, db, topic, event, inner, payload ? &*payload : nullptr, ids);
             return to_reconcile.empty() ? 0 : reconcile_devices(ctx, db, to_reconcile);
         });
     } catch (const DbError& e) {
+        if (e.conflict && !event_id.empty()) {
+            // Another instance journaled the same event_id at the same moment; it applies it.
+            log_info("webhook event already stored", {{"topic", topic}, {"event_id", event_id}});
+            return {200, {{"status", "duplicate"}}};
+        }
         log_error("cannot store webhook event", {{"topic", topic}, {"error", e.what()}});
         return error(503, "store.unavailable", "The event could not be stored; it was not accepted. Retry later.");
     } catch (const std::exception& e) {
         // The event could not be applied; keep it so nothing the MDM sent is lost, then answer.
         log_error("cannot apply webhook event", {{"topic", topic}, {"device", ids.device_id}, {"error", e.what()}});
         try {
-            ctx.store->transaction([&](Db& db) { ctx.store->insert_event(db, topic, ids.device_id, body); });
+            row.status = "failed";
+            row.reason = e.what();
+            ctx.store->transaction([&](Db& db) {
+                if (!ctx.store->event_seen(db, event_id)) ctx.store->insert_event(db, row);
+            });
         } catch (const std::exception& e2) {
             return error(503, "store.unavailable", std::string("The event could not be stored: ") + e2.what());
         }
+    }
+    if (duplicate) {
+        log_info("webhook event already stored", {{"topic", topic}, {"event_id", event_id}});
+        return {200, {{"status", "duplicate"}}};
     }
     if (queued > 0) wake_outbox(ctx);
     nlohmann::json fields = {{"topic", topic}, {"device", ids.device_id}, {"commands_queued", queued}};

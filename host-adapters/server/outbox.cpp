@@ -7,6 +7,7 @@
 
 #include <httplib.h>
 
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 
 namespace acmepolicy::server {
@@ -39,16 +40,19 @@ std::string path_escape(const std::string& s) {
 
 EnqueueOutcome interpret_nanomdm_reply(int http_status, const std::string& body) {
     if (http_status == 401) return {EnqueueOutcome::retry, "MDM answered 401: check --nanomdm-api-key"};
-    auto json = nlohmann::json::parse(body, nullptr, false);
+    // The MDM's answer is read as strictly as any request: a broken or hostile reply cannot throw here.
+    JsonBody parsed = read_json_body(body);
+    nlohmann::json json = parsed.value ? *parsed.value : nlohmann::json();
     std::string command_error, push_error;
+    bool typed = true;
     if (json.is_object()) {
-        command_error = json.value("command_error", "");
-        push_error = json.value("push_error", "");
+        command_error = string_field(json, "command_error", typed).value_or("");
+        push_error = string_field(json, "push_error", typed).value_or("");
         if (auto status = json.find("status"); status != json.end() && status->is_object()) {
             for (const auto& [id, entry] : status->items()) {
                 if (!entry.is_object()) continue;
-                if (command_error.empty()) command_error = entry.value("command_error", "");
-                if (push_error.empty()) push_error = entry.value("push_error", "");
+                if (command_error.empty()) command_error = string_field(entry, "command_error", typed).value_or("");
+                if (push_error.empty()) push_error = string_field(entry, "push_error", typed).value_or("");
             }
         }
     }

@@ -2,10 +2,12 @@
 // the reconciliation of the devices the change affects.
 #include "server/rest_api.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/render.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/outbox.hpp"
 
@@ -23,12 +25,31 @@ json diagnostics_json(const Report& report, bool errors_too) {
 }
 
 std::optional<json> parse_body(const httplib::Request& req, httplib::Response& res) {
-    auto body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded()) {
-        send_error(res, 400, "request.invalid_json", "The request body is not valid JSON.");
+    JsonBody body = read_json_body(req.body);
+    if (!body.value) {
+        send_error(res, 400, "request.invalid_json", body.message, body.diagnostics);
         return std::nullopt;
     }
-    return body;
+    return std::move(body.value);
+}
+
+/// An RFC 6266 Content-Disposition for a download named from ids: a plain ASCII fallback (anything but
+/// letters, digits, '.', '-' and '_' becomes '_') and the exact name percent-encoded in filename*.
+std::string attachment_header(const std::string& name) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string plain, encoded;
+    for (unsigned char c : name) {
+        const bool safe = std::isalnum(c) || c == '.' || c == '-' || c == '_';
+        plain += safe ? static_cast<char>(c) : '_';
+        if (safe) {
+            encoded += static_cast<char>(c);
+        } else {
+            encoded += '%';
+            encoded += hex[c >> 4];
+            encoded += hex[c & 15];
+        }
+    }
+    return "attachment; filename=\"" + plain + "\"; filename*=UTF-8''" + encoded;
 }
 
 json policy_json(const PolicyRow& row) {
@@ -216,6 +237,13 @@ void write_group(ServerContext& ctx, const httplib::Request& req, httplib::Respo
         send_error(res, 422, "group.invalid", "The group must be a JSON object {\"id\", \"name\", \"devices\"}.");
         return;
     }
+    if (body->contains("id") && !(*body)["id"].is_string()) {
+        send_error(res, url_id ? 409 : 422, url_id ? "group.id_conflict" : "group.invalid",
+                   "\"id\" must be a non-empty string (and match the URL).",
+                   json::array({{{"severity", "error"}, {"code", "group.id_type"}, {"path", "/id"},
+                                 {"message", "\"id\" must be a string."}}}));
+        return;
+    }
     std::string id = url_id ? *url_id : body->value("id", "");
     if (!members_only) {
         for (auto it = body->begin(); it != body->end(); ++it) {
@@ -354,8 +382,8 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             return send_error(res, 422, "render.failed", "The profile cannot be rendered for this device; see diagnostics.",
                               diagnostics_json(rendered->report, true));
         res.status = 200;
-        res.set_header("Content-Disposition", "attachment; filename=\"" + p[0] + "-" + device +
-                                                  (format_name == "ddm" ? ".json\"" : ".mobileconfig\""));
+        res.set_header("Content-Disposition",
+                       attachment_header(p[0] + "-" + device + (format_name == "ddm" ? ".json" : ".mobileconfig")));
         res.set_content(rendered->bytes, format_name == "ddm" ? "application/json" : "application/x-apple-aspen-config");
     });
 

@@ -18,7 +18,8 @@ using RouteHandler = std::function<void(const httplib::Request&, httplib::Respon
 
 class Router {
 public:
-    /// `pattern` is an ECMAScript regex matched against the whole path; groups become Params.
+    /// `pattern` is an ECMAScript regex matched against the whole raw (undecoded) path; groups become
+    /// Params, each %-decoded.
     void add(const std::string& method, const std::string& pattern, RouteHandler handler);
     /// Answers the request: the matching route, 405 when only the method is wrong, or false when no route
     /// matches the path (the caller then tries static files or answers 404).
@@ -32,6 +33,9 @@ private:
     };
     std::vector<Route> routes_;
 };
+
+/// The request path as sent, before any %-decoding (cpp-httplib's req.path is decoded).
+std::string raw_path(const httplib::Request& req);
 
 /// Writes a JSON body (compact) with Content-Type application/json.
 void send_json(httplib::Response& res, int status, const nlohmann::json& body);

@@ -14,7 +14,9 @@
 
 #include "acmepolicy/api.hpp"
 #include "acmepolicy/crypto.hpp"
+#include "server/connection.hpp"
 #include "server/context.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/mdm_webhook.hpp"
 #include "server/outbox.hpp"
@@ -62,7 +64,26 @@ void wake_outbox(ServerContext& ctx) {
 
 namespace {
 
-constexpr std::size_t kMaxBody = 1024 * 1024;
+constexpr std::size_t kMaxBody = kMaxBodyBytes;
+/// Over-cap bodies up to this size are read and dropped before the 413 (see the pre-routing handler).
+constexpr std::size_t kDrainLimit = 8 * kMaxBody;
+
+/// Every answer carries these: nothing is sniffed into another type, and the portal's pages may load
+/// only their own scripts, styles, wasm and API (no inline script, no framing).
+void set_security_headers(httplib::Response& res) {
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+                   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+    res.set_header("Referrer-Policy", "no-referrer");
+}
+
+/// Whether the request may use /api/v1 (health is open to all).
+bool authorised(const ServerContext& ctx, const httplib::Request& req) {
+    const std::string auth = req.get_header_value("Authorization");
+    const std::string prefix = "Bearer ";
+    return auth.rfind(prefix, 0) == 0 && crypto::constant_time_equal(auth.substr(prefix.size()), ctx.admin_token);
+}
 
 std::optional<std::string> read_file(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
@@ -188,22 +209,22 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
         return 2;
     }
 
+    ConnectionLimits limits;
+    limits.request_read = std::chrono::milliseconds(static_cast<std::int64_t>(config.request_read_seconds * 1000));
+    limits.max_body = kMaxBody;
     std::unique_ptr<httplib::Server> http;
     if (!config.tls_cert.empty()) {
-        auto tls = std::make_unique<httplib::SSLServer>(config.tls_cert.c_str(), config.tls_key.c_str());
-        if (!tls->is_valid()) {
+        http = make_guarded_tls_server(limits, config.tls_cert, config.tls_key);
+        if (!http) {
             err << "acmepolicy serve: cannot use --tls-cert/--tls-key (not a matching PEM certificate and key)\n";
             return 2;
         }
-        http = std::move(tls);
     } else {
-        http = std::make_unique<httplib::Server>();
+        http = make_guarded_server(limits);
     }
     const int threads = config.threads;
     http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     http->set_payload_max_length(kMaxBody);
-    http->set_read_timeout(30, 0);
-    http->set_write_timeout(30, 0);
 
     Router router;
     add_rest_routes(router, ctx);
@@ -214,28 +235,47 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     add_stepca_route(router, ctx);
     add_declarative_routes(router, ctx);
 
-    http->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    // Runs once the headers are read and before any body byte is: requests that cannot succeed (no valid
+    // token, a declared body over the cap) are answered without reading their body.
+    http->set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
         request_start = std::chrono::steady_clock::now();
         prefer_gzip(const_cast<httplib::Request&>(req));
         std::string id = req.get_header_value("X-Request-Id");
-        if (id.empty() || id.size() > 64) id = new_request_id();
+        if (id.empty() || id.size() > 64 ||
+            id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != std::string::npos)
+            id = new_request_id();
         res.set_header("X-Request-Id", id);
+        set_security_headers(res);
+        std::optional<std::size_t> declared;
+        if (req.has_header("Content-Length")) {
+            const std::string length = req.get_header_value("Content-Length");
+            if (length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos ||
+                std::stoull("0" + length) > kMaxBody) {
+                // A modest excess is read and dropped so the client sees the 413; a huge one is not read.
+                if (length.size() <= 12 && length.find_first_not_of("0123456789") == std::string::npos &&
+                    std::stoull("0" + length) <= kDrainLimit)
+                    discard_request_body(static_cast<std::size_t>(std::stoull("0" + length)));
+                close_after_answer();
+                send_error(res, 413, "request.too_large", "The request body is over 1 MiB.");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            declared = static_cast<std::size_t>(std::stoull("0" + length));
+        }
+        const bool api = req.path.rfind("/api/", 0) == 0;
+        if (api && req.path != "/api/v1/health" && !authorised(ctx, req)) {
+            if (declared) discard_request_body(*declared);  // within the cap: let the client read the 401
+            close_after_answer();
+            res.set_header("WWW-Authenticate", "Bearer");
+            send_error(res, 401, "auth.required", "Send a valid bearer token as Authorization: Bearer <token>.");
+            return httplib::Server::HandlerResponse::Handled;
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     });
     auto handler = [&ctx, &router](const httplib::Request& req, httplib::Response& res) {
         try {
             const bool api = req.path.rfind("/api/", 0) == 0;
-            if (api && req.path != "/api/v1/health") {
-                const std::string auth = req.get_header_value("Authorization");
-                const std::string prefix = "Bearer ";
-                if (auth.rfind(prefix, 0) != 0 ||
-                    !crypto::constant_time_equal(auth.substr(prefix.size()), ctx.admin_token)) {
-                    res.set_header("WWW-Authenticate", "Bearer");
-                    return send_error(res, 401, "auth.required",
-                                      "Send the admin token as Authorization: Bearer <token> (it is in " +
-                                          ctx.config.admin_token_file + " on the server).");
-                }
-            }
+            if (req.body.size() > kMaxBody)  // a chunked body within the wire allowance but over the cap
+                return send_error(res, 413, "request.too_large", "The request body is over 1 MiB.");
             if (router.dispatch(req, res)) return;
             if (!api && req.path.rfind("/webhook", 0) != 0 && serve_static(ctx.config, req, res)) return;
             send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
@@ -251,8 +291,19 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
                         &httplib::Server::Delete, &httplib::Server::Patch, &httplib::Server::Options})
         (http.get()->*method)(".*", handler);
     http->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        set_security_headers(res);
+        if (request_body_over_cap()) {
+            res.status = 413;
+            res.body.clear();
+        } else if (request_timed_out()) {
+            res.status = 408;
+            res.body.clear();
+            res.set_header("Connection", "close");
+        }
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        if (res.status == 413)
+        if (res.status == 408)
+            send_error(res, 408, "request.timeout", "The request did not arrive in time.");
+        else if (res.status == 413)
             send_error(res, 413, "request.too_large", "The request body is over 1 MiB.");
         else if (res.status == 404)
             send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");

@@ -2,6 +2,7 @@
 #include "server/stepca_webhook.hpp"
 
 #include "acmepolicy/crypto.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 
 namespace acmepolicy::server {
@@ -24,11 +25,18 @@ void add_stepca_route(Router& router, ServerContext& ctx) {
         if (!stepca_signature_valid(ctx.config.stepca_webhook_secret, req.body, req.get_header_value("X-Smallstep-Signature")))
             return send_error(res, 401, "webhook.signature_invalid",
                               "X-Smallstep-Signature does not match the body; check the webhook secret.");
-        auto body = nlohmann::json::parse(req.body, nullptr, false);
+        JsonBody parsed = read_json_body(req.body);
+        if (!parsed.value) return send_error(res, 400, "request.invalid_json", parsed.message, parsed.diagnostics);
+        const nlohmann::json& body = *parsed.value;
         std::string identifier;
         if (body.is_object())
-            if (auto a = body.find("attestationData"); a != body.end() && a->is_object())
-                identifier = a->value("permanentIdentifier", "");
+            if (auto a = body.find("attestationData"); a != body.end() && a->is_object()) {
+                bool typed = true;
+                identifier = string_field(*a, "permanentIdentifier", typed).value_or("");
+                if (!typed)
+                    return send_error(res, 400, "request.invalid",
+                                      "attestationData.permanentIdentifier must be a string.");
+            }
         if (identifier.empty()) return deny("stepca.no_identifier", "The request carries no attested permanent identifier.");
         bool allow = false;
         std::string device_id;

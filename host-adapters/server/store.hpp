@@ -55,6 +55,15 @@ struct CommandRow {
     std::string mdm_id;  // joined from devices when claimed
 };
 
+/// One webhook event in the journal (secrets redacted before it gets here).
+struct EventRow {
+    std::string topic, device_id, body;
+    std::string event_id;  // the MDM's event id; "" when the event had none
+    std::string status = "applied";  // applied | rejected | failed
+    std::string reason;              // why rejected or failed
+    std::string received_at;
+};
+
 class Store {
 public:
     /// Opens the database named by a `sqlite:PATH` or `postgresql://` URL and applies pending migrations.
@@ -122,8 +131,13 @@ public:
     std::optional<std::int64_t> next_due_ms(Db& db);
 
     // --- webhook event journal
-    std::int64_t insert_event(Db& db, const std::string& topic, const std::string& device_id,
-                              const std::string& body);
+    /// Throws DbError{conflict} when an event with this event_id is already journaled.
+    std::int64_t insert_event(Db& db, const EventRow& event);
+    bool event_seen(Db& db, const std::string& event_id);
+    /// Deletes events received before the RFC 3339 time; returns how many.
+    std::int64_t prune_events(Db& db, const std::string& before_rfc3339);
+    /// The newest `limit` events, newest first.
+    std::vector<EventRow> events(Db& db, int limit);
     std::int64_t event_count(Db& db);
     /// The newest stored event of `topic` about `device_id`, if any: its body and when it was received.
     struct StoredEvent {

@@ -9,6 +9,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_fixture  # noqa: E402
 from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+import test_hostile  # noqa: E402
 import test_server  # noqa: E402
 
 postgres = None
@@ -32,6 +33,11 @@ class PostgresRestContract(test_server.RestContract):
 
 
 class PostgresWebhookFlow(test_server.WebhookFlow):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresWrongTypes(test_hostile.WrongTypes):
     def make_database(self):
         return postgres.new_database()
 
