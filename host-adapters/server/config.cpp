@@ -25,7 +25,12 @@ const std::vector<OptionSpec>& option_specs() {
         {"nanomdm-api-key", "KEY", "NanoMDM API key (Basic auth nanomdm:KEY)"},
         {"micromdm-url", "URL", "MicroMDM base URL; commands go to POST URL/v1/commands/UDID"},
         {"micromdm-api-key", "KEY", "MicroMDM API key (Basic auth micromdm:KEY)"},
-        {"webhook-hmac-key", "KEY", "require X-Hmac-Signature (base64 HMAC-SHA-256 of the body) on /webhook"},
+        {"webhook-hmac-key", "KEY", "require X-Hmac-Signature (base64 HMAC-SHA-256 of the body) on /webhook; "
+                                    "needed when listening beyond loopback"},
+        {"insecure-webhook", "", "accept unsigned /webhook events on a non-loopback address (anyone who reaches "
+                                 "the port can then forge check-ins)"},
+        {"event-retention-days", "D", "journaled webhook events (secrets redacted) are deleted after this many days "
+                                      "(default 30)"},
         {"stepca-webhook-secret", "BASE64", "step-ca webhook secret; enables POST /webhook/step-ca"},
         {"signing-cert", "PEM", "certificate that signs every profile served"},
         {"signing-key", "PEM", "private key of --signing-cert"},
@@ -54,7 +59,7 @@ void print_serve_help(std::ostream& out) {
            "Runs the REST API, the portal, the MDM webhook (NanoMDM/MicroMDM) and the command outbox.\n\n"
            "options (each also settable as environment variable ACMEPOLICY_<NAME> or config-file key <name>):\n";
     for (const auto& spec : option_specs()) {
-        std::string left = "  --" + spec.name + " " + spec.value_name;
+        std::string left = "  --" + spec.name + (spec.value_name.empty() ? "" : " " + spec.value_name);
         if (left.size() < 34) left += std::string(34 - left.size(), ' ');
         else left += "  ";
         out << left << spec.help << "\n";
@@ -128,9 +133,14 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
             continue;
         }
         std::string name = arg.substr(2), value;
+        bool flag = false;
+        for (const auto& spec : option_specs())
+            if (spec.name == name.substr(0, name.find('='))) flag = spec.value_name.empty();
         if (auto eq = name.find('='); eq != std::string::npos) {
             value = name.substr(eq + 1);
             name = name.substr(0, eq);
+        } else if (flag) {
+            value = "true";
         } else if (i + 1 < args.size()) {
             value = args[++i];
         } else {
@@ -171,6 +181,7 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
             }
             if (it->is_string()) values[it.key()] = it->get<std::string>();
             else if (it->is_number()) values[it.key()] = it->dump();
+            else if (it->is_boolean()) values[it.key()] = it->get<bool>() ? "true" : "false";
             else {
                 err << "acmepolicy serve: config file " << *config_file << ": \"" << it.key()
                     << "\" must be a string or a number\n";
@@ -323,8 +334,37 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
             bad(s.name, "'" + it->second + "' must be a number of seconds above 0 (e.g. 0.5)");
         else *s.into = v;
     }
+    if (auto it = values.find("insecure-webhook"); it != values.end()) {
+        if (it->second == "true" || it->second == "1") c.insecure_webhook = true;
+        else if (it->second == "false" || it->second == "0" || it->second.empty()) c.insecure_webhook = false;
+        else bad("insecure-webhook", "'" + it->second + "' must be true or false");
+    }
+    if (auto it = values.find("event-retention-days"); it != values.end()) {
+        double v = 0;
+        if (!parse_number(it->second, v) || v <= 0 || v > 36500)
+            bad("event-retention-days", "'" + it->second + "' must be a number of days above 0 (e.g. 30)");
+        else c.event_retention_days = v;
+    }
+    if (ok && !is_loopback_host(c.listen_host) && c.webhook_hmac_key.empty() && !c.insecure_webhook) {
+        err << "acmepolicy serve: refusing to listen on " << c.listen_host
+            << " without --webhook-hmac-key, because anyone who reaches that address could forge MDM check-ins "
+               "(give --webhook-hmac-key KEY, or --insecure-webhook to accept that risk)\n";
+        ok = false;
+    }
     if (!ok) return std::nullopt;
     return c;
+}
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+    // 127.0.0.0/8 written as a dotted quad.
+    if (host.rfind("127.", 0) != 0) return false;
+    int dots = 0;
+    for (char ch : host) {
+        if (ch == '.') ++dots;
+        else if (ch < '0' || ch > '9') return false;
+    }
+    return dots == 3;
 }
 
 }  // namespace acmepolicy::server

@@ -29,7 +29,9 @@ struct ServerConfig {
     std::string web_root, wasm_root;
     std::string instance_id;  // names this process in outbox claims; default host:pid
     int threads = 32;  // more workers than a handful of slow clients can hold (each is cut at its deadline)
-    double request_read_seconds = 20.0;  // a whole request (headers and body) must arrive within this
+    double request_read_seconds = 20.0;
+    bool insecure_webhook = false;       // allow an unsigned /webhook on a non-loopback address
+    double event_retention_days = 30.0;  // journaled webhook events older than this are deleted  // a whole request (headers and body) must arrive within this
     double retry_base_seconds = 2.0;   // first retry delay of a failed enqueue, doubled each attempt
     double retry_max_seconds = 300.0;  // cap of that delay
     double poll_seconds = 1.0;         // how often the outbox looks for due commands
@@ -44,7 +46,7 @@ struct ServerConfig {
 /// One option as documented by --help: its name, the environment variable and the config-file key.
 struct OptionSpec {
     std::string name;  // "listen" for --listen
-    std::string value_name;
+    std::string value_name;  // "" for a flag (given alone; "true"/"false" in the environment or config file)
     std::string help;
 };
 const std::vector<OptionSpec>& option_specs();
@@ -59,6 +61,9 @@ void print_serve_help(std::ostream& out);
 std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
                                          const std::map<std::string, std::string>& environment,
                                          std::ostream& err, bool& help);
+
+/// Whether `host` names only this machine (127.0.0.0/8, ::1, localhost).
+bool is_loopback_host(const std::string& host);
 
 /// The process environment as a map (only ACMEPOLICY_* variables).
 std::map<std::string, std::string> acmepolicy_environment();

@@ -13,29 +13,36 @@
 #include "acmepolicy/plan.hpp"
 #include "acmepolicy/plist.hpp"
 #include "acmepolicy/resolve.hpp"
+#include "server/clock.hpp"
 #include "server/log.hpp"
 
 namespace acmepolicy::server {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+std::int64_t now_ms() { return clock_now_ms(); }
 
 namespace {
 
 struct LoadedPolicies {
     std::vector<PolicyRow> rows;
     std::vector<PolicyCheck> checks;
+    std::set<std::string> frozen;  // ids of policies invalid even as accepted: their profiles stay
 };
 
 LoadedPolicies load_policies(Store& store, Db& db, const Engine& engine) {
     LoadedPolicies out;
     out.rows = store.policies(db);
     out.checks.reserve(out.rows.size());
-    for (const auto& row : out.rows) out.checks.push_back(engine.check(row.document));
+    for (const auto& row : out.rows) {
+        StoredPolicy stored = engine.check_stored(row);
+        if (stored.frozen) out.frozen.insert(row.id);
+        out.checks.push_back(std::move(stored.check));
+    }
     return out;
+}
+
+/// Findings that make an accepted policy need attention: any error, and a CA certificate expiring soon.
+bool needs_attention_for(const Diagnostic& d) {
+    return d.severity == Severity::error || d.code == "cacertificates.expiring";
 }
 
 std::optional<DeviceRecord> record_of(const DeviceRow& row) {
@@ -107,9 +114,29 @@ std::string new_command_uuid() {
 }  // namespace
 
 PolicyCheck Engine::check(const std::string& document_text) const {
-    return check_policy(std::string_view(document_text), ValidationOptions{std::chrono::duration_cast<std::chrono::seconds>(
-                                                             std::chrono::system_clock::now().time_since_epoch())
-                                                             .count()});
+    return check_policy(std::string_view(document_text), ValidationOptions{clock_now_ms() / 1000});
+}
+
+StoredPolicy Engine::check_stored(const PolicyRow& row) const {
+    StoredPolicy out;
+    out.check = check(row.document);
+    for (const auto& d : out.check.report.diagnostics()) {
+        if (!needs_attention_for(d)) continue;
+        nlohmann::json finding = to_json(d);
+        finding["severity"] = "warning";
+        out.attention.push_back(std::move(finding));
+    }
+    out.needs_attention = !out.attention.empty();
+    if (out.check.report.valid() && out.check.policy) return out;
+    // Invalid today. Without the clock (validity periods unchecked) it is the document that was accepted;
+    // acting on that keeps every installed profile in force.
+    PolicyCheck timeless = check_policy(std::string_view(row.document), ValidationOptions{});
+    if (timeless.report.valid() && timeless.policy) {
+        out.check = std::move(timeless);
+    } else {
+        out.frozen = true;
+    }
+    return out;
 }
 
 int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
@@ -153,6 +180,12 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
     int queued = 0;
     const std::int64_t due = now_ms();
     for (const auto& action : planned.actions) {
+        if (action.kind == PlanActionKind::remove && policies.frozen.count(action.policy_id)) {
+            // Only an admin's edit, unassignment or delete removes a profile; an invalid policy never does.
+            log_warn("profile kept: its policy needs attention",
+                     {{"device", action.device_id}, {"policy", action.policy_id}});
+            continue;
+        }
         auto key = std::make_pair(action.device_id, action.policy_id);
         AssignmentRow a;
         if (auto it = current.find(key); it != current.end()) a = it->second;
@@ -332,7 +365,7 @@ std::optional<RenderResult> Engine::render_for(Db& db, const std::string& policy
     auto row = store_.policy(db, policy_id);
     auto device_row = store_.device(db, device_id);
     if (!row || !device_row) return std::nullopt;
-    PolicyCheck checked = check(row->document);
+    PolicyCheck checked = check_stored(*row).check;
     auto record = record_of(*device_row);
     if (!checked.policy || !record) return std::nullopt;
     RenderOptions options = base_;

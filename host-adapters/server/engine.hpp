@@ -14,6 +14,17 @@
 
 namespace acmepolicy::server {
 
+/// How the server holds a stored policy at this moment. A policy accepted on write stays in force as
+/// accepted: findings that appear later (a CA certificate expired or expiring, a rule a newer core added)
+/// never remove its profiles; they become `attention` warnings and the policy `needs_attention`.
+struct StoredPolicy {
+    PolicyCheck check;  // what resolution and planning use (the check without the clock when only time made
+                        // the document invalid)
+    bool needs_attention = false;
+    bool frozen = false;  // invalid even without the clock: nothing new is installed, nothing is removed
+    nlohmann::json attention = nlohmann::json::array();  // today's findings, each with severity "warning"
+};
+
 class Engine {
 public:
     /// `base` carries the identifier prefix, client-token secret, signing identity and DDM base URL.
@@ -21,6 +32,8 @@ public:
 
     /// Validates one policy document with the core (no clock: validity-period checks use `now`).
     PolicyCheck check(const std::string& document_text) const;
+    /// The check of a stored policy under the freeze rule (see StoredPolicy).
+    StoredPolicy check_stored(const PolicyRow& row) const;
 
     /// Brings the given devices to what the policies say: resolves and plans with the core, queues the
     /// InstallProfile/RemoveProfile commands in the outbox and records the assignment state. Runs inside the

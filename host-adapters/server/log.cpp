@@ -1,6 +1,8 @@
 // Structured JSON-lines logging, clock and randomness for the server (the core takes both as inputs).
 #include "server/log.hpp"
 
+#include "server/clock.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -28,13 +30,10 @@ std::string format_time(std::int64_t ms, bool with_ms) {
     return out + "Z";
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+std::int64_t now_ms() { return clock_now_ms(); }
 }  // namespace
 
+std::string rfc3339_ms(std::int64_t unix_ms) { return format_time(unix_ms, true); }
 std::string now_rfc3339_ms() { return format_time(now_ms(), true); }
 std::string now_rfc3339() { return format_time(now_ms(), false); }
 double now_seconds() { return static_cast<double>(now_ms()) / 1000.0; }

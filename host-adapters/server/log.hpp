@@ -16,6 +16,8 @@ inline void log_error(const std::string& m, const nlohmann::json& f = nullptr) {
 
 /// Current time as RFC 3339 UTC with milliseconds ("2026-11-28T12:00:00.123Z").
 std::string now_rfc3339_ms();
+/// A Unix time in milliseconds as RFC 3339 UTC with milliseconds (the journal's received_at form).
+std::string rfc3339_ms(std::int64_t unix_ms);
 /// Current time as RFC 3339 UTC seconds ("2026-11-28T12:00:00Z"), the form the core takes as "now".
 std::string now_rfc3339();
 /// Seconds since the epoch (UTC), with millisecond precision.

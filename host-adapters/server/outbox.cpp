@@ -115,6 +115,7 @@ void Outbox::run() {
     while (true) {
         int claimed = 0;
         try {
+            prune_events_if_due();
             claimed = drain();
         } catch (const std::exception& e) {
             log_error("outbox pass failed", {{"error", e.what()}});
@@ -126,6 +127,16 @@ void Outbox::run() {
         woken_ = false;
         if (stopping_) return;
     }
+}
+
+void Outbox::prune_events_if_due() {
+    const std::int64_t now = now_ms();
+    if (last_prune_ms_ != 0 && now - last_prune_ms_ < 3'600'000) return;
+    last_prune_ms_ = now;
+    const auto keep_ms = static_cast<std::int64_t>(ctx_.config.event_retention_days * 86'400'000.0);
+    const std::string cutoff = rfc3339_ms(now - keep_ms);
+    std::int64_t pruned = ctx_.store->transaction([&](Db& db) { return ctx_.store->prune_events(db, cutoff); });
+    if (pruned > 0) log_info("webhook events pruned", {{"deleted", pruned}, {"before", cutoff}});
 }
 
 int Outbox::drain() {

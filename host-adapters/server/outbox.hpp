@@ -42,6 +42,9 @@ private:
     void run();
     /// Sends every due command once; returns how many were claimed.
     int drain();
+    /// Deletes journaled events older than --event-retention-days, at most once an hour.
+    void prune_events_if_due();
+    std::int64_t last_prune_ms_ = 0;
 
     ServerContext& ctx_;
     std::thread thread_;

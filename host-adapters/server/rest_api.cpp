@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 
+#include "acmepolicy/certificate.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/render.hpp"
 #include "server/json_body.hpp"
@@ -55,7 +56,19 @@ std::string attachment_header(const std::string& name) {
 json policy_json(const PolicyRow& row) {
     json doc = json::parse(row.document, nullptr, false);
     return {{"id", row.id}, {"name", row.name}, {"version", row.version}, {"updated_at", row.updated_at},
-            {"document", doc}};
+            {"document", doc},
+            {"accepted_at", row.accepted_unix > 0 ? format_rfc3339(row.accepted_unix) : row.updated_at},
+            {"accepted_core_version", row.accepted_core_version}};
+}
+
+/// The policy as listed and read: its document and, from today's check under the freeze rule, its state
+/// ("ok" or "needs_attention") and the findings that need attention.
+json stored_policy_json(ServerContext& ctx, const PolicyRow& row) {
+    json out = policy_json(row);
+    StoredPolicy stored = ctx.engine->check_stored(row);
+    out["state"] = stored.needs_attention ? "needs_attention" : "ok";
+    out["attention"] = stored.attention;
+    return out;
 }
 
 /// The counts of one resolved policy: targeted/included/excluded from the core's resolution, and
@@ -148,12 +161,13 @@ void write_policy(ServerContext& ctx, const httplib::Request& req, httplib::Resp
             auto old_doc = json::parse(existing->document, nullptr, false);
             for (auto& d : ctx.engine->devices_of_policy(db, old_doc, policy.id)) affected.insert(d);
         }
-        PolicyRow row{policy.id, policy.name, body->dump(), now_rfc3339(), existing ? existing->version + 1 : 1};
+        PolicyRow row{policy.id, policy.name, body->dump(), now_rfc3339(), existing ? existing->version + 1 : 1,
+                      static_cast<std::int64_t>(now_seconds()), ctx.version};
         if (existing) store.update_policy(db, row);
         else store.insert_policy(db, row);
         for (auto& d : ctx.engine->devices_of_policy(db, *body, policy.id)) affected.insert(d);
         reconcile_and_wake(ctx, db, {affected.begin(), affected.end()}, queued);
-        reply = policy_json(row);
+        reply = stored_policy_json(ctx, row);
         (*reply)["diagnostics"] = diagnostics_json(check->report, false);
         status = existing ? 200 : 201;
     });
@@ -317,7 +331,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
         ctx.store->transaction([&](Db& db) {
             auto counts = policy_counts(ctx, db);
             for (const auto& row : ctx.store->policies(db)) {
-                json p = policy_json(row);
+                json p = stored_policy_json(ctx, row);
                 p["counts"] = counts_for(counts, row.id);
                 list.push_back(std::move(p));
             }
@@ -329,7 +343,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
         std::optional<json> out;
         ctx.store->transaction([&](Db& db) {
             if (auto row = ctx.store->policy(db, p[0])) {
-                out = policy_json(*row);
+                out = stored_policy_json(ctx, *row);
                 auto counts = policy_counts(ctx, db);
                 (*out)["counts"] = counts_for(counts, row->id);
             }

@@ -91,6 +91,11 @@ ALTER TABLE events ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX events_event_id ON events (event_id);
 CREATE INDEX events_received ON events (received_at);
 )SQL",
+        // 4: a policy stays in force as accepted: when and by which core version it was accepted.
+        R"SQL(
+ALTER TABLE policies ADD COLUMN accepted_unix BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE policies ADD COLUMN accepted_core_version TEXT NOT NULL DEFAULT '';
+)SQL",
     };
     return list;
 }
@@ -218,28 +223,39 @@ std::string Store::setting_or_create(Db& db, const std::string& key, const std::
 
 // --- policies
 
+namespace {
+const char* kPolicyColumns = "id, name, version, document, updated_at, accepted_unix, accepted_core_version";
+
+PolicyRow to_policy(const Row& r) {
+    return PolicyRow{r.text(0), r.text(1), r.text(3), r.text(4), r.integer(2), r.integer(5), r.text(6)};
+}
+}  // namespace
+
 std::vector<PolicyRow> Store::policies(Db& db) {
     std::vector<PolicyRow> out;
-    for (const auto& r : db.query("SELECT id, name, version, document, updated_at FROM policies ORDER BY id"))
-        out.push_back({r.text(0), r.text(1), r.text(3), r.text(4), r.integer(2)});
+    for (const auto& r : db.query(std::string("SELECT ") + kPolicyColumns + " FROM policies ORDER BY id"))
+        out.push_back(to_policy(r));
     return out;
 }
 
 std::optional<PolicyRow> Store::policy(Db& db, const std::string& id) {
-    auto rows = db.query("SELECT id, name, version, document, updated_at FROM policies WHERE id = $1", {id});
+    auto rows = db.query(std::string("SELECT ") + kPolicyColumns + " FROM policies WHERE id = $1", {id});
     if (rows.empty()) return std::nullopt;
-    const auto& r = rows[0];
-    return PolicyRow{r.text(0), r.text(1), r.text(3), r.text(4), r.integer(2)};
+    return to_policy(rows[0]);
 }
 
 void Store::insert_policy(Db& db, const PolicyRow& row) {
-    db.query("INSERT INTO policies (id, name, name_key, version, document, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
-             {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at});
+    db.query("INSERT INTO policies (id, name, name_key, version, document, updated_at, accepted_unix, "
+             "accepted_core_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at, row.accepted_unix,
+              row.accepted_core_version});
 }
 
 void Store::update_policy(Db& db, const PolicyRow& row) {
-    db.query("UPDATE policies SET name = $2, name_key = $3, version = $4, document = $5, updated_at = $6 WHERE id = $1",
-             {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at});
+    db.query("UPDATE policies SET name = $2, name_key = $3, version = $4, document = $5, updated_at = $6, "
+             "accepted_unix = $7, accepted_core_version = $8 WHERE id = $1",
+             {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at, row.accepted_unix,
+              row.accepted_core_version});
 }
 
 bool Store::delete_policy(Db& db, const std::string& id) {

@@ -20,6 +20,8 @@ namespace acmepolicy::server {
 struct PolicyRow {
     std::string id, name, document, updated_at;  // document: the JSON text as last accepted
     std::int64_t version = 0;
+    std::int64_t accepted_unix = 0;     // when the core accepted `document` (0: before this was kept)
+    std::string accepted_core_version;  // the core version that accepted it
 };
 
 struct DeviceRow {

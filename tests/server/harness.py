@@ -163,7 +163,8 @@ class FakeNanoMDM:
 class Server:
     """The real `acmepolicy serve` on 127.0.0.1 with a temporary SQLite file (or a given database URL)."""
 
-    def __init__(self, workdir, nanomdm=None, hmac_key=None, database=None, extra=(), port=None, token=None):
+    def __init__(self, workdir, nanomdm=None, hmac_key=None, database=None, extra=(), port=None, token=None,
+                 env=None, listen_host="127.0.0.1"):
         self.workdir = workdir
         self.port = port or free_port()
         self.database = database or f"sqlite:{os.path.join(workdir, 'acmepolicy.db')}"
@@ -174,9 +175,11 @@ class Server:
         self.process = None
         self.token = token
         self.log_path = None
+        self.env = dict(env or {})  # e.g. ACMEPOLICY_TEST_CLOCK_OFFSET_SECONDS to move the server's clock
+        self.listen_host = listen_host
 
     def args(self):
-        a = [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", "--database", self.database,
+        a = [BINARY, "serve", "--listen", f"{self.listen_host}:{self.port}", "--database", self.database,
              "--admin-token-file", self.token_file, "--retry-base-seconds", "0.2", "--retry-max-seconds", "1",
              "--poll-seconds", "0.2"]
         if self.nanomdm:
@@ -189,7 +192,7 @@ class Server:
     def start(self):
         self.log_path = os.path.join(self.workdir, f"server-{self.port}-{int(time.time() * 1000)}.log")
         log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.args(), stdout=log, stderr=log)
+        self.process = subprocess.Popen(self.args(), stdout=log, stderr=log, env=dict(os.environ, **self.env))
         log.close()
 
         def healthy():

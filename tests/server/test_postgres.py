@@ -10,6 +10,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_fixture  # noqa: E402
 from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 import test_hostile  # noqa: E402
+import test_lifecycle  # noqa: E402
+import test_safe_defaults  # noqa: E402
 import test_server  # noqa: E402
 
 postgres = None
@@ -38,6 +40,18 @@ class PostgresWebhookFlow(test_server.WebhookFlow):
 
 
 class PostgresWrongTypes(test_hostile.WrongTypes):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresFreezeOnInvalid(test_lifecycle.FreezeOnInvalid):
+    def make_database(self):
+        if not getattr(self, "_database", None):
+            self._database = postgres.new_database()
+        return self._database
+
+
+class PostgresReplayedEvents(test_safe_defaults.ReplayedEvents):
     def make_database(self):
         return postgres.new_database()
 
