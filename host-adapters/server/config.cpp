@@ -50,6 +50,11 @@ const std::vector<OptionSpec>& option_specs() {
         {"retry-base-seconds", "S", "first retry delay of a failed enqueue, doubled per attempt (default 2)"},
         {"retry-max-seconds", "S", "longest retry delay (default 300)"},
         {"poll-seconds", "S", "how often the outbox looks for due commands (default 1)"},
+        {"max-send-attempts", "N", "sends of one command to the MDM before it is dead (default 10)"},
+        {"mdm-timeout-seconds", "S", "read and write timeout of one enqueue request (default 30)"},
+        {"install-retry-seconds", "S", "first re-install after a device answered Error, doubled per attempt "
+                                       "(default 3600)"},
+        {"max-install-attempts", "N", "installs of one policy version before the assignment is dead (default 5)"},
     };
     return specs;
 }
@@ -326,13 +331,24 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
     for (Seconds s : {Seconds{"retry-base-seconds", &c.retry_base_seconds},
                       Seconds{"retry-max-seconds", &c.retry_max_seconds},
                       Seconds{"poll-seconds", &c.poll_seconds},
-                      Seconds{"request-read-seconds", &c.request_read_seconds}}) {
+                      Seconds{"request-read-seconds", &c.request_read_seconds},
+                      Seconds{"mdm-timeout-seconds", &c.mdm_timeout_seconds},
+                      Seconds{"install-retry-seconds", &c.install_retry_seconds}}) {
         auto it = values.find(s.name);
         if (it == values.end()) continue;
         double v = 0;
         if (!parse_number(it->second, v) || v <= 0 || v > 86400)
             bad(s.name, "'" + it->second + "' must be a number of seconds above 0 (e.g. 0.5)");
         else *s.into = v;
+    }
+    struct Count { const char* name; int* into; };
+    for (Count n : {Count{"max-send-attempts", &c.max_send_attempts}, Count{"max-install-attempts", &c.max_install_attempts}}) {
+        auto it = values.find(n.name);
+        if (it == values.end()) continue;
+        double v = 0;
+        if (!parse_number(it->second, v) || v < 1 || v > 1000 || v != static_cast<int>(v))
+            bad(n.name, "'" + it->second + "' must be a whole number from 1 to 1000");
+        else *n.into = static_cast<int>(v);
     }
     if (auto it = values.find("insecure-webhook"); it != values.end()) {
         if (it->second == "true" || it->second == "1") c.insecure_webhook = true;

@@ -30,6 +30,10 @@ struct ServerConfig {
     std::string instance_id;  // names this process in outbox claims; default host:pid
     int threads = 32;  // more workers than a handful of slow clients can hold (each is cut at its deadline)
     double request_read_seconds = 20.0;
+    int max_send_attempts = 10;             // sends of one command before it is dead
+    double install_retry_seconds = 3600.0;  // first re-install after a device Error, doubled per attempt
+    int max_install_attempts = 5;           // installs of one policy version before the assignment is dead
+    double mdm_timeout_seconds = 30.0;      // read/write timeout of one enqueue request
     bool insecure_webhook = false;       // allow an unsigned /webhook on a non-loopback address
     double event_retention_days = 30.0;  // journaled webhook events older than this are deleted  // a whole request (headers and body) must arrive within this
     double retry_base_seconds = 2.0;   // first retry delay of a failed enqueue, doubled each attempt

@@ -256,6 +256,12 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
                 continue;
             }
             a.status = "pending";
+            if (a.desired_version != policy_row->version) {
+                // A new version (an admin's edit) starts a fresh series of install attempts.
+                a.install_attempts = 0;
+                a.dead = false;
+                a.next_retry_at.reset();
+            }
             a.desired_version = policy_row->version;
             a.payload_identifier = action.payload_identifier;
             a.payload_uuid = action.payload_uuid.value_or(rendered.identity.payload_uuid);

@@ -3,11 +3,13 @@
 #include "server/mdm_webhook.hpp"
 
 #include <cctype>
+#include <cmath>
 
 #include "acmepolicy/certificate.hpp"
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/plist.hpp"
+#include "server/engine.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/webhook_event.hpp"
@@ -221,9 +223,13 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         const bool current = a && a->last_command_uuid == uuid;
         if (status == "Acknowledged") {
             store.set_command_status(db, uuid, "acknowledged", "");
+            store.set_device_answer(db, uuid, nlohmann::json{{"status", status}}.dump());
             // A DeclarativeManagement acknowledgement only says the device will synchronise; its status
             // report (PUT /dm/status) says whether the identity is installed.
             if (current && command->request_type != "DeclarativeManagement") {
+                a->install_attempts = 0;
+                a->next_retry_at.reset();
+                a->dead = false;
                 if (command->request_type == "RemoveProfile") {
                     a->status = "removed";
                     a->installed_payload_uuid.clear();
@@ -239,14 +245,28 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
         } else if (status == "Error" || status == "CommandFormatError") {
             std::string error = error_chain_json(payload, status);
             store.set_command_status(db, uuid, "error", error);
+            store.set_device_answer(db, uuid, error);
             if (current) {
                 a->status = "failed";
                 a->last_error = error;
+                if (command->request_type == "InstallProfile") {
+                    // Retried later with a new CommandUUID, the wait doubling, until the attempts are used up.
+                    a->install_attempts += 1;
+                    if (a->install_attempts < ctx.config.max_install_attempts) {
+                        const double wait = ctx.config.install_retry_seconds *
+                                            std::pow(2.0, static_cast<double>(a->install_attempts - 1));
+                        a->next_retry_at = now_ms() + static_cast<std::int64_t>(wait * 1000);
+                    } else {
+                        a->next_retry_at.reset();
+                        a->dead = true;
+                    }
+                }
                 store.save_assignment(db, *a);
             }
         } else if (status == "NotNow") {
             // The device will run it later and report again; the assignment stays pending.
             store.set_command_status(db, uuid, "notnow", "");
+            store.set_device_answer(db, uuid, nlohmann::json{{"status", status}}.dump());
         }
         return {};
     }

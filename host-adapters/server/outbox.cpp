@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
 
 #include <httplib.h>
@@ -38,8 +39,17 @@ std::string path_escape(const std::string& s) {
 
 }  // namespace
 
+bool is_repeated_uuid_error(const std::string& command_error) {
+    std::string lower;
+    for (char c : command_error) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // NanoMDM passes its storage's words through: MySQL "Duplicate entry", PostgreSQL "duplicate key value
+    // violates unique constraint", SQLite "UNIQUE constraint failed", the file store "already exists".
+    return lower.find("duplicate") != std::string::npos || lower.find("unique constraint") != std::string::npos ||
+           lower.find("already exists") != std::string::npos;
+}
+
 EnqueueOutcome interpret_nanomdm_reply(int http_status, const std::string& body) {
-    if (http_status == 401) return {EnqueueOutcome::retry, "MDM answered 401: check --nanomdm-api-key"};
+    if (http_status == 401) return {EnqueueOutcome::retry, "MDM answered 401: check --nanomdm-api-key", 401, ""};
     // The MDM's answer is read as strictly as any request: a broken or hostile reply cannot throw here.
     JsonBody parsed = read_json_body(body);
     nlohmann::json json = parsed.value ? *parsed.value : nlohmann::json();
@@ -56,35 +66,74 @@ EnqueueOutcome interpret_nanomdm_reply(int http_status, const std::string& body)
             }
         }
     }
-    if (!command_error.empty()) return {EnqueueOutcome::rejected, "command_error: " + command_error};
-    if (http_status >= 200 && http_status < 300) {
-        return {EnqueueOutcome::enqueued, push_error.empty() ? "" : "push_error: " + push_error};
+    if (!command_error.empty()) {
+        if (is_repeated_uuid_error(command_error))
+            return {EnqueueOutcome::enqueued, "already enqueued (repeated CommandUUID): " + command_error, http_status, ""};
+        return {EnqueueOutcome::rejected, "command_error: " + command_error, http_status, ""};
     }
-    if (http_status == 500 && !push_error.empty()) return {EnqueueOutcome::enqueued, "push_error: " + push_error};
-    return {EnqueueOutcome::retry, "MDM answered HTTP " + std::to_string(http_status)};
+    if (http_status >= 200 && http_status < 300) {
+        return {EnqueueOutcome::enqueued, push_error.empty() ? "" : "push_error: " + push_error, http_status, ""};
+    }
+    if (http_status == 500 && !push_error.empty())
+        return {EnqueueOutcome::enqueued, "push_error: " + push_error, http_status, ""};
+    return {EnqueueOutcome::retry, "MDM answered HTTP " + std::to_string(http_status), http_status, ""};
 }
+
+namespace {
+
+std::string transport_cause(httplib::Error error) {
+    switch (error) {
+        case httplib::Error::Connection: return "connection refused or host unreachable";
+        case httplib::Error::ConnectionTimeout: return "connection timed out";
+        case httplib::Error::Read: return "no answer in time (read failed or timed out)";
+        case httplib::Error::Write: return "sending the command failed";
+        case httplib::Error::SSLConnection: return "TLS handshake failed";
+        case httplib::Error::SSLServerVerification: return "the server's TLS certificate is not trusted";
+        default: return httplib::to_string(error);
+    }
+}
+
+std::string excerpt(const std::string& body) { return body.size() > 500 ? body.substr(0, 500) + "..." : body; }
+
+}  // namespace
 
 EnqueueOutcome send_to_mdm(const ServerConfig& config, const std::string& mdm_id, const std::string& plist) {
     const bool nano = !config.nanomdm_url.empty();
     const std::string& url = nano ? config.nanomdm_url : config.micromdm_url;
-    if (url.empty()) return {EnqueueOutcome::retry, "no MDM configured (--nanomdm-url or --micromdm-url)"};
+    if (url.empty())
+        return {EnqueueOutcome::retry, "no MDM configured (--nanomdm-url or --micromdm-url)", std::nullopt, ""};
     try {
         auto [base, prefix] = split_url(url);
         httplib::Client client(base);
+        const auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(config.mdm_timeout_seconds * 1000));
         client.set_connection_timeout(5, 0);
-        client.set_read_timeout(15, 0);
-        client.set_write_timeout(15, 0);
+        client.set_read_timeout(timeout);
+        client.set_write_timeout(timeout);
         client.set_basic_auth(nano ? "nanomdm" : "micromdm", nano ? config.nanomdm_api_key : config.micromdm_api_key);
         httplib::Result result = nano
             ? client.Put((prefix + "/v1/enqueue/" + path_escape(mdm_id)).c_str(), plist, "application/xml")
             : client.Post((prefix + "/v1/commands/" + path_escape(mdm_id)).c_str(), plist, "application/xml");
-        if (!result) return {EnqueueOutcome::retry, "transport: " + httplib::to_string(result.error())};
-        if (nano) return interpret_nanomdm_reply(result->status, result->body);
-        if (result->status >= 200 && result->status < 300) return {EnqueueOutcome::enqueued, ""};
-        if (result->status == 400) return {EnqueueOutcome::rejected, "MDM answered 400: " + result->body.substr(0, 200)};
-        return {EnqueueOutcome::retry, "MDM answered HTTP " + std::to_string(result->status)};
+        const std::string host = base.substr(base.find("://") == std::string::npos ? 0 : base.find("://") + 3);
+        if (!result) {
+            std::string why = "transport: " + transport_cause(result.error()) + " to " + host;
+            return {EnqueueOutcome::retry, why, std::nullopt, why};
+        }
+        EnqueueOutcome out;
+        if (nano) {
+            out = interpret_nanomdm_reply(result->status, result->body);
+        } else if (result->status >= 200 && result->status < 300) {
+            out = {EnqueueOutcome::enqueued, "", result->status, ""};
+        } else if (result->status == 400) {
+            out = {EnqueueOutcome::rejected, "MDM answered 400: " + result->body.substr(0, 200), result->status, ""};
+        } else {
+            out = {EnqueueOutcome::retry, "MDM answered HTTP " + std::to_string(result->status), result->status, ""};
+        }
+        out.http_status = result->status;
+        out.answer = excerpt(result->body);
+        return out;
     } catch (const std::exception& e) {
-        return {EnqueueOutcome::retry, std::string("transport: ") + e.what()};
+        std::string why = std::string("transport: ") + e.what();
+        return {EnqueueOutcome::retry, why, std::nullopt, why};
     }
 }
 
@@ -116,6 +165,7 @@ void Outbox::run() {
         int claimed = 0;
         try {
             prune_events_if_due();
+            retry_failed_installs();
             claimed = drain();
         } catch (const std::exception& e) {
             log_error("outbox pass failed", {{"error", e.what()}});
@@ -141,24 +191,42 @@ void Outbox::prune_events_if_due() {
 
 int Outbox::drain() {
     Store& store = *ctx_.store;
-    const std::int64_t now = now_ms();
-    auto claimed = store.transaction([&](Db& db) {
-        return store.claim_due_commands(db, ctx_.config.instance_id, now, now + 60'000, 20);
-    });
-    for (const auto& command : claimed) {
+    // One command per claim, its lease longer than one send can take (connect + write + read timeouts),
+    // so no other instance can claim it while it is in flight.
+    const auto lease_ms = static_cast<std::int64_t>((5 + 2 * ctx_.config.mdm_timeout_seconds + 30) * 1000);
+    int sent = 0;
+    for (; sent < 200; ++sent) {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (stopping_) break;
+        }
+        const std::int64_t now = now_ms();
+        auto claimed = store.transaction([&](Db& db) {
+            return store.claim_next_command(db, ctx_.config.instance_id, now, now + lease_ms);
+        });
+        if (!claimed) break;
+        const CommandRow& command = *claimed;
         EnqueueOutcome outcome = send_to_mdm(ctx_.config, command.mdm_id, command.payload);
         nlohmann::json fields = {{"command_uuid", command.command_uuid}, {"device", command.device_id},
-                                 {"request_type", command.request_type}, {"attempt", command.attempts}};
+                                 {"request_type", command.request_type}, {"attempt", command.attempts},
+                                 {"seq", command.created_seq}};
         if (!outcome.detail.empty()) fields["detail"] = outcome.detail;
+        const bool dead = outcome.kind == EnqueueOutcome::retry && command.attempts >= ctx_.config.max_send_attempts;
         store.transaction([&](Db& db) {
+            store.record_mdm_answer(db, command.command_uuid,
+                                    outcome.http_status ? std::optional<std::int64_t>(*outcome.http_status) : std::nullopt,
+                                    outcome.answer);
             if (outcome.kind == EnqueueOutcome::enqueued) {
                 store.finish_command(db, command.command_uuid, "enqueued", outcome.detail, std::nullopt);
-            } else if (outcome.kind == EnqueueOutcome::rejected) {
-                store.finish_command(db, command.command_uuid, "failed", outcome.detail, std::nullopt);
+            } else if (outcome.kind == EnqueueOutcome::rejected || dead) {
+                // Rejected, or the attempts are used up: never resent by itself; an admin can retry it.
+                store.finish_command(db, command.command_uuid, dead ? "dead" : "failed", outcome.detail, std::nullopt);
                 if (auto a = store.assignment(db, command.device_id, command.policy_id);
                     a && a->last_command_uuid == command.command_uuid) {
                     a->status = "failed";
-                    a->last_error = nlohmann::json{{"status", "Rejected"}, {"mdm", outcome.detail}}.dump();
+                    a->dead = dead;
+                    a->next_retry_at.reset();
+                    a->last_error = nlohmann::json{{"status", dead ? "Dead" : "Rejected"}, {"mdm", outcome.detail}}.dump();
                     store.save_assignment(db, *a);
                 }
             } else {
@@ -172,11 +240,32 @@ int Outbox::drain() {
         });
         const char* what = outcome.kind == EnqueueOutcome::enqueued   ? "command enqueued at the MDM"
                            : outcome.kind == EnqueueOutcome::rejected ? "command rejected by the MDM"
+                           : dead                                     ? "command dead: send attempts used up"
                                                                       : "command enqueue failed; will retry";
         if (outcome.kind == EnqueueOutcome::enqueued) log_info(what, fields);
         else log_warn(what, fields);
     }
-    return static_cast<int>(claimed.size());
+    return sent;
+}
+
+void Outbox::retry_failed_installs() {
+    Store& store = *ctx_.store;
+    auto due = store.transaction([&](Db& db) { return store.installs_due_for_retry(db, now_ms()); });
+    int queued = 0;
+    for (const auto& row : due) {
+        queued += store.transaction([&](Db& db) {
+            auto a = store.assignment(db, row.device_id, row.policy_id);
+            if (!a || a->status != "failed" || a->dead || !a->next_retry_at || *a->next_retry_at > now_ms()) return 0;
+            // Forget the failed profile so the plan installs it again, with a new CommandUUID.
+            a->payload_uuid.clear();
+            a->next_retry_at.reset();
+            store.save_assignment(db, *a);
+            log_info("retrying an install the device refused",
+                     {{"device", a->device_id}, {"policy", a->policy_id}, {"install_attempt", a->install_attempts + 1}});
+            return reconcile_devices(ctx_, db, {a->device_id});
+        });
+    }
+    (void)queued;
 }
 
 }  // namespace acmepolicy::server

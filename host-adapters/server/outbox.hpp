@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -16,15 +17,22 @@ namespace acmepolicy::server {
 struct EnqueueOutcome {
     enum Kind { enqueued, rejected, retry } kind = retry;
     std::string detail;  // push_error, command_error, HTTP status or transport error: for logs and state
+    std::optional<int> http_status;  // none for a transport error
+    std::string answer;              // the MDM's answer body (an excerpt), or the transport error
 };
 
-/// Sends one command plist; never throws.
+/// Sends one command plist; never throws. Transport errors name the host and the cause.
 EnqueueOutcome send_to_mdm(const ServerConfig& config, const std::string& mdm_id, const std::string& plist);
 
 /// Interprets a NanoMDM enqueue reply: HTTP status and its JSON (APIResult). A `command_error` means the
-/// command was not stored (rejected); a `push_error` alone means it was stored but the push failed, which
-/// leaves the command pending on the device (enqueued).
+/// command was not stored (rejected) — except when it says the CommandUUID is already stored, which
+/// happens when an earlier attempt reached NanoMDM but its answer was lost: that command is enqueued. A
+/// `push_error` alone means it was stored but the push failed, which leaves the command pending on the
+/// device (enqueued).
 EnqueueOutcome interpret_nanomdm_reply(int http_status, const std::string& body);
+
+/// Whether a NanoMDM command_error says the command's UUID is already stored (a repeated enqueue).
+bool is_repeated_uuid_error(const std::string& command_error);
 
 class Outbox {
 public:
@@ -42,6 +50,8 @@ private:
     void run();
     /// Sends every due command once; returns how many were claimed.
     int drain();
+    /// Re-queues installs a device answered with Error once their retry time has come (new CommandUUID).
+    void retry_failed_installs();
     /// Deletes journaled events older than --event-retention-days, at most once an hour.
     void prune_events_if_due();
     std::int64_t last_prune_ms_ = 0;

@@ -11,6 +11,7 @@
 #include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/outbox.hpp"
+#include "server/rest_outbox.hpp"
 
 namespace acmepolicy::server {
 
@@ -431,10 +432,12 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             json list = json::array();
             for (const auto& a : ctx.store->assignments_of_device(db, p[0])) {
                 json error = a.last_error.empty() ? json(nullptr) : json::parse(a.last_error, nullptr, false);
-                list.push_back({{"policy", a.policy_id}, {"status", a.status},
-                                {"desired_version", a.desired_version ? json(*a.desired_version) : json(nullptr)},
-                                {"installed_version", a.installed_version ? json(*a.installed_version) : json(nullptr)},
-                                {"last_error", error}, {"last_command_uuid", a.last_command_uuid}});
+                json entry = {{"policy", a.policy_id}, {"status", a.status},
+                              {"desired_version", a.desired_version ? json(*a.desired_version) : json(nullptr)},
+                              {"installed_version", a.installed_version ? json(*a.installed_version) : json(nullptr)},
+                              {"last_error", error}, {"last_command_uuid", a.last_command_uuid}};
+                entry.update(delivery_json(*ctx.store, db, a));
+                list.push_back(std::move(entry));
             }
             out = json{{"device", p[0]}, {"enrolled", row->enrolled}, {"assignments", list}};
         });

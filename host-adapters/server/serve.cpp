@@ -21,6 +21,7 @@
 #include "server/mdm_webhook.hpp"
 #include "server/outbox.hpp"
 #include "server/rest_api.hpp"
+#include "server/rest_outbox.hpp"
 #include "server/router.hpp"
 #include "server/declarative.hpp"
 #include "server/stepca_webhook.hpp"
@@ -228,6 +229,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
 
     Router router;
     add_rest_routes(router, ctx);
+    add_outbox_routes(router, ctx);
     router.add("POST", "/webhook", [&ctx](const httplib::Request& req, httplib::Response& res, const Params&) {
         WebhookReply reply = handle_mdm_webhook(ctx, req.body, req.get_header_value("X-Hmac-Signature"));
         send_json(res, reply.status, reply.body);

@@ -96,6 +96,23 @@ CREATE INDEX events_received ON events (received_at);
 ALTER TABLE policies ADD COLUMN accepted_unix BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE policies ADD COLUMN accepted_core_version TEXT NOT NULL DEFAULT '';
 )SQL",
+        // 5: the outbox's order comes from a database sequence (unique, never reused, safe with several
+        // instances); every MDM and device answer and the install retry schedule are kept.
+        R"SQL(
+UPDATE commands SET created_seq = (SELECT COUNT(*) FROM commands c2 WHERE c2.created_seq < commands.created_seq
+  OR (c2.created_seq = commands.created_seq AND c2.command_uuid <= commands.command_uuid));
+CREATE UNIQUE INDEX commands_seq_unique ON commands (created_seq);
+CREATE TABLE command_sequence (seq {{SERIAL}}, command_uuid TEXT NOT NULL);
+INSERT INTO command_sequence (seq, command_uuid) SELECT created_seq, command_uuid FROM commands;
+{{ADVANCE_SEQUENCE command_sequence}}
+DELETE FROM command_sequence;
+ALTER TABLE commands ADD COLUMN last_mdm_status BIGINT;
+ALTER TABLE commands ADD COLUMN last_mdm_answer TEXT NOT NULL DEFAULT '';
+ALTER TABLE commands ADD COLUMN device_answer TEXT NOT NULL DEFAULT '';
+ALTER TABLE assignments ADD COLUMN install_attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE assignments ADD COLUMN next_retry_at BIGINT;
+ALTER TABLE assignments ADD COLUMN dead BIGINT NOT NULL DEFAULT 0;
+)SQL",
     };
     return list;
 }
@@ -119,7 +136,7 @@ SqlValue opt_value(const std::optional<std::int64_t>& v) {
 
 const char* kAssignmentColumns =
     "device_id, policy_id, status, desired_version, installed_version, payload_identifier, payload_uuid, "
-    "installed_payload_uuid, last_command_uuid, last_error, updated_at";
+    "installed_payload_uuid, last_command_uuid, last_error, updated_at, install_attempts, next_retry_at, dead";
 
 AssignmentRow to_assignment(const Row& r) {
     AssignmentRow a;
@@ -134,6 +151,9 @@ AssignmentRow to_assignment(const Row& r) {
     a.last_command_uuid = r.text(8);
     a.last_error = r.text(9);
     a.updated_at = r.text(10);
+    a.install_attempts = r.integer(11);
+    a.next_retry_at = opt_int(r, 12);
+    a.dead = r.integer(13) != 0;
     return a;
 }
 
@@ -147,7 +167,8 @@ std::vector<AssignmentRow> select_assignments(Db& db, const std::string& where, 
 
 const char* kCommandColumns =
     "c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, c.status, c.attempts, c.last_error, "
-    "c.created_at, c.updated_at, d.mdm_id";
+    "c.created_at, c.updated_at, d.mdm_id, c.created_seq, c.next_attempt_at, c.last_mdm_status, c.last_mdm_answer, "
+    "c.device_answer";
 
 CommandRow to_command(const Row& r) {
     CommandRow c;
@@ -162,6 +183,11 @@ CommandRow to_command(const Row& r) {
     c.created_at = r.text(8);
     c.updated_at = r.text(9);
     c.mdm_id = r.text(10);
+    c.created_seq = r.integer(11);
+    c.next_attempt_at = r.integer(12);
+    c.last_mdm_status = opt_int(r, 13);
+    c.last_mdm_answer = r.text(14);
+    c.device_answer = r.text(15);
     return c;
 }
 
@@ -201,6 +227,19 @@ void Store::migrate() {
                                                                        : "BIGSERIAL PRIMARY KEY";
             for (auto at = sql.find("{{SERIAL}}"); at != std::string::npos; at = sql.find("{{SERIAL}}"))
                 sql.replace(at, 10, serial);
+            // {{ADVANCE_SEQUENCE table}}: after explicit ids were inserted, the next generated id follows
+            // them (SQLite's AUTOINCREMENT already does; PostgreSQL's sequence must be told).
+            for (auto at = sql.find("{{ADVANCE_SEQUENCE "); at != std::string::npos;
+                 at = sql.find("{{ADVANCE_SEQUENCE ")) {
+                auto end = sql.find("}}", at);
+                std::string table = sql.substr(at + 19, end - at - 19);
+                std::string replacement =
+                    db.dialect() == Dialect::sqlite
+                        ? ""
+                        : "SELECT setval(pg_get_serial_sequence('" + table + "', 'seq'), COALESCE((SELECT MAX(seq) FROM " +
+                              table + "), 0) + 1, false);";
+                sql.replace(at, end + 2 - at, replacement);
+            }
             db.script(sql);
             db.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", {version, now_rfc3339()});
             log_info("applied database migration", {{"version", version}});
@@ -388,28 +427,34 @@ std::optional<AssignmentRow> Store::assignment(Db& db, const std::string& device
 void Store::save_assignment(Db& db, const AssignmentRow& a) {
     db.query(
         "INSERT INTO assignments (device_id, policy_id, status, desired_version, installed_version, "
-        "payload_identifier, payload_uuid, installed_payload_uuid, last_command_uuid, last_error, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (device_id, policy_id) DO UPDATE SET "
+        "payload_identifier, payload_uuid, installed_payload_uuid, last_command_uuid, last_error, updated_at, "
+        "install_attempts, next_retry_at, dead) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "ON CONFLICT (device_id, policy_id) DO UPDATE SET "
         "status = excluded.status, desired_version = excluded.desired_version, "
         "installed_version = excluded.installed_version, payload_identifier = excluded.payload_identifier, "
         "payload_uuid = excluded.payload_uuid, installed_payload_uuid = excluded.installed_payload_uuid, "
         "last_command_uuid = excluded.last_command_uuid, last_error = excluded.last_error, "
-        "updated_at = excluded.updated_at",
+        "updated_at = excluded.updated_at, install_attempts = excluded.install_attempts, "
+        "next_retry_at = excluded.next_retry_at, dead = excluded.dead",
         {a.device_id, a.policy_id, a.status, opt_value(a.desired_version), opt_value(a.installed_version),
          a.payload_identifier, a.payload_uuid, a.installed_payload_uuid, a.last_command_uuid, a.last_error,
-         now_rfc3339()});
+         now_rfc3339(), a.install_attempts, opt_value(a.next_retry_at), static_cast<std::int64_t>(a.dead ? 1 : 0)});
 }
 
 // --- command outbox
 
 void Store::insert_command(Db& db, const CommandRow& c, std::int64_t due_ms) {
-    auto seq = db.query("SELECT COALESCE(MAX(created_seq), 0) + 1 FROM commands");
+    // The sequence comes from the database (AUTOINCREMENT / BIGSERIAL): unique and increasing across
+    // instances, unlike MAX()+1. Its row is only a ticket and is deleted at once.
+    auto seq = db.query("INSERT INTO command_sequence (command_uuid) VALUES ($1) RETURNING seq", {c.command_uuid});
+    const std::int64_t created_seq = seq[0].integer(0);
+    db.query("DELETE FROM command_sequence WHERE seq = $1", {created_seq});
     db.query(
         "INSERT INTO commands (command_uuid, device_id, policy_id, request_type, payload, status, attempts, "
         "next_attempt_at, last_error, created_seq, created_at, updated_at) "
         "VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, '', $7, $8, $8)",
-        {c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, due_ms, seq[0].integer(0),
-         now_rfc3339()});
+        {c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, due_ms, created_seq, now_rfc3339()});
 }
 
 std::optional<CommandRow> Store::command(Db& db, const std::string& command_uuid) {
@@ -420,23 +465,21 @@ std::optional<CommandRow> Store::command(Db& db, const std::string& command_uuid
     return to_command(rows[0]);
 }
 
-std::vector<CommandRow> Store::claim_due_commands(Db& db, const std::string& instance, std::int64_t now_ms,
-                                                  std::int64_t lease_until_ms, int limit) {
-    // One statement claims the rows: on PostgreSQL, rows another instance is claiming right now are skipped
-    // (FOR UPDATE SKIP LOCKED); SQLite serialises writers, so the UPDATE is atomic by itself.
+std::optional<CommandRow> Store::claim_next_command(Db& db, const std::string& instance, std::int64_t now_ms,
+                                                    std::int64_t lease_until_ms) {
+    // One command per claim, the oldest due one whose device has no older command still queued, so each
+    // device gets its commands in sequence order even while an older one waits for a retry. On PostgreSQL
+    // a row another instance is claiming is skipped (FOR UPDATE SKIP LOCKED); SQLite serialises writers.
     std::string lock = db.dialect() == Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : "";
     auto claimed = db.query(
         "UPDATE commands SET claimed_by = $1, claim_until = $2, attempts = attempts + 1 WHERE command_uuid IN ("
-        "SELECT command_uuid FROM commands WHERE status = 'queued' AND next_attempt_at <= $3 "
-        "AND (claim_until IS NULL OR claim_until < $3) ORDER BY created_seq LIMIT " +
-            std::to_string(limit) + lock + ") RETURNING command_uuid",
+        "SELECT c.command_uuid FROM commands c WHERE c.status = 'queued' AND c.next_attempt_at <= $3 "
+        "AND (c.claim_until IS NULL OR c.claim_until < $3) AND NOT EXISTS (SELECT 1 FROM commands e "
+        "WHERE e.device_id = c.device_id AND e.status = 'queued' AND e.created_seq < c.created_seq) "
+        "ORDER BY c.created_seq LIMIT 1" + lock + ") RETURNING command_uuid",
         {instance, lease_until_ms, now_ms});
-    std::vector<CommandRow> out;
-    for (const auto& r : claimed) {
-        if (auto c = command(db, r.text(0))) out.push_back(std::move(*c));
-    }
-    std::sort(out.begin(), out.end(), [](const CommandRow& a, const CommandRow& b) { return a.created_at < b.created_at; });
-    return out;
+    if (claimed.empty()) return std::nullopt;
+    return command(db, claimed[0].text(0));
 }
 
 void Store::finish_command(Db& db, const std::string& command_uuid, const std::string& status,
@@ -446,10 +489,58 @@ void Store::finish_command(Db& db, const std::string& command_uuid, const std::s
              {command_uuid, status, error, opt_value(retry_at_ms), now_rfc3339()});
 }
 
+void Store::record_mdm_answer(Db& db, const std::string& command_uuid, std::optional<std::int64_t> http_status,
+                              const std::string& answer) {
+    db.query("UPDATE commands SET last_mdm_status = $2, last_mdm_answer = $3 WHERE command_uuid = $1",
+             {command_uuid, opt_value(http_status), answer});
+}
+
 void Store::set_command_status(Db& db, const std::string& command_uuid, const std::string& status,
                                const std::string& error) {
     db.query("UPDATE commands SET status = $2, last_error = $3, updated_at = $4 WHERE command_uuid = $1",
              {command_uuid, status, error, now_rfc3339()});
+}
+
+void Store::set_device_answer(Db& db, const std::string& command_uuid, const std::string& answer) {
+    db.query("UPDATE commands SET device_answer = $2 WHERE command_uuid = $1", {command_uuid, answer});
+}
+
+void Store::requeue_command(Db& db, const std::string& command_uuid, std::int64_t due_ms) {
+    db.query("UPDATE commands SET status = 'queued', attempts = 0, next_attempt_at = $2, claimed_by = NULL, "
+             "claim_until = NULL, updated_at = $3 WHERE command_uuid = $1",
+             {command_uuid, due_ms, now_rfc3339()});
+}
+
+std::vector<CommandRow> Store::commands(Db& db, const CommandFilter& f) {
+    std::string where = " WHERE 1 = 1";
+    std::vector<SqlValue> params;
+    auto add = [&](const std::string& column, const std::string& value) {
+        if (value.empty()) return;
+        params.push_back(value);
+        where += " AND " + column + " = $" + std::to_string(params.size());
+    };
+    add("c.device_id", f.device_id);
+    add("c.policy_id", f.policy_id);
+    add("c.status", f.status);
+    std::vector<CommandRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kCommandColumns +
+                                      " FROM commands c JOIN devices d ON d.id = c.device_id" + where +
+                                      " ORDER BY c.created_seq DESC LIMIT " + std::to_string(f.limit),
+                                  params))
+        out.push_back(to_command(r));
+    return out;
+}
+
+std::vector<AssignmentRow> Store::installs_due_for_retry(Db& db, std::int64_t now_ms) {
+    return select_assignments(db, "WHERE status = 'failed' AND dead = 0 AND next_retry_at IS NOT NULL AND "
+                                  "next_retry_at <= $1 ORDER BY next_retry_at",
+                              {now_ms});
+}
+
+std::optional<std::int64_t> Store::next_install_retry_ms(Db& db) {
+    auto rows = db.query("SELECT MIN(next_retry_at) FROM assignments WHERE status = 'failed' AND dead = 0");
+    if (rows.empty() || rows[0].is_null(0)) return std::nullopt;
+    return rows[0].integer(0);
 }
 
 std::vector<CommandRow> Store::commands_of_device(Db& db, const std::string& device_id) {

@@ -46,15 +46,28 @@ struct AssignmentRow {
     std::string last_command_uuid;
     std::string last_error;  // JSON text (the error chain) or ""
     std::string updated_at;
+    std::int64_t install_attempts = 0;          // device Error answers to installs of the desired version
+    std::optional<std::int64_t> next_retry_at;  // Unix ms of the next install attempt after an Error
+    bool dead = false;  // given up: the send or install attempts are used up; only an admin retries
 };
 
 /// One MDM command in the outbox and its fate.
 struct CommandRow {
     std::string command_uuid, device_id, policy_id, request_type, payload;
-    std::string status;  // queued | enqueued | acknowledged | error | failed | notnow
-    std::int64_t attempts = 0;
+    std::string status;  // queued | enqueued | acknowledged | error | failed | notnow | dead | cancelled
+    std::int64_t attempts = 0;  // sends to the MDM
     std::string last_error, created_at, updated_at;
     std::string mdm_id;  // joined from devices when claimed
+    std::int64_t created_seq = 0;      // the outbox order (a database sequence)
+    std::int64_t next_attempt_at = 0;  // Unix ms
+    std::optional<std::int64_t> last_mdm_status;  // HTTP status of the MDM's last answer (none: transport error)
+    std::string last_mdm_answer;                  // excerpt of that answer, or the transport error
+    std::string device_answer;                    // the device's report (JSON: status, error_chain)
+};
+
+struct CommandFilter {
+    std::string device_id, policy_id, status;  // "" = any
+    int limit = 100;
 };
 
 /// One webhook event in the journal (secrets redacted before it gets here).
@@ -119,10 +132,21 @@ public:
     // --- command outbox
     void insert_command(Db& db, const CommandRow& row, std::int64_t due_ms);
     std::optional<CommandRow> command(Db& db, const std::string& command_uuid);
-    /// Claims up to `limit` due, unclaimed queued commands for `instance` until `lease_until_ms`. Safe with
-    /// several instances on one database: a command is claimed by one of them only.
-    std::vector<CommandRow> claim_due_commands(Db& db, const std::string& instance, std::int64_t now_ms,
-                                               std::int64_t lease_until_ms, int limit);
+    /// Claims the oldest due, unclaimed queued command whose device has no older queued command, for
+    /// `instance` until `lease_until_ms`, counting one send attempt. Safe with several instances on one
+    /// database: a command is claimed by one of them only.
+    std::optional<CommandRow> claim_next_command(Db& db, const std::string& instance, std::int64_t now_ms,
+                                                 std::int64_t lease_until_ms);
+    void record_mdm_answer(Db& db, const std::string& command_uuid, std::optional<std::int64_t> http_status,
+                           const std::string& answer);
+    void set_device_answer(Db& db, const std::string& command_uuid, const std::string& answer);
+    /// Queues a command again from scratch (an admin's retry of a dead or rejected command).
+    void requeue_command(Db& db, const std::string& command_uuid, std::int64_t due_ms);
+    /// The outbox, newest first.
+    std::vector<CommandRow> commands(Db& db, const CommandFilter& filter);
+    /// Installs a device answered with Error whose retry time has come.
+    std::vector<AssignmentRow> installs_due_for_retry(Db& db, std::int64_t now_ms);
+    std::optional<std::int64_t> next_install_retry_ms(Db& db);
     /// Records the MDM's answer. status "queued" with retry_at_ms schedules another attempt.
     void finish_command(Db& db, const std::string& command_uuid, const std::string& status,
                         const std::string& error, std::optional<std::int64_t> retry_at_ms);

@@ -70,7 +70,11 @@ def policy_document(policy_id="corp-acme", name="Corporate ACME", groups=("g-sal
 class FakeNanoMDM:
     """NanoMDM's enqueue API as documented in its openapi.yaml: PUT /v1/enqueue/{id} with a raw plist body and
     Basic auth nanomdm:KEY; answers an APIResult JSON. `mode` picks the reply: "ok", "push_error" (stored,
-    push failed: HTTP 500 with push_error only) or "command_error"."""
+    push failed: HTTP 500 with push_error only), "command_error" or "5xx" (503, nothing stored; `fail_next`
+    limits it to that many requests). Faults: `delay` seconds before answering (the command is stored
+    first, as a slow NanoMDM does; `slow_requests` limits it to that many); `reject_repeated_uuid` answers a CommandUUID it already stored the way
+    NanoMDM's storage does (HTTP 500, command_error "duplicate key"). A wrong API key is answered 401
+    forever."""
 
     def __init__(self, api_key="nano-key", port=None, flavour="nanomdm"):
         self.api_key = api_key
@@ -79,6 +83,11 @@ class FakeNanoMDM:
         self.mode = "ok"
         self.commands = []  # (enrollment id, parsed command plist, raw bytes)
         self.unauthorized = 0
+        self.delay = 0.0
+        self.slow_requests = None  # with `delay`: only this many requests are slow (None: all)
+        self.fail_next = None  # with mode "5xx": fail only this many requests, then answer "ok"
+        self.reject_repeated_uuid = False
+        self.stored = []  # CommandUUIDs stored, each once
         self.lock = threading.Lock()
         self.server = None
 
@@ -120,6 +129,39 @@ class FakeNanoMDM:
                 with fake.lock:
                     fake.commands.append((enrollment, command, body))
                     mode = fake.mode
+                    if mode == "5xx" and fake.fail_next is not None:
+                        if fake.fail_next <= 0:
+                            mode = "ok"
+                        else:
+                            fake.fail_next -= 1
+                    uuid_ = command.get("CommandUUID")
+                    repeated = uuid_ in fake.stored
+                    if mode in ("ok", "push_error") and not repeated:
+                        fake.stored.append(uuid_)
+                    delay = fake.delay
+                    if delay and fake.slow_requests is not None:
+                        if fake.slow_requests <= 0:
+                            delay = 0
+                        else:
+                            fake.slow_requests -= 1
+                if delay:
+                    time.sleep(delay)
+                if mode == "5xx":
+                    self.send_response(503)
+                    self.send_header("Content-Length", "11")
+                    self.end_headers()
+                    self.wfile.write(b"unavailable")
+                    return
+                if repeated and fake.reject_repeated_uuid:
+                    error = 'pq: duplicate key value violates unique constraint "commands_pkey"'
+                    data = json.dumps({"command_uuid": uuid_, "status": {enrollment: {"command_error": error}},
+                                       "command_error": error}).encode()
+                    self.send_response(500)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 result = {"command_uuid": command.get("CommandUUID"),
                           "request_type": command.get("Command", {}).get("RequestType")}
                 status = 200

@@ -11,6 +11,7 @@ import pg_fixture  # noqa: E402
 from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 import test_hostile  # noqa: E402
 import test_lifecycle  # noqa: E402
+import test_outbox  # noqa: E402
 import test_safe_defaults  # noqa: E402
 import test_server  # noqa: E402
 
@@ -56,6 +57,21 @@ class PostgresReplayedEvents(test_safe_defaults.ReplayedEvents):
         return postgres.new_database()
 
 
+class PostgresWrongKeyForever(test_outbox.WrongKeyForever):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresMdmDown(test_outbox.MdmDown):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresDeviceErrorRetried(test_outbox.DeviceErrorRetried):
+    def make_database(self):
+        return postgres.new_database()
+
+
 class TwoInstances(unittest.TestCase):
     def test_two_instances_on_one_database_never_send_a_command_twice(self):
         database = postgres.new_database()
@@ -82,6 +98,38 @@ class TwoInstances(unittest.TestCase):
                 self.assertEqual(sorted(c[0] for c in sent), devices)
                 _, status = a.api("GET", "/policies/corp-acme", expect=200)
                 self.assertEqual(status["counts"]["pending"], len(devices))
+            finally:
+                nanomdm.stop()
+                try:
+                    a.stop()
+                finally:
+                    b.stop()
+
+    def test_two_instances_with_a_slow_mdm_send_each_command_once_in_order(self):
+        database = postgres.new_database()
+        with TempDir() as workdir:
+            nanomdm = FakeNanoMDM()
+            nanomdm.delay = 0.3  # every enqueue is slow, within the server's timeout
+            nanomdm.reject_repeated_uuid = True
+            nanomdm.start()
+            a = Server(workdir, nanomdm=nanomdm, database=database, extra=["--instance-id", "a"]).start()
+            b = Server(workdir, nanomdm=nanomdm, database=database, extra=["--instance-id", "b"]).start()
+            try:
+                devices = [f"ENR-S{i:02d}" for i in range(8)]
+                a.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": devices}, expect=201)
+                b.api("POST", "/policies", policy_document(), expect=201)
+                for i, enrollment in enumerate(devices):
+                    Device(a if i % 2 else b, enrollment_id=enrollment, serial=f"SLOW{i:04d}").enroll()
+                # Each device: its install, then (after the policy is deleted) its removal, in that order.
+                a.api("DELETE", "/policies/corp-acme", expect=204)
+                wait_until(lambda: len(nanomdm.received()) >= 2 * len(devices), timeout=60, what="every command")
+                time.sleep(1.0)
+                sent = nanomdm.received()
+                uuids = [c[1]["CommandUUID"] for c in sent]
+                self.assertEqual(len(uuids), len(set(uuids)), "a command was sent twice")
+                for enrollment in devices:
+                    kinds = [c[1]["Command"]["RequestType"] for c in sent if c[0] == enrollment]
+                    self.assertEqual(kinds, ["InstallProfile", "RemoveProfile"], enrollment)
             finally:
                 nanomdm.stop()
                 try:

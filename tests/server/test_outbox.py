@@ -1,0 +1,184 @@
+"""The command outbox against a faulty NanoMDM stand-in: commands go out once and in order per device,
+every failure is visible over REST, sends stop after --max-send-attempts (dead), and installs a device
+refuses are retried on schedule with a new CommandUUID until --max-install-attempts."""
+
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+
+
+class OutboxTestCase(unittest.TestCase):
+    extra = ()
+    api_key = None  # the server's key when it should differ from the stand-in's
+
+    def setUp(self):
+        self._tmp = TempDir()
+        self.workdir = self._tmp.__enter__()
+        self.nanomdm = FakeNanoMDM()
+        self.prepare(self.nanomdm)
+        self.server_view = FakeNanoMDM(api_key=self.api_key or self.nanomdm.api_key, port=self.nanomdm.port)
+        self.server = Server(self.workdir, nanomdm=self.server_view, database=self.make_database(),
+                             extra=list(self.extra)).start()
+
+    def prepare(self, nanomdm):
+        nanomdm.start()
+
+    def make_database(self):
+        return None
+
+    def tearDown(self):
+        try:
+            self.nanomdm.stop()
+            self.server.stop()
+        finally:
+            self._tmp.__exit__(None, None, None)
+
+    def enroll(self, enrollment="ENR-1", serial="OUTBOX1"):
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": [enrollment]}, expect=201)
+        self.server.api("POST", "/policies", policy_document(), expect=201)
+        device = Device(self.server, enrollment_id=enrollment, serial=serial)
+        device.enroll()
+        return device
+
+    def assignment(self, device_id="ENR-1", policy_id="corp-acme"):
+        _, body = self.server.api("GET", f"/devices/{device_id}/status", expect=200)
+        return next((a for a in body["assignments"] if a["policy"] == policy_id), {})
+
+    def commands(self, **query):
+        path = "/commands" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+        _, body = self.server.api("GET", path, expect=200)
+        return body["commands"]
+
+
+class WrongKeyForever(OutboxTestCase):
+    api_key = "wrong-key"
+    extra = ("--max-send-attempts", "3")
+
+    def test_401_forever_is_dead_after_the_cap_and_visible(self):
+        self.enroll()
+        dead = wait_until(lambda: self.commands(status="dead"), what="a dead command")[0]
+        time.sleep(1.0)  # no further attempt after the cap
+        self.assertEqual(self.nanomdm.unauthorized, 3)
+        self.assertEqual(dead["attempts"], 3)
+        self.assertTrue(dead["dead"])
+        self.assertEqual(dead["last_mdm_answer"]["http_status"], 401)
+        self.assertIn("--nanomdm-api-key", dead["last_mdm_answer"]["detail"])
+        a = self.assignment()
+        self.assertEqual((a["status"], a["dead"], a["attempts"], a["command_status"]), ("failed", True, 3, "dead"))
+        self.assertEqual(a["last_mdm_answer"]["http_status"], 401)
+        self.assertEqual(a["last_error"]["status"], "Dead")
+        # Filters.
+        self.assertEqual(len(self.commands(device="ENR-1")), 1)
+        self.assertEqual(self.commands(device="nobody"), [])
+        self.assertEqual(len(self.commands(policy="corp-acme", status="dead")), 1)
+        # An admin's retry sends it again (and it dies again after the cap, the key still wrong).
+        status, body = self.server.api("POST", f"/commands/{dead['command_uuid']}/retry")
+        self.assertEqual((status, body["status"], body["attempts"]), (202, "queued", 0))
+        wait_until(lambda: self.nanomdm.unauthorized >= 4, what="the retried send")
+        status, body = self.server.api("POST", "/commands/no-such-uuid/retry")
+        self.assertEqual((status, body["error"]["code"]), (404, "command.not_found"))
+
+
+class ServerErrorsThenRecovery(OutboxTestCase):
+    def prepare(self, nanomdm):
+        nanomdm.mode = "5xx"
+        nanomdm.fail_next = 2
+        nanomdm.start()
+
+    def test_5xx_is_retried_then_enqueued_once(self):
+        self.enroll()
+        wait_until(lambda: self.commands(status="enqueued"), what="enqueued after 5xx")
+        command = self.commands()[0]
+        self.assertEqual(command["attempts"], 3)
+        self.assertEqual(command["last_mdm_answer"]["http_status"], 200)
+        self.assertEqual(len(self.nanomdm.stored), 1)
+        self.assertEqual(self.assignment()["status"], "pending")
+
+
+class SlowMdm(OutboxTestCase):
+    extra = ("--mdm-timeout-seconds", "0.5")
+
+    def prepare(self, nanomdm):
+        nanomdm.delay = 1.5  # beyond the server's timeout: the command is stored, the answer is lost
+        nanomdm.slow_requests = 1
+        nanomdm.reject_repeated_uuid = True
+        nanomdm.start()
+
+    def test_repeated_uuid_rejection_counts_as_enqueued(self):
+        self.enroll()
+        wait_until(lambda: self.commands(status="enqueued"), timeout=20, what="enqueued")
+        command = self.commands()[0]
+        self.assertGreaterEqual(len(self.nanomdm.received("InstallProfile")), 2)  # the lost answer was retried
+        self.assertEqual(len(self.nanomdm.stored), 1)
+        self.assertIn("repeated CommandUUID", command["last_mdm_answer"]["detail"])
+        self.assertEqual(self.assignment()["status"], "pending")
+
+
+class MdmDown(OutboxTestCase):
+    def prepare(self, nanomdm):
+        pass  # not started: connection refused
+
+    def test_transport_error_names_host_and_cause_and_order_holds(self):
+        device = self.enroll()
+        wait_until(lambda: (self.commands() or [{}])[0].get("last_mdm_answer"), what="a failed attempt")
+        answer = self.commands()[0]["last_mdm_answer"]
+        self.assertIsNone(answer["http_status"])
+        self.assertIn(f"127.0.0.1:{self.nanomdm.port}", answer["detail"])
+        self.assertIn("connection refused", answer["detail"])
+        self.assertIsNotNone(self.assignment()["next_retry_at"])
+        # While the install waits for its retry, the policy is deleted: the removal must not overtake it.
+        self.server.api("DELETE", "/policies/corp-acme", expect=204)
+        # Removal is planned only for a profile the device has or is getting.
+        queued = self.commands()
+        self.assertEqual([c["request_type"] for c in sorted(queued, key=lambda c: c["seq"])],
+                         ["InstallProfile", "RemoveProfile"])
+        self.nanomdm.start()
+        wait_until(lambda: len(self.nanomdm.received()) >= 2, what="both commands")
+        self.assertEqual([c[1]["Command"]["RequestType"] for c in self.nanomdm.received()],
+                         ["InstallProfile", "RemoveProfile"])
+        self.assertEqual(len(device.udid) > 0, True)
+
+    def test_reconcile_route(self):
+        self.enroll()
+        status, body = self.server.api("POST", "/devices/ENR-1/reconcile")
+        self.assertEqual((status, body["device"], body["commands_queued"]), (200, "ENR-1", 0))
+        status, body = self.server.api("POST", "/devices/nobody/reconcile")
+        self.assertEqual((status, body["error"]["code"]), (404, "device.not_found"))
+
+
+class DeviceErrorRetried(OutboxTestCase):
+    extra = ("--install-retry-seconds", "0.5", "--max-install-attempts", "2")
+
+    def test_device_error_is_retried_with_a_new_uuid_then_dead(self):
+        device = self.enroll()
+        chain = [{"ErrorCode": 4001, "ErrorDomain": "MCProfileErrorDomain", "LocalizedDescription": "no"}]
+        first = wait_until(lambda: self.nanomdm.received("InstallProfile"), what="install")[0][1]["CommandUUID"]
+        device.report(first, "Error", error_chain=chain)
+        a = wait_until(lambda: self.assignment().get("install_attempts") == 1 and self.assignment(), what="error")
+        self.assertEqual(a["status"], "failed")
+        self.assertIsNotNone(a["next_retry_at"])
+        self.assertFalse(a["dead"])
+        self.assertEqual(a["last_device_answer"]["error_chain"][0]["ErrorCode"], 4001)
+        second = wait_until(lambda: len(self.nanomdm.received("InstallProfile")) >= 2 and
+                            self.nanomdm.received("InstallProfile"), what="the retry")[1][1]["CommandUUID"]
+        self.assertNotEqual(first, second)
+        device.report(second, "Error", error_chain=chain)
+        a = wait_until(lambda: self.assignment().get("dead") and self.assignment(), what="dead")
+        self.assertEqual((a["status"], a["install_attempts"], a["next_retry_at"]), ("failed", 2, None))
+        time.sleep(1.5)
+        self.assertEqual(len(self.nanomdm.received("InstallProfile")), 2)
+        # An admin's retry installs once more with a new UUID.
+        status, body = self.server.api("POST", f"/commands/{second}/retry")
+        self.assertEqual(status, 202)
+        self.assertNotIn(body["command_uuid"], (first, second, ""))
+        wait_until(lambda: len(self.nanomdm.received("InstallProfile")) >= 3, what="the admin's retry")
+        status, body = self.server.api("POST", f"/commands/{first}/retry")
+        self.assertEqual((status, body["error"]["code"]), (409, "command.not_retryable"))
+
+
+if __name__ == "__main__":
+    unittest.main()
