@@ -79,17 +79,24 @@ std::string error_chain_json(const plist::Value* payload, const std::string& sta
     return error.dump();
 }
 
-/// The stored device an event is about: the one with the event's id, else the one enrolled under that MDM id,
-/// else a device the admin registered beforehand with the same UDID or serial number (which then takes over
-/// this enrollment, keeping its id and group memberships).
+/// The stored device an event is about: the one with the event's id, else the one enrolled under that MDM
+/// id, else a device the admin registered beforehand with the same UDID or serial number — but only while
+/// that record is not enrolled: a self-reported identifier never takes over an enrolled device's record
+/// (and its profiles and client token). Such a claim is parked as an identity conflict for an admin, and
+/// the new enrollment gets a record of its own.
 std::optional<DeviceRow> known_device(Store& store, Db& db, const EventIds& ids, const plist::Value* payload) {
     if (auto d = store.device(db, ids.device_id)) return d;
-    if (auto d = store.device_by_identifier(db, ids.mdm_id)) return d;
-    if (payload) {
-        for (const char* key : {"UDID", "SerialNumber"}) {
-            std::string value = plist_string(*payload, key);
-            if (!value.empty())
-                if (auto d = store.device_by_identifier(db, value)) return d;
+    if (auto d = store.device_by_mdm_id(db, ids.mdm_id)) return d;
+    if (!payload) return std::nullopt;
+    for (const auto& [key, column] : {std::pair<const char*, const char*>{"UDID", "udid"},
+                                      std::pair<const char*, const char*>{"SerialNumber", "serial_number"}}) {
+        std::string value = plist_string(*payload, key);
+        if (value.empty()) continue;
+        for (const auto& candidate : store.devices_with(db, column, value)) {
+            if (!candidate.enrolled) return candidate;
+            store.park_identity_conflict(db, {0, candidate.id, ids.device_id, column, value, ""});
+            log_warn("identity conflict parked: a check-in claims an enrolled device's identifier",
+                     {{"device", candidate.id}, {"enrollment", ids.device_id}, {"matched_on", column}});
         }
     }
     return std::nullopt;

@@ -226,6 +226,11 @@ void write_device(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     send_json(res, status, to_json(*record));
 }
 
+json conflict_json(const IdentityConflict& c) {
+    return {{"id", c.id}, {"device", c.device_id}, {"enrollment", c.enrollment_id}, {"matched_on", c.matched_on},
+            {"value", c.value}, {"detected_at", c.detected_at}};
+}
+
 json group_json(const GroupRow& g) { return {{"id", g.id}, {"name", g.name}, {"devices", g.devices}}; }
 
 bool read_device_ids(const json& body, std::vector<std::string>& out, httplib::Response& res) {
@@ -420,8 +425,43 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     r.add("PUT", "/api/v1/devices/" + id, [&ctx](auto& req, auto& res, const Params& p) { write_device(ctx, req, res, &p[0]); });
     r.add("DELETE", "/api/v1/devices/" + id, [&ctx](auto&, auto& res, const Params& p) {
         bool found = false;
-        ctx.store->transaction([&](Db& db) { found = ctx.store->delete_device(db, p[0]); });
+        std::vector<std::string> holding;
+        ctx.store->transaction([&](Db& db) {
+            auto row = ctx.store->device(db, p[0]);
+            if (!row) return;
+            found = true;
+            // An enrolled device keeps what it has installed when its record goes: refuse until its profiles
+            // are removed (unassign its policies) or it checks out.
+            if (row->enrolled)
+                for (const auto& a : ctx.store->assignments_of_device(db, p[0]))
+                    if (a.status == "installed" || a.status == "pending" || a.status == "removing" ||
+                        (a.status == "failed" && !a.payload_uuid.empty()))
+                        holding.push_back(a.policy_id);
+            if (holding.empty()) ctx.store->delete_device(db, p[0]);
+        });
         if (!found) return send_error(res, 404, "device.not_found", "No device has id \"" + p[0] + "\".");
+        if (!holding.empty()) {
+            std::string list;
+            for (const auto& h : holding) list += (list.empty() ? "" : ", ") + h;
+            return send_error(res, 409, "device.enrolled",
+                              "Device \"" + p[0] + "\" is enrolled and has (or is getting) the profiles of " + list +
+                                  "; deleting its record would leave them installed. Unassign those policies (remove "
+                                  "the device from their groups and targets) and wait for the removal, or let the "
+                                  "device check out, then delete it.");
+        }
+        res.status = 204;
+    });
+    r.add("GET", "/api/v1/identity-conflicts", [&ctx](auto&, auto& res, auto&) {
+        json list = json::array();
+        ctx.store->transaction([&](Db& db) {
+            for (const auto& c : ctx.store->identity_conflicts(db)) list.push_back(conflict_json(c));
+        });
+        send_json(res, 200, {{"conflicts", list}});
+    });
+    r.add("DELETE", "/api/v1/identity-conflicts/([0-9]{1,18})", [&ctx](auto&, auto& res, const Params& p) {
+        bool found = false;
+        ctx.store->transaction([&](Db& db) { found = ctx.store->dismiss_identity_conflict(db, std::stoll(p[0])); });
+        if (!found) return send_error(res, 404, "conflict.not_found", "No identity conflict has id " + p[0] + ".");
         res.status = 204;
     });
     r.add("GET", "/api/v1/devices/" + id + "/status", [&ctx](auto&, auto& res, const Params& p) {
@@ -439,7 +479,10 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
                 entry.update(delivery_json(*ctx.store, db, a));
                 list.push_back(std::move(entry));
             }
-            out = json{{"device", p[0]}, {"enrolled", row->enrolled}, {"assignments", list}};
+            json conflicts = json::array();
+            for (const auto& c : ctx.store->identity_conflicts(db, p[0])) conflicts.push_back(conflict_json(c));
+            out = json{{"device", p[0]}, {"enrolled", row->enrolled}, {"assignments", list},
+                       {"identity_conflicts", conflicts}};
         });
         if (!out) return send_error(res, 404, "device.not_found", "No device has id \"" + p[0] + "\".");
         send_json(res, 200, *out);

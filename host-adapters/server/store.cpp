@@ -113,6 +113,29 @@ ALTER TABLE assignments ADD COLUMN install_attempts BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE assignments ADD COLUMN next_retry_at BIGINT;
 ALTER TABLE assignments ADD COLUMN dead BIGINT NOT NULL DEFAULT 0;
 )SQL",
+        // 6: a check-in that claims an enrolled device's serial number or UDID is parked here for an admin
+        // instead of taking over that device's record.
+        R"SQL(
+CREATE TABLE identity_conflicts (
+  id {{SERIAL}},
+  device_id TEXT NOT NULL,
+  enrollment_id TEXT NOT NULL,
+  matched_on TEXT NOT NULL,
+  value TEXT NOT NULL,
+  detected_at TEXT NOT NULL,
+  UNIQUE (device_id, enrollment_id));
+CREATE INDEX devices_mdm_id ON devices (mdm_id);
+)SQL",
+        // 7: scoped API tokens, stored as SHA-256 hashes.
+        R"SQL(
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  token_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT);
+)SQL",
     };
     return list;
 }
@@ -329,6 +352,47 @@ std::optional<DeviceRow> Store::device_by_identifier(Db& db, const std::string& 
         {udid_or_serial});
     if (rows.empty()) return std::nullopt;
     return to_device(rows[0]);
+}
+
+std::optional<DeviceRow> Store::device_by_mdm_id(Db& db, const std::string& mdm_id) {
+    auto rows = db.query("SELECT id, record, mdm_id, enrolled, updated_at FROM devices WHERE mdm_id = $1 "
+                         "ORDER BY id LIMIT 1",
+                         {mdm_id});
+    if (rows.empty()) return std::nullopt;
+    return to_device(rows[0]);
+}
+
+std::vector<DeviceRow> Store::devices_with(Db& db, const char* column, const std::string& value) {
+    const std::string name = std::string(column) == "udid" ? "udid" : "serial_number";
+    std::vector<DeviceRow> out;
+    for (const auto& r : db.query("SELECT id, record, mdm_id, enrolled, updated_at FROM devices WHERE " + name +
+                                      " = $1 ORDER BY id",
+                                  {value}))
+        out.push_back(to_device(r));
+    return out;
+}
+
+void Store::park_identity_conflict(Db& db, const IdentityConflict& c) {
+    db.query("INSERT INTO identity_conflicts (device_id, enrollment_id, matched_on, value, detected_at) "
+             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (device_id, enrollment_id) DO NOTHING",
+             {c.device_id, c.enrollment_id, c.matched_on, c.value, now_rfc3339()});
+}
+
+std::vector<IdentityConflict> Store::identity_conflicts(Db& db, const std::string& device_id) {
+    std::vector<IdentityConflict> out;
+    std::string sql = "SELECT id, device_id, enrollment_id, matched_on, value, detected_at FROM identity_conflicts";
+    std::vector<SqlValue> params;
+    if (!device_id.empty()) {
+        sql += " WHERE device_id = $1 OR enrollment_id = $1";
+        params.push_back(device_id);
+    }
+    for (const auto& r : db.query(sql + " ORDER BY id", params))
+        out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5)});
+    return out;
+}
+
+bool Store::dismiss_identity_conflict(Db& db, std::int64_t id) {
+    return !db.query("DELETE FROM identity_conflicts WHERE id = $1 RETURNING id", {id}).empty();
 }
 
 void Store::upsert_device(Db& db, const DeviceRow& row, const std::string& udid, const std::string& serial) {

@@ -70,6 +70,17 @@ struct CommandFilter {
     int limit = 100;
 };
 
+/// A check-in that named an enrolled device's UDID or serial number under another enrollment: parked for an
+/// admin (the new enrollment gets its own record; the enrolled device keeps its record and profiles).
+struct IdentityConflict {
+    std::int64_t id = 0;
+    std::string device_id;      // the enrolled device whose identifier was claimed
+    std::string enrollment_id;  // the other enrollment (its own device record)
+    std::string matched_on;     // "serial_number" | "udid"
+    std::string value;
+    std::string detected_at;
+};
+
 /// One webhook event in the journal (secrets redacted before it gets here).
 struct EventRow {
     std::string topic, device_id, body;
@@ -109,7 +120,14 @@ public:
     std::vector<DeviceRow> devices(Db& db);
     std::optional<DeviceRow> device(Db& db, const std::string& id);
     std::optional<DeviceRow> device_by_identifier(Db& db, const std::string& udid_or_serial);
+    std::optional<DeviceRow> device_by_mdm_id(Db& db, const std::string& mdm_id);
+    /// Devices whose `column` ("udid" or "serial_number") equals `value`, by id.
+    std::vector<DeviceRow> devices_with(Db& db, const char* column, const std::string& value);
     void upsert_device(Db& db, const DeviceRow& row, const std::string& udid, const std::string& serial);
+    void park_identity_conflict(Db& db, const IdentityConflict& conflict);
+    /// Every parked conflict, or those naming `device_id` on either side.
+    std::vector<IdentityConflict> identity_conflicts(Db& db, const std::string& device_id = "");
+    bool dismiss_identity_conflict(Db& db, std::int64_t id);
     void set_enrolled(Db& db, const std::string& id, bool enrolled);
     bool delete_device(Db& db, const std::string& id);
 

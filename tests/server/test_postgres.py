@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_fixture  # noqa: E402
 from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 import test_hostile  # noqa: E402
+import test_identity  # noqa: E402
 import test_lifecycle  # noqa: E402
 import test_outbox  # noqa: E402
 import test_safe_defaults  # noqa: E402
@@ -68,6 +69,11 @@ class PostgresMdmDown(test_outbox.MdmDown):
 
 
 class PostgresDeviceErrorRetried(test_outbox.DeviceErrorRetried):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresSerialTakeover(test_identity.SerialTakeover):
     def make_database(self):
         return postgres.new_database()
 
