@@ -25,6 +25,7 @@
 #include "server/router.hpp"
 #include "server/declarative.hpp"
 #include "server/stepca_webhook.hpp"
+#include "server/tokens.hpp"
 
 namespace acmepolicy::server {
 namespace {
@@ -79,11 +80,19 @@ void set_security_headers(httplib::Response& res) {
     res.set_header("Referrer-Policy", "no-referrer");
 }
 
-/// Whether the request may use /api/v1 (health is open to all).
-bool authorised(const ServerContext& ctx, const httplib::Request& req) {
+/// The scope of the request's bearer token: the admin token file's token is `admin`; other tokens come
+/// from the store (tokens.hpp). nullopt when there is no valid token.
+std::optional<std::string> bearer_scope(ServerContext& ctx, const httplib::Request& req) {
     const std::string auth = req.get_header_value("Authorization");
     const std::string prefix = "Bearer ";
-    return auth.rfind(prefix, 0) == 0 && crypto::constant_time_equal(auth.substr(prefix.size()), ctx.admin_token);
+    if (auth.rfind(prefix, 0) != 0) return std::nullopt;
+    const std::string token = auth.substr(prefix.size());
+    if (crypto::constant_time_equal(token, ctx.admin_token)) return std::string("admin");
+    try {
+        return token_scope(*ctx.store, token);
+    } catch (const DbError&) {
+        return std::nullopt;
+    }
 }
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -264,12 +273,20 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
             declared = static_cast<std::size_t>(std::stoull("0" + length));
         }
         const bool api = req.path.rfind("/api/", 0) == 0;
-        if (api && req.path != "/api/v1/health" && !authorised(ctx, req)) {
-            if (declared) discard_request_body(*declared);  // within the cap: let the client read the 401
-            close_after_answer();
-            res.set_header("WWW-Authenticate", "Bearer");
-            send_error(res, 401, "auth.required", "Send a valid bearer token as Authorization: Bearer <token>.");
-            return httplib::Server::HandlerResponse::Handled;
+        if (api && req.path != "/api/v1/health") {
+            auto scope = bearer_scope(ctx, req);
+            if (!scope || !scope_allows(*scope, req.method, raw_path(req))) {
+                if (declared) discard_request_body(*declared);  // within the cap: let the client read the answer
+                close_after_answer();
+                if (!scope) {
+                    res.set_header("WWW-Authenticate", "Bearer");
+                    send_error(res, 401, "auth.required", "Send a valid bearer token as Authorization: Bearer <token>.");
+                } else {
+                    send_error(res, 403, "auth.forbidden",
+                               "This token's scope (" + *scope + ") does not allow " + req.method + " on this path.");
+                }
+                return httplib::Server::HandlerResponse::Handled;
+            }
         }
         return httplib::Server::HandlerResponse::Unhandled;
     });
