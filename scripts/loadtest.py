@@ -2,7 +2,9 @@
 """Bounded load test of `acmepolicy serve`: N simulated devices send NanoMDM webhook events (Authenticate,
 TokenUpdate, command reports) at a fixed rate against loopback, with a NanoMDM stand-in receiving the
 commands. Reports answer-time percentiles and checks that no event was lost (every one answered 200 and
-stored). Exit code 0 when nothing was lost and every answer was 200.
+stored). With --admin-clients, that many REST clients read and write at the same time; p99 is then reported
+for reads, writes and webhooks, and any 5xx fails the run. Exit code 0 when nothing was lost and every answer
+was 200 (201 for writes).
 
     scripts/loadtest.py --binary build/native/host-adapters/cli/acmepolicy --devices 1000 --rate 200 --seconds 60
 """
@@ -31,6 +33,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--max-p99-ms", type=float, default=0, help="fail when p99 exceeds this (0: report only)")
+    parser.add_argument("--admin-clients", type=int, default=0,
+                        help="concurrent admin clients reading (policies, device status) and writing (device records)")
     args = parser.parse_args()
     harness.BINARY = args.binary
 
@@ -108,10 +112,51 @@ def main():
                     latencies[i] = (time.monotonic() - t0) * 1000
                 conn.close()
 
+            admin = {"read": [], "write": [], "bad": []}
+            webhooks_done = threading.Event()
+
+            def admin_client(k):
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+                n = 0
+                while not webhooks_done.is_set():
+                    n += 1
+                    if n % 4 == 0:
+                        kind, method, path = "write", "PUT", f"/api/v1/devices/ADMIN-{k}-{n % 50}"
+                        body = json.dumps({"id": f"ADMIN-{k}-{n % 50}", "serial_number": f"AD{k:03d}{n % 50:04d}",
+                                           "platform": "iOS", "enrollment": "device"}).encode()
+                        if n <= 200:
+                            method, path = "POST", "/api/v1/devices"
+                    else:
+                        kind, method, body = "read", "GET", None
+                        path = "/api/v1/policies" if n % 2 else f"/api/v1/devices/{ids[n % len(ids)]}/status"
+                    t0 = time.monotonic()
+                    try:
+                        conn.request(method, path, body=body, headers=headers)
+                        response = conn.getresponse()
+                        response.read()
+                        code = response.status
+                    except OSError:
+                        code = -1
+                        conn.close()
+                        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+                    ms = (time.monotonic() - t0) * 1000
+                    with lock:
+                        admin[kind].append(ms)
+                        if code >= 500 or code < 0 or (code == 409 and method == "PUT"):
+                            admin["bad"].append((method, path, code))
+                conn.close()
+
+            admins = [threading.Thread(target=admin_client, args=(k,)) for k in range(args.admin_clients)]
+            for t in admins:
+                t.start()
             threads = [threading.Thread(target=worker) for _ in range(args.workers)]
             for t in threads:
                 t.start()
             for t in threads:
+                t.join()
+            webhooks_done.set()
+            for t in admins:
                 t.join()
             elapsed = time.monotonic() - start
             ok = sum(1 for s in statuses if s == 200)
@@ -128,8 +173,18 @@ def main():
                       "lost": total - stored, "seconds": round(elapsed, 1), "rate": round(total / elapsed, 1),
                       "p50_ms": round(pct(50), 2), "p99_ms": round(pct(99), 2), "max_ms": round(ordered[-1], 2),
                       "commands_at_mdm": len(nanomdm.received()), "installed": installed}
+            for kind in ("read", "write"):
+                if admin[kind]:
+                    values = sorted(admin[kind])
+                    report[f"{kind}s"] = len(values)
+                    report[f"{kind}_p50_ms"] = round(values[len(values) // 2], 2)
+                    report[f"{kind}_p99_ms"] = round(values[min(len(values) - 1, int(0.99 * len(values)))], 2)
+            if args.admin_clients:
+                report["admin_errors"] = len(admin["bad"])
+                report["admin_error_examples"] = admin["bad"][:5]
             print(json.dumps(report))
             failed = ok != total or stored != total or (args.max_p99_ms and report["p99_ms"] > args.max_p99_ms)
+            failed = failed or bool(admin["bad"])
             return 1 if failed else 0
         finally:
             server.stop()

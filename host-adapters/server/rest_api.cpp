@@ -334,7 +334,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     // --- policies
     r.add("GET", "/api/v1/policies", [&ctx](auto&, auto& res, auto&) {
         json list = json::array();
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             auto counts = policy_counts(ctx, db);
             for (const auto& row : ctx.store->policies(db)) {
                 json p = stored_policy_json(ctx, row);
@@ -347,7 +347,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     r.add("POST", "/api/v1/policies", [&ctx](auto& req, auto& res, auto&) { write_policy(ctx, req, res, nullptr); });
     r.add("GET", "/api/v1/policies/" + id, [&ctx](auto&, auto& res, const Params& p) {
         std::optional<json> out;
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             if (auto row = ctx.store->policy(db, p[0])) {
                 out = stored_policy_json(ctx, *row);
                 auto counts = policy_counts(ctx, db);
@@ -374,7 +374,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     });
     r.add("GET", "/api/v1/policies/" + id + "/assignments", [&ctx](auto&, auto& res, const Params& p) {
         std::optional<json> out;
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             if (!ctx.store->policy(db, p[0])) return;
             json resolution = ctx.engine->resolution(db);
             for (auto& entry : resolution["policies"])
@@ -395,7 +395,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             return send_error(res, 400, "request.format_invalid", "format must be mobileconfig or ddm.");
         auto format = *parse_render_format(format_name);
         std::optional<RenderResult> rendered;
-        ctx.store->transaction([&](Db& db) { rendered = ctx.engine->render_for(db, p[0], device, format); });
+        ctx.store->read_transaction([&](Db& db) { rendered = ctx.engine->render_for(db, p[0], device, format); });
         if (!rendered)
             return send_error(res, 404, "profile.not_found", "No policy \"" + p[0] + "\" or no device \"" + device + "\" (or the stored policy is no longer valid).");
         if (!rendered->ok())
@@ -410,7 +410,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     // --- devices
     r.add("GET", "/api/v1/devices", [&ctx](auto&, auto& res, auto&) {
         json list = json::array();
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             for (const auto& d : ctx.store->devices(db)) list.push_back(json::parse(d.record, nullptr, false));
         });
         send_json(res, 200, {{"devices", list}});
@@ -418,7 +418,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     r.add("POST", "/api/v1/devices", [&ctx](auto& req, auto& res, auto&) { write_device(ctx, req, res, nullptr); });
     r.add("GET", "/api/v1/devices/" + id, [&ctx](auto&, auto& res, const Params& p) {
         std::optional<DeviceRow> row;
-        ctx.store->transaction([&](Db& db) { row = ctx.store->device(db, p[0]); });
+        ctx.store->read_transaction([&](Db& db) { row = ctx.store->device(db, p[0]); });
         if (!row) return send_error(res, 404, "device.not_found", "No device has id \"" + p[0] + "\".");
         send_json(res, 200, json::parse(row->record, nullptr, false));
     });
@@ -453,7 +453,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     });
     r.add("GET", "/api/v1/identity-conflicts", [&ctx](auto&, auto& res, auto&) {
         json list = json::array();
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             for (const auto& c : ctx.store->identity_conflicts(db)) list.push_back(conflict_json(c));
         });
         send_json(res, 200, {{"conflicts", list}});
@@ -466,7 +466,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     });
     r.add("GET", "/api/v1/devices/" + id + "/status", [&ctx](auto&, auto& res, const Params& p) {
         std::optional<json> out;
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             auto row = ctx.store->device(db, p[0]);
             if (!row) return;
             json list = json::array();
@@ -491,7 +491,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     // --- groups
     r.add("GET", "/api/v1/groups", [&ctx](auto&, auto& res, auto&) {
         json list = json::array();
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             for (const auto& g : ctx.store->groups(db)) list.push_back(group_json(g));
         });
         send_json(res, 200, {{"groups", list}});
@@ -499,7 +499,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     r.add("POST", "/api/v1/groups", [&ctx](auto& req, auto& res, auto&) { write_group(ctx, req, res, nullptr, false); });
     r.add("GET", "/api/v1/groups/" + id, [&ctx](auto&, auto& res, const Params& p) {
         std::optional<GroupRow> g;
-        ctx.store->transaction([&](Db& db) { g = ctx.store->group(db, p[0]); });
+        ctx.store->read_transaction([&](Db& db) { g = ctx.store->group(db, p[0]); });
         if (!g) return send_error(res, 404, "group.not_found", "No group has id \"" + p[0] + "\".");
         send_json(res, 200, group_json(*g));
     });

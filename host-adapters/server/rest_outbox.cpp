@@ -68,7 +68,7 @@ void add_outbox_routes(Router& r, ServerContext& ctx) {
             filter.limit = std::stoi(text);
         }
         json list = json::array();
-        ctx.store->transaction([&](Db& db) {
+        ctx.store->read_transaction([&](Db& db) {
             for (const auto& c : ctx.store->commands(db, filter)) list.push_back(command_json(c));
         });
         send_json(res, 200, {{"commands", list}});

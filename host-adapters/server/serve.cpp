@@ -1,6 +1,7 @@
 // Start-up and the HTTP front: request ids, JSON access logs, bearer auth, body cap, static files.
 #include "server/serve.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -203,6 +204,8 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     ctx.version = nlohmann::json::parse(api_version().json).value("version", "");
     try {
         ctx.store = Store::open(config.database);
+        // Reads (GETs, token checks) run on their own connections beside the one writer.
+        ctx.store->open_readers(std::min(config.threads, config.sqlite() ? 16 : 8));
         ctx.admin_token = load_or_create_token(config.admin_token_file);
         RenderOptions options;
         options.identifier_prefix = config.identifier_prefix;

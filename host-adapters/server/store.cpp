@@ -230,9 +230,34 @@ std::unique_ptr<Store> Store::open(const std::string& database_url) {
     std::unique_ptr<Db> db;
     if (database_url.rfind("sqlite:", 0) == 0) db = open_sqlite(database_url.substr(7));
     else db = open_postgres(database_url);
-    std::unique_ptr<Store> store(new Store(std::move(db)));
+    std::unique_ptr<Store> store(new Store(std::move(db), database_url));
     store->migrate();
     return store;
+}
+
+void Store::open_readers(int count) {
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    for (int i = 0; i < count; ++i) {
+        if (url_.rfind("sqlite:", 0) == 0) readers_.push_back(open_sqlite(url_.substr(7)));
+        else readers_.push_back(open_postgres(url_));
+        ++reader_count_;
+    }
+}
+
+std::unique_ptr<Db> Store::take_reader() {
+    std::unique_lock<std::mutex> lock(readers_mutex_);
+    readers_cv_.wait(lock, [this] { return !readers_.empty(); });
+    std::unique_ptr<Db> reader = std::move(readers_.back());
+    readers_.pop_back();
+    return reader;
+}
+
+void Store::give_back(std::unique_ptr<Db> reader) {
+    {
+        std::lock_guard<std::mutex> lock(readers_mutex_);
+        readers_.push_back(std::move(reader));
+    }
+    readers_cv_.notify_one();
 }
 
 void Store::migrate() {

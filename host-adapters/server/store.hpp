@@ -5,6 +5,7 @@
 // Every method is thread-safe (one connection, serialised); methods taking `Db&` run inside transaction().
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -103,6 +104,15 @@ public:
     template <typename Body>
     auto transaction(Body&& body) -> decltype(body(std::declval<Db&>()));
 
+    /// Runs `body` in a read-only transaction on a connection of the reader pool, beside the writer and
+    /// other readers (SQLite WAL readers, PostgreSQL READ ONLY). `body` must not write. Without a pool
+    /// (open_readers not called) it runs as transaction().
+    template <typename Body>
+    auto read_transaction(Body&& body) -> decltype(body(std::declval<Db&>()));
+
+    /// Opens `count` more connections to the same database for read_transaction(). Throws DbError.
+    void open_readers(int count);
+
     // --- settings (e.g. the client-token secret, shared by every instance on one database)
     std::string setting_or_create(Db& db, const std::string& key, const std::string& value_if_absent);
 
@@ -193,12 +203,45 @@ public:
     Db& unsafe_db() { return *db_; }
 
 private:
-    explicit Store(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+    explicit Store(std::unique_ptr<Db> db, std::string url) : db_(std::move(db)), url_(std::move(url)) {}
     void migrate();
+    std::unique_ptr<Db> take_reader();
+    void give_back(std::unique_ptr<Db> reader);
 
     std::unique_ptr<Db> db_;
+    std::string url_;
     std::recursive_mutex mutex_;
+    std::mutex readers_mutex_;
+    std::condition_variable readers_cv_;
+    std::vector<std::unique_ptr<Db>> readers_;
+    int reader_count_ = 0;
 };
+
+template <typename Body>
+auto Store::read_transaction(Body&& body) -> decltype(body(std::declval<Db&>())) {
+    if (reader_count_ == 0) return transaction(std::forward<Body>(body));
+    std::unique_ptr<Db> reader = take_reader();
+    struct Return {
+        Store& store;
+        std::unique_ptr<Db>& db;
+        ~Return() { store.give_back(std::move(db)); }
+    } give_back_later{*this, reader};
+    reader->script(reader->dialect() == Dialect::sqlite ? "BEGIN" : "BEGIN READ ONLY");
+    try {
+        if constexpr (std::is_void_v<decltype(body(*reader))>) {
+            body(*reader);
+            reader->script("COMMIT");
+            return;
+        } else {
+            auto result = body(*reader);
+            reader->script("COMMIT");
+            return result;
+        }
+    } catch (...) {
+        try { reader->script("ROLLBACK"); } catch (...) {}
+        throw;
+    }
+}
 
 template <typename Body>
 auto Store::transaction(Body&& body) -> decltype(body(std::declval<Db&>())) {

@@ -55,7 +55,7 @@ std::optional<std::string> token_scope(Store& store, const std::string& token) {
     const auto underscore = token.find('_', std::char_traits<char>::length(kPrefix));
     if (underscore == std::string::npos) return std::nullopt;
     const std::string id = token.substr(5, underscore - 5);
-    auto rows = store.transaction([&](Db& db) {
+    auto rows = store.read_transaction([&](Db& db) {
         return db.query("SELECT scope, token_hash FROM api_tokens WHERE id = $1 AND revoked_at IS NULL", {id});
     });
     if (rows.empty() || !crypto::constant_time_equal(hash_of(token), rows[0].text(1))) return std::nullopt;
