@@ -140,5 +140,63 @@ class PrunedJournal(JournalTestCase):
         self.assertIn("webhook events pruned", self.server.log())
 
 
+class KillDuringBurst(JournalTestCase):
+    def test_kill9_during_a_burst_then_replay_applies_each_event_once(self):
+        import threading
+        devices = [Device(self.server, enrollment_id=f"ENR-B{i:03d}", serial=f"BURST{i:04d}") for i in range(100)]
+        events = []
+        for d in devices:
+            events.append(d.event("mdm.Authenticate", {"MessageType": "Authenticate", "UDID": d.udid,
+                                                       "SerialNumber": d.serial, "ProductName": "iPhone15,2"}))
+            for k in range(4):
+                events.append(d.event("mdm.Connect", {"UDID": d.udid, "Status": "Idle"},
+                                      ack={"command_uuid": "", "status": "Idle"}))
+        answered = {}
+        cursor = iter(range(len(events)))
+        lock = threading.Lock()
+
+        def sender():
+            while True:
+                with lock:
+                    i = next(cursor, None)
+                if i is None:
+                    return
+                try:
+                    status, _ = devices[0].send(events[i])
+                except Exception:  # the connection died with the server: not answered
+                    continue
+                with lock:
+                    answered[i] = status
+
+        threads = [threading.Thread(target=sender) for _ in range(8)]
+        for t in threads:
+            t.start()
+        wait_until(lambda: len(answered) >= 150, what="part of the burst answered")
+        self.server.kill9()
+        for t in threads:
+            t.join()
+        self.server.start()
+        accepted = {i for i, status in answered.items() if status == 200}
+        self.assertGreaterEqual(len(accepted), 150)
+        journal = self.journal()
+        if journal is not None:
+            ids = [row[1] for row in journal]
+            for i in accepted:  # every answered-200 event survived the kill
+                self.assertEqual(ids.count(json.loads(events[i])["event_id"]), 1)
+        # The MDM sends everything again: each event applies once, replays answer "duplicate".
+        for i, body in enumerate(events):
+            status, payload = devices[0].send(body)
+            self.assertEqual(status, 200)
+            if i in accepted:
+                self.assertEqual(json.loads(payload)["status"], "duplicate")
+        journal = self.journal()
+        if journal is not None:
+            ids = [row[1] for row in journal]
+            self.assertEqual(len(ids), len(events))
+            self.assertEqual(len(set(ids)), len(events))
+        _, listing = self.server.api("GET", "/devices", expect=200)
+        self.assertEqual(len(listing["devices"]), len(devices))
+
+
 if __name__ == "__main__":
     unittest.main()
