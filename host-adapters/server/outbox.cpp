@@ -250,7 +250,7 @@ int Outbox::drain() {
 
 void Outbox::retry_failed_installs() {
     Store& store = *ctx_.store;
-    auto due = store.transaction([&](Db& db) { return store.installs_due_for_retry(db, now_ms()); });
+    auto due = store.read_transaction([&](Db& db) { return store.installs_due_for_retry(db, now_ms()); });
     int queued = 0;
     for (const auto& row : due) {
         queued += store.transaction([&](Db& db) {
