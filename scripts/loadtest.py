@@ -41,7 +41,7 @@ def main():
     with harness.TempDir() as workdir:
         nanomdm = harness.FakeNanoMDM().start()
         server = harness.Server(workdir, nanomdm=nanomdm, hmac_key="load-hmac",
-                                extra=["--threads", str(max(8, args.workers))]).start()
+                                extra=["--threads", str(max(32, args.workers + args.admin_clients + 8))]).start()
         try:
             ids = [f"LOAD-{i:05d}" for i in range(args.devices)]
             server.api("POST", "/groups", {"id": "g-load", "name": "Load", "devices": ids}, expect=201)

@@ -50,6 +50,8 @@ const std::vector<OptionSpec>& option_specs() {
         {"retry-base-seconds", "S", "first retry delay of a failed enqueue, doubled per attempt (default 2)"},
         {"retry-max-seconds", "S", "longest retry delay (default 300)"},
         {"poll-seconds", "S", "how often the outbox looks for due commands (default 1)"},
+        {"read-connections", "N", "database connections for GET requests beside the writer's (default 4; 0: "
+                                  "reads share the writer's)"},
         {"max-send-attempts", "N", "sends of one command to the MDM before it is dead (default 10)"},
         {"mdm-timeout-seconds", "S", "read and write timeout of one enqueue request (default 30)"},
         {"install-retry-seconds", "S", "first re-install after a device answered Error, doubled per attempt "
@@ -342,6 +344,12 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
         else *s.into = v;
     }
     struct Count { const char* name; int* into; };
+    if (auto it = values.find("read-connections"); it != values.end()) {
+        double v = 0;
+        if (!parse_number(it->second, v) || v > 64 || v != static_cast<int>(v))
+            bad("read-connections", "'" + it->second + "' must be a whole number from 0 to 64");
+        else c.read_connections = static_cast<int>(v);
+    }
     for (Count n : {Count{"max-send-attempts", &c.max_send_attempts}, Count{"max-install-attempts", &c.max_install_attempts}}) {
         auto it = values.find(n.name);
         if (it == values.end()) continue;

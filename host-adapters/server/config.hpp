@@ -30,6 +30,7 @@ struct ServerConfig {
     std::string instance_id;  // names this process in outbox claims; default host:pid
     int threads = 32;  // more workers than a handful of slow clients can hold (each is cut at its deadline)
     double request_read_seconds = 20.0;
+    int read_connections = 4;  // database connections for read-only requests, beside the one writer
     int max_send_attempts = 10;             // sends of one command before it is dead
     double install_retry_seconds = 3600.0;  // first re-install after a device Error, doubled per attempt
     int max_install_attempts = 5;           // installs of one policy version before the assignment is dead

@@ -22,7 +22,8 @@ struct ConnectionLimits {
     std::chrono::milliseconds write{30'000};         // whole response
     std::chrono::milliseconds keep_alive{5'000};     // idle wait for the next request on a connection
     std::size_t max_body = 1024 * 1024;              // body bytes as read (chunk framing included)
-    std::size_t keep_alive_max = 100;                // requests per connection
+    std::size_t keep_alive_max = 5;  // requests per connection, then it closes: with a worker per connection,
+                                     // a busy keep-alive client must not keep its worker from queued ones
 };
 
 /// A plain HTTP server whose connections follow `limits`.

@@ -195,24 +195,37 @@ int Outbox::drain() {
     // so no other instance can claim it while it is in flight.
     const auto lease_ms = static_cast<std::int64_t>((5 + 2 * ctx_.config.mdm_timeout_seconds + 30) * 1000);
     int sent = 0;
-    for (; sent < 200; ++sent) {
+    auto claim = [&](Db& db) {
+        const std::int64_t now = now_ms();
+        return store.claim_next_command(db, ctx_.config.instance_id, now, now + lease_ms);
+    };
+    // Gives a claimed, unsent command back at once instead of letting its lease run out.
+    auto release = [&](const CommandRow& command) {
+        store.transaction([&](Db& db) {
+            store.finish_command(db, command.command_uuid, "queued", command.last_error, now_ms());
+            db.query("UPDATE commands SET attempts = attempts - 1 WHERE command_uuid = $1", {command.command_uuid});
+        });
+    };
+    // Each transaction records one answer and claims the next command: one write-lock turn per command.
+    std::optional<CommandRow> claimed = store.transaction(claim);
+    for (; claimed; ++sent) {
+        bool stop = sent >= 200;  // let the loop look at retries and pruning now and then
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            if (stopping_) break;
+            stop = stop || stopping_;
         }
-        const std::int64_t now = now_ms();
-        auto claimed = store.transaction([&](Db& db) {
-            return store.claim_next_command(db, ctx_.config.instance_id, now, now + lease_ms);
-        });
-        if (!claimed) break;
-        const CommandRow& command = *claimed;
+        if (stop) {
+            release(*claimed);
+            break;
+        }
+        const CommandRow command = *claimed;  // a copy: `claimed` becomes the next command below
         EnqueueOutcome outcome = send_to_mdm(ctx_.config, command.mdm_id, command.payload);
         nlohmann::json fields = {{"command_uuid", command.command_uuid}, {"device", command.device_id},
                                  {"request_type", command.request_type}, {"attempt", command.attempts},
                                  {"seq", command.created_seq}};
         if (!outcome.detail.empty()) fields["detail"] = outcome.detail;
         const bool dead = outcome.kind == EnqueueOutcome::retry && command.attempts >= ctx_.config.max_send_attempts;
-        store.transaction([&](Db& db) {
+        claimed = store.transaction([&](Db& db) -> std::optional<CommandRow> {
             store.record_mdm_answer(db, command.command_uuid,
                                     outcome.http_status ? std::optional<std::int64_t>(*outcome.http_status) : std::nullopt,
                                     outcome.answer);
@@ -237,6 +250,7 @@ int Outbox::drain() {
                                      now_ms() + static_cast<std::int64_t>(delay * 1000));
                 fields["retry_in_seconds"] = delay;
             }
+            return claim(db);
         });
         const char* what = outcome.kind == EnqueueOutcome::enqueued   ? "command enqueued at the MDM"
                            : outcome.kind == EnqueueOutcome::rejected ? "command rejected by the MDM"

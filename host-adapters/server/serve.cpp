@@ -205,7 +205,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     try {
         ctx.store = Store::open(config.database);
         // Reads (GETs, token checks) run on their own connections beside the one writer.
-        ctx.store->open_readers(std::min(config.threads, config.sqlite() ? 16 : 8));
+        ctx.store->open_readers(config.read_connections);
         ctx.admin_token = load_or_create_token(config.admin_token_file);
         RenderOptions options;
         options.identifier_prefix = config.identifier_prefix;
