@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "acmepolicy/crypto.hpp"
+#include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/mdm_webhook.hpp"
 
@@ -119,7 +120,8 @@ void apply_status(ServerContext& ctx, Db& db, const Served& s, const nlohmann::j
             if (!ours) continue;
             auto a = ctx.store->assignment(db, s.device_id, p.policy_id);
             if (!a || a->status == "removing" || a->status == "removed") continue;
-            const bool active = item.value("active", false) && item.value("valid", "") == "valid";
+            const bool active = item.contains("active") && item["active"] == true && item.contains("valid") &&
+                                item["valid"] == "valid";
             if (active) {
                 a->status = "installed";
                 a->installed_payload_uuid = a->payload_uuid;
@@ -175,14 +177,15 @@ void add_declarative_routes(Router& router, ServerContext& ctx) {
                });
     router.add("PUT", "/dm/status", [&ctx](const httplib::Request& req, httplib::Response& res, const Params&) {
         if (!admitted(ctx, req, res, true)) return;
-        auto report = nlohmann::json::parse(req.body, nullptr, false);
-        if (report.is_discarded() || !report.is_object())
+        JsonBody parsed = read_json_body(req.body);  // the strict reader every body goes through
+        const nlohmann::json report = parsed.value ? *parsed.value : nlohmann::json();
+        if (!report.is_object())
             return send_error(res, 400, "dm.status_invalid", "A status report is a JSON object with StatusItems.");
         const std::string enrollment = req.get_header_value(kEnrollmentHeader);
         bool known = ctx.store->transaction([&](Db& db) {
             Served s = served_to(ctx, db, enrollment);
             if (s.device_id.empty()) return false;
-            ctx.store->insert_event(db, "dm.status", s.device_id, report.dump());
+            ctx.store->insert_event(db, EventRow{"dm.status", s.device_id, report.dump(), "", "applied", "", ""});
             apply_status(ctx, db, s, report);
             return true;
         });
