@@ -42,6 +42,7 @@ PolicyCheck check_document(const nlohmann::json& document, const ValidationOptio
         check_ca_certificates(draft, options, report);
         check_targets(draft, report);
         check_delivery(draft, report);
+        check_renewal(document, draft, report);
     }
     check.report = sorted(report);
     if (draft.complete) check.policy = std::move(draft.policy);

@@ -105,6 +105,10 @@ enum class Code : std::size_t {
     delivery_unknown,
     delivery_ddm_ec192,
     delivery_ddm_macos_only_key,
+    // Rule 17
+    renewal_before_days,
+    renewal_fraction,
+    renewal_empty,
     // Rule 3, across a set of policies
     set_duplicate_name,
     set_duplicate_id,

@@ -41,6 +41,9 @@ const std::vector<std::string> kFieldOrder = {
     "/targets/device_groups",
     "/targets/devices",
     "/targets/~unknown",
+    "/renewal",
+    "/renewal/before_days",
+    "/renewal/fraction",
     "/~unknown",
 };
 

@@ -15,7 +15,8 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"schema_version", "id",      "name",            "notes",
-                                           "server_profile", "delivery", "payload", "ca_certificates", "targets"};
+                                           "server_profile", "delivery", "payload", "ca_certificates", "targets",
+                                           "renewal"};
 const std::vector<std::string> kPayloadKeys = {
     "DirectoryURL", "ClientIdentifier", "KeyType",        "KeySize",          "HardwareBound",     "Attest",
     "Subject",      "SubjectAltName",   "UsageFlags",     "ExtendedKeyUsage", "KeyIsExtractable",  "AllowAllAppsAccess"};

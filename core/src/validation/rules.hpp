@@ -50,6 +50,9 @@ void check_targets(const PolicyDraft& draft, Report& report);
 /// Declarative delivery: the limits of the declarative ACME credential (as `render --format ddm` applies them).
 void check_delivery(const PolicyDraft& draft, Report& report);
 
+/// Rule 17: the optional renewal object; reads it into draft.policy.renewal and checks its ranges.
+void check_renewal(const nlohmann::json& document, PolicyDraft& draft, Report& report);
+
 /// Orders diagnostics by the field they point at (in the order of the policy format), keeping the
 /// rule order among diagnostics of one field.
 void sort_by_field(std::vector<Diagnostic>& diagnostics);
