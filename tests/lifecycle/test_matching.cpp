@@ -1,5 +1,7 @@
 // Matching certificates to the policy that produced them: issuer, subject and subjectAltName rules,
 // identities only, newest wins, foreign certificates ignored, step-ca's CN-only subjects, issuer chains.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "acmepolicy/lifecycle.hpp"
@@ -114,6 +116,24 @@ TEST(Matching, EverySubjectAltNameKindIsCompared) {
         partial.sans.erase(partial.sans.begin() + static_cast<std::ptrdiff_t>(drop));
         EXPECT_FALSE(match(policy, {device_certificate(partial)}).index) << "without SAN " << drop;
     }
+}
+
+TEST(Matching, DottedOidAttributeTypes) {
+    // emailAddress (1.2.840.113549.1.9.1) has multi-byte arcs; serialNumber is 2.5.4.5.
+    const Policy policy = policy_from(test::policy_json(
+        "", R"([[["CN", "{{serial_number}}"]], [["1.2.840.113549.1.9.1", "{{user_email}}"]], [["2.5.4.5", "{{udid}}"]]])",
+        ""));
+    CertSpec spec;
+    spec.subject = "CN=C02XK1ABJG5H,emailAddress=ana@example.com,serialNumber=00008110-000A1C2E3F40801E";
+    const DeviceCertificate c = device_certificate(spec);
+    ASSERT_EQ(c.subject_attributes.size(), 3u);
+    std::vector<std::string> oids;
+    for (const auto& a : c.subject_attributes) oids.push_back(a.oid);
+    std::sort(oids.begin(), oids.end());
+    EXPECT_EQ(oids, (std::vector<std::string>{"1.2.840.113549.1.9.1", "2.5.4.3", "2.5.4.5"}));
+    EXPECT_TRUE(match(policy, {c}).index);
+    spec.subject = "CN=C02XK1ABJG5H,emailAddress=bob@example.com,serialNumber=00008110-000A1C2E3F40801E";
+    EXPECT_FALSE(match(policy, {device_certificate(spec)}).index);
 }
 
 TEST(Matching, NewestWinsAmongSeveral) {

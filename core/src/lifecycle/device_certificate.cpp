@@ -1,11 +1,11 @@
 // One DER certificate from a device into a DeviceCertificate: one mbedTLS parse gives the description,
 // the names as (OID, value) attributes and the subjectAltName entries matching needs.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 
 #include <mbedtls/asn1.h>
-#include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
 #include <nlohmann/json.hpp>
@@ -70,14 +70,37 @@ std::string bmp_to_utf8(const unsigned char* p, std::size_t len) {
     return out;
 }
 
+// Dotted text of a DER OID ("2.5.4.3"), written by hand: mbedtls_oid_get_numeric_string goes through
+// snprintf for every arc, which showed in the CertificateList benchmark. "?" for a malformed OID.
+std::string oid_text(const unsigned char* p, std::size_t len) {
+    std::string out;
+    std::uint64_t arc = 0;
+    bool first = true;
+    for (std::size_t i = 0; i < len; ++i) {
+        if (arc > (UINT64_MAX >> 7)) return "?";
+        arc = (arc << 7) | (p[i] & 0x7F);
+        if (p[i] & 0x80) continue;
+        if (first) {
+            const std::uint64_t top = arc < 40 ? 0 : arc < 80 ? 1 : 2;
+            out += std::to_string(top);
+            out += '.';
+            out += std::to_string(arc - top * 40);
+            first = false;
+        } else {
+            out += '.';
+            out += std::to_string(arc);
+        }
+        arc = 0;
+    }
+    return first || (len > 0 && (p[len - 1] & 0x80)) ? std::string("?") : out;
+}
+
 std::vector<NameAttribute> attributes_of(const mbedtls_x509_name* name) {
     std::vector<NameAttribute> out;
     for (const mbedtls_x509_name* n = name; n != nullptr; n = n->next) {
         if (n->oid.p == nullptr) continue;
-        char oid[128];
-        const int size = mbedtls_oid_get_numeric_string(oid, sizeof oid, &n->oid);
         NameAttribute attribute;
-        attribute.oid = size < 0 ? std::string("?") : std::string(oid, static_cast<std::size_t>(size));
+        attribute.oid = oid_text(n->oid.p, n->oid.len);
         const char* bytes = reinterpret_cast<const char*>(n->val.p);
         attribute.value = n->val.tag == MBEDTLS_ASN1_BMP_STRING ? bmp_to_utf8(n->val.p, n->val.len)
                                                                 : std::string(bytes, n->val.len);
