@@ -58,6 +58,8 @@ export interface Policy {
   targets?: { device_groups?: string[]; devices?: string[] };
   /** The policy devices receive instead when a listed condition holds (docs/assignment.md). */
   fallback?: { policy: string; when: Array<FallbackCondition | string> };
+  /** When devices get their profile again (docs/lifecycle.md); default 30 days or half the validity. */
+  renewal?: { before_days?: number; fraction?: number };
   [key: string]: unknown;
 }
 
@@ -218,6 +220,75 @@ export interface PlistResult extends Outcome {
   diagnostics?: Diagnostic[];
 }
 
+/** One certificate of a CertificateList answer (docs/lifecycle.md). */
+export interface DeviceCertificateInfo {
+  common_name: string;
+  subject: string;
+  issuer: string;
+  serial: string;
+  not_before: string;
+  not_after: string;
+  key_type: string;
+  key_bits: number;
+  sha256_fingerprint: string;
+  is_identity: boolean;
+}
+
+/** parseCertificateList(): the certificates of the answer, and diagnostics for entries left out. */
+export interface CertificateListResult extends Outcome {
+  certificates: DeviceCertificateInfo[];
+  diagnostics: Diagnostic[];
+}
+
+/** A certificate as the device reports it in CertificateList (Data is the DER in base64). */
+export interface CertificateListEntry {
+  CommonName?: string;
+  Data: string;
+  IsIdentity?: boolean;
+}
+
+/** One device of a certificate inventory. */
+export interface CertificateInventoryEntry {
+  device: DeviceRecord;
+  certificates?: CertificateListEntry[];
+  /** The policies that apply to this device (default: every policy given). */
+  policies?: string[];
+  /** Policy id to the RFC 3339 time its profile was last sent again. */
+  last_renewal?: Record<string, string>;
+}
+
+export interface RenewalOptions {
+  /** Required: the current time (the core has no clock). */
+  now: string | Date;
+  /** PEM certificates of the ACME server's chain (intermediates) accepted as issuers. */
+  issuer_chain_pem?: string;
+  /** Never renew a device more often than this (default 6). */
+  min_interval_hours?: number;
+  /** Spread scheduled renewals over this many hours, by a hash of the device id (default 12). */
+  spread_hours?: number;
+  client_token_secret?: string;
+}
+
+export type RenewalState = 'ok' | 'due' | 'expired' | 'throttled' | 'missing';
+
+/** certificateStatus(): the matched certificate of one device and its renewal decision. */
+export interface CertificateStatus extends Outcome {
+  policy?: string;
+  device?: string;
+  state?: RenewalState;
+  due?: boolean;
+  renew_at?: string | null;
+  window_seconds?: number | null;
+  jitter_seconds?: number | null;
+  rule?: { before_seconds: number; before_days?: number; fraction: number };
+  certificate?: DeviceCertificateInfo | null;
+  matched?: number;
+  foreign?: number;
+  last_renewal?: string | null;
+  reason?: string;
+  diagnostics?: Diagnostic[];
+}
+
 export interface VersionInfo {
   version: string;
   schema_version: number;
@@ -249,5 +320,10 @@ export interface AcmePolicy {
        options?: TimeOptions & Record<string, unknown>): PlanResult;
   inspectCertificate(pem: string): CertificateInfo;
   parsePlist(plist: string | Uint8Array): PlistResult;
+  /** Reads a CertificateList command answer (the device's XML plist). */
+  parseCertificateList(plist: string | Uint8Array): CertificateListResult;
+  /** The certificate a policy produced on one device and when to renew it. */
+  certificateStatus(policy: Document<Policy>, entry: Document<CertificateInventoryEntry>,
+                    options: RenewalOptions): CertificateStatus;
   memoryStats(): MemoryStats;
 }

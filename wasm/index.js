@@ -303,6 +303,25 @@ function createApi(module) {
       return withStatus(call(m._acmepolicy_wasm_parse_plist, plist));
     },
 
+    // ---- the life of a certificate (docs/lifecycle.md) ----
+
+    parseCertificateList(plist) {
+      if (typeof plist !== 'string' && !(plist instanceof Uint8Array)) {
+        throw new TypeError(`parseCertificateList(plist): plist must be a string or a Uint8Array, not ${describe(plist)}.`);
+      }
+      const result = withStatus(call(m._acmepolicy_wasm_parse_certificate_list, plist, ''));
+      if (!Array.isArray(result.certificates)) result.certificates = [];
+      return result;
+    },
+
+    certificateStatus(policy, entry, options) {
+      const opts = optionsObject(options, 'certificateStatus(policy, entry, options): options');
+      return withStatus(call(m._acmepolicy_wasm_certificate_status,
+                             documentText(policy, 'certificateStatus(policy): policy'),
+                             documentText(entry, 'certificateStatus(policy, entry): entry'),
+                             optionsText(opts, 'certificateStatus options')));
+    },
+
     memoryStats() {
       return { heap_in_use: m._acmepolicy_wasm_heap_in_use() >>> 0, memory_bytes: m.HEAPU8.length };
     },

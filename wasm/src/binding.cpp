@@ -121,4 +121,18 @@ EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_inspect_certificate(const char*
     return publish(acmepolicy::api_inspect_certificate(view(pem, pem_size), view(options, options_size)));
 }
 
+EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_parse_certificate_list(const char* plist, std::uint32_t plist_size,
+                                                                         const char* options,
+                                                                         std::uint32_t options_size) {
+    return publish(acmepolicy::api_parse_certificate_list(view(plist, plist_size), view(options, options_size)));
+}
+
+EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_certificate_status(const char* policy, std::uint32_t policy_size,
+                                                                    const char* entry, std::uint32_t entry_size,
+                                                                    const char* options,
+                                                                    std::uint32_t options_size) {
+    return publish(acmepolicy::api_certificate_status(view(policy, policy_size), view(entry, entry_size),
+                                                      view(options, options_size)));
+}
+
 }  // extern "C"

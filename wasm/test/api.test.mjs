@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { NOW, goodDevice, goodPolicy, hex, inventory, load, makeCaCertificate, pkgDir } from './support.mjs';
+import { NOW, goodDevice, goodPolicy, hex, inventory, load, makeCaCertificate, pkgDir, sourceDir } from './support.mjs';
 
 let acme;
 before(async () => {
@@ -262,4 +262,43 @@ describe('loading', () => {
     await assert.rejects(load('debug'), TypeError);
     await assert.rejects(load({ wasmBinary: 'bytes' }), TypeError);
   });
+});
+
+describe('certificate lifecycle', () => {
+  const examples = path.join(sourceDir, 'examples', 'certificates');
+  const lifecyclePolicy = () => JSON.parse(readFileSync(path.join(examples, 'corp-acme.json'), 'utf8'));
+  const certificateInventory = () => JSON.parse(readFileSync(path.join(examples, 'inventory.json'), 'utf8'));
+
+  test('parseCertificateList reads a device answer, as bytes or text', () => {
+    const bytes = readFileSync(path.join(examples, 'certificate-list.plist'));
+    const result = acme.parseCertificateList(new Uint8Array(bytes));
+    assert.equal(result.status, 'ok');
+    assert.equal(result.certificates.length, 4);
+    const newest = result.certificates.find((c) => c.serial === '1002');
+    assert.equal(newest.not_after, '2026-12-05T00:00:00Z');
+    assert.equal(newest.is_identity, true);
+    assert.equal(newest.key_type, 'EC');
+    assert.match(newest.sha256_fingerprint, /^[0-9a-f]{64}$/);
+    assert.deepEqual(acme.parseCertificateList(bytes.toString('utf8')), result);
+    const bad = acme.parseCertificateList('<plist><array/></plist>');
+    assert.equal(bad.status, 'invalid_input');
+    assert.deepEqual(bad.certificates, []);
+    assert.equal(bad.diagnostics[0].code, 'certificate_list.not_dict');
+    assert.throws(() => acme.parseCertificateList(42), TypeError);
+  });
+
+  test('certificateStatus matches the newest certificate of the policy and decides', () => {
+    const entry = certificateInventory().devices[0];
+    const status = acme.certificateStatus(lifecyclePolicy(), entry, { now: new Date(NOW), spread_hours: 0 });
+    assert.equal(status.status, 'ok', JSON.stringify(status.diagnostics));
+    assert.equal(status.state, 'due');
+    assert.equal(status.due, true);
+    assert.equal(status.certificate.serial, '1002');
+    assert.equal(status.matched, 2);
+    assert.equal(status.foreign, 2);
+    const missingNow = acme.certificateStatus(lifecyclePolicy(), entry, {});
+    assert.equal(missingNow.status, 'bad_arguments');
+    assert.equal(missingNow.diagnostics[0].code, 'options.now');
+  });
+
 });

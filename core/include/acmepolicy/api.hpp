@@ -76,4 +76,29 @@ ApiResult api_parse_plist(std::string_view plist_bytes);
 /// "key_bits", "serial", "sha256_fingerprint"} or diagnostics.
 ApiResult api_inspect_certificate(std::string_view pem, std::string_view options_json);
 
+/// Reads a CertificateList command answer (the device's XML plist bytes) into certificate descriptions.
+/// options_json: {} or "". json: {"certificates": [{"common_name", "subject", "issuer", "serial",
+/// "not_before", "not_after", "key_type", "key_bits", "sha256_fingerprint", "is_identity"}],
+/// "diagnostics": [...]}; entries that cannot be read are warnings (and left out); status invalid_input
+/// when the answer as a whole is unusable (plist.* or certificate_list.* errors). See docs/lifecycle.md.
+ApiResult api_parse_certificate_list(std::string_view plist_bytes, std::string_view options_json);
+
+/// The certificate one policy produced on one device, and when the device must get its profile again.
+/// entry_json: {"device": <device record>, "certificates": [{"CommonName", "Data" (base64 DER),
+/// "IsIdentity"}], "last_renewal": {"<policy id>": RFC 3339}}. options_json: {"now" (required),
+/// "issuer_chain_pem", "min_interval_hours" (6), "spread_hours" (12), "client_token_secret"}.
+/// json: {"policy", "device", "state": "ok"|"due"|"expired"|"throttled"|"missing", "due", "renew_at",
+/// "window_seconds", "jitter_seconds", "rule", "certificate", "matched", "foreign", "last_renewal",
+/// "reason", "diagnostics"}.
+ApiResult api_certificate_status(std::string_view policy_json, std::string_view entry_json,
+                                 std::string_view options_json);
+
+/// Plans the renewals of a fleet. inventory_json: {"devices": [<entry as for api_certificate_status, plus
+/// "policies": [ids] to restrict the policies that apply>]}; policies_json: a JSON array of policy
+/// documents; options as for api_certificate_status. json: {"now", "renewals": [{"device", "policy",
+/// "state", "renew_at", "not_after", "serial", "sha256_fingerprint"}] (by renew_at), "missing":
+/// [{"device", "policy"}], "per_day": [{"date", "count"}], "summary", "diagnostics"}.
+ApiResult api_plan_renewals(std::string_view inventory_json, std::string_view policies_json,
+                            std::string_view options_json);
+
 }  // namespace acmepolicy

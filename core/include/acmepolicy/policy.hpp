@@ -67,6 +67,13 @@ struct PolicyFallback {
     std::vector<std::string> when;
 };
 
+/// The optional `renewal` object of a policy document: when a device gets its profile again (see
+/// docs/lifecycle.md). An absent member keeps its default (30 days, one half).
+struct RenewalSettings {
+    std::optional<std::int64_t> before_days;  // renew when fewer than this many days remain (1-365)
+    std::optional<double> fraction;           // ... or less than this fraction of the validity (0 < f < 1)
+};
+
 struct Policy {
     int schema_version = 1;
     std::string id;  // given, or derived from name (derive_policy_id)
@@ -78,6 +85,7 @@ struct Policy {
     std::vector<std::string> ca_certificates;  // PEM texts
     PolicyTargets targets;
     std::optional<PolicyFallback> fallback;
+    std::optional<RenewalSettings> renewal;  // absent: the default renewal rule
 };
 
 /// The id used when a document gives none: the name lower-cased, every run of characters outside

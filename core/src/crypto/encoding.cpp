@@ -16,14 +16,24 @@ int hex_value(char c) {
     return -1;
 }
 
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
+// The value of each byte as a Base64 digit, -1 for anything else: one lookup per byte on the decode
+// path, which reads every certificate a device reports.
+struct Base64Table {
+    signed char value[256];
+    constexpr Base64Table() : value() {
+        for (int i = 0; i < 256; ++i) value[i] = -1;
+        for (int i = 0; i < 26; ++i) {
+            value['A' + i] = static_cast<signed char>(i);
+            value['a' + i] = static_cast<signed char>(i + 26);
+        }
+        for (int i = 0; i < 10; ++i) value['0' + i] = static_cast<signed char>(i + 52);
+        value[static_cast<unsigned char>('+')] = 62;
+        value[static_cast<unsigned char>('/')] = 63;
+    }
+};
+constexpr Base64Table kBase64Table;
+
+int base64_value(char c) { return kBase64Table.value[static_cast<unsigned char>(c)]; }
 
 std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
     std::string out;
@@ -91,6 +101,21 @@ std::optional<std::string> base64_decode(std::string_view text) {
     int sextets = 0;   // sextets in the current quantum
     int padding = 0;   // '=' seen; only whitespace and more '=' may follow the first
     for (const char c : text) {
+        if (padding == 0) {
+            const int v = base64_value(c);
+            if (v >= 0) {  // the common case first: a digit before any padding
+                accumulator = (accumulator << 6) | static_cast<std::uint32_t>(v);
+                if (++sextets == 4) {
+                    const char bytes[3] = {static_cast<char>((accumulator >> 16) & 0xFF),
+                                           static_cast<char>((accumulator >> 8) & 0xFF),
+                                           static_cast<char>(accumulator & 0xFF)};
+                    out.append(bytes, 3);
+                    accumulator = 0;
+                    sextets = 0;
+                }
+                continue;
+            }
+        }
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
         if (c == '=') {
             ++padding;

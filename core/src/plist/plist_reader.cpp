@@ -92,6 +92,12 @@ private:
         if (in_.size() >= 3 && in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // a UTF-8 byte-order mark
         std::size_t p = pos_;
         while (p < in_.size()) {
+            // Printable ASCII, tab, LF and CR are XML characters: skip them without decoding.
+            const auto b = static_cast<unsigned char>(in_[p]);
+            if ((b >= 0x20 && b < 0x80) || b == '\t' || b == '\n' || b == '\r') {
+                ++p;
+                continue;
+            }
             const std::size_t start = p;
             const std::int32_t c = detail::decode_utf8(in_, p);
             if (c < 0) {
@@ -436,14 +442,19 @@ private:
             if (c == '>' && pos_ >= 2 && in_.substr(pos_ - 2, 3) == "]]>")
                 fail("plist.malformed", "The text contains \"]]>\", which XML does not allow outside CDATA; "
                                         "write \"]]&gt;\".");
-            const std::size_t next = in_.find_first_of("<&>", pos_ + 1);
-            const std::size_t stop = next == std::string_view::npos ? in_.size() : next;
+            // A plain scan: find_first_of would call memchr on the set for every byte of long <data>.
+            std::size_t stop = pos_ + 1;
+            while (stop < in_.size() && in_[stop] != '<' && in_[stop] != '&' && in_[stop] != '>') ++stop;
             append_normalised(out, in_.substr(pos_, stop - pos_));
             pos_ = stop;
         }
     }
 
     static void append_normalised(std::string& out, std::string_view s) {
+        if (s.find('\r') == std::string_view::npos) {
+            out.append(s);  // the common case, in one copy
+            return;
+        }
         for (std::size_t i = 0; i < s.size(); ++i) {
             if (s[i] == '\r') {
                 out += '\n';

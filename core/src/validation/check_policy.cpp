@@ -43,6 +43,7 @@ PolicyCheck check_document(const nlohmann::json& document, const ValidationOptio
         check_targets(draft, report);
         check_delivery(draft, report);
         check_fallback(draft, report);
+        check_renewal(document, draft, report);
     }
     check.report = sorted(report);
     if (draft.complete) check.policy = std::move(draft.policy);

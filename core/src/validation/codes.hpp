@@ -115,6 +115,10 @@ enum class Code : std::size_t {
     fallback_cycle,
     fallback_stricter,
     fallback_target_invalid,
+    // Rule 18
+    renewal_before_days,
+    renewal_fraction,
+    renewal_empty,
     // Rule 3, across a set of policies
     set_duplicate_name,
     set_duplicate_id,

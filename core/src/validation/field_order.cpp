@@ -45,6 +45,9 @@ const std::vector<std::string> kFieldOrder = {
     "/fallback/policy",
     "/fallback/when",
     "/fallback/~unknown",
+    "/renewal",
+    "/renewal/before_days",
+    "/renewal/fraction",
     "/~unknown",
 };
 

@@ -17,7 +17,7 @@ using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"schema_version", "id",      "name",            "notes",
                                            "server_profile", "delivery", "payload", "ca_certificates", "targets",
-                                           "fallback"};
+                                           "fallback",       "renewal"};
 const std::vector<std::string> kPayloadKeys = {
     "DirectoryURL", "ClientIdentifier", "KeyType",        "KeySize",          "HardwareBound",     "Attest",
     "Subject",      "SubjectAltName",   "UsageFlags",     "ExtendedKeyUsage", "KeyIsExtractable",  "AllowAllAppsAccess"};

@@ -64,6 +64,9 @@ void check_fallback_set(const std::vector<PolicyCheck>& policies, Report& report
 /// A policy id: [a-z0-9][a-z0-9._-]{0,63}.
 bool is_valid_policy_id(const std::string& id) noexcept;
 
+/// Rule 18: the optional renewal object; reads it into draft.policy.renewal and checks its ranges.
+void check_renewal(const nlohmann::json& document, PolicyDraft& draft, Report& report);
+
 /// Orders diagnostics by the field they point at (in the order of the policy format), keeping the
 /// rule order among diagnostics of one field.
 void sort_by_field(std::vector<Diagnostic>& diagnostics);

@@ -12,7 +12,9 @@
 
 namespace {
 
-constexpr int kEntryPoints = 9;
+// Seeds start with 0-8 for the first nine; appended entry points take the next numbers, so seeds keep
+// their meaning.
+constexpr int kEntryPoints = 12;
 
 void require(bool condition) {
     if (!condition) std::abort();  // a broken ABI promise: libFuzzer reports the input
@@ -56,7 +58,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                      in[3].size(), &json);
             break;
         case 7: status = acmepolicy_parse_plist(ptr(0), in[0].size(), &json); break;
-        default: status = acmepolicy_inspect_certificate(ptr(0), in[0].size(), ptr(1), in[1].size(), &json); break;
+        case 8: status = acmepolicy_inspect_certificate(ptr(0), in[0].size(), ptr(1), in[1].size(), &json); break;
+        case 9: status = acmepolicy_parse_certificate_list(ptr(0), in[0].size(), ptr(1), in[1].size(), &json); break;
+        case 10:
+            status = acmepolicy_certificate_status(ptr(0), in[0].size(), ptr(1), in[1].size(), ptr(2), in[2].size(),
+                                                   &json);
+            break;
+        default:
+            status = acmepolicy_plan_renewals(ptr(0), in[0].size(), ptr(1), in[1].size(), ptr(2), in[2].size(), &json);
+            break;
     }
     require(status == ACMEPOLICY_OK || status == ACMEPOLICY_INVALID_INPUT || status == ACMEPOLICY_BAD_ARGUMENTS ||
             status == ACMEPOLICY_NOT_FOUND);

@@ -185,6 +185,49 @@ ACMEPOLICY_API acmepolicy_status acmepolicy_inspect_certificate(const char *pem,
                                                                 const char *options_json, size_t options_json_len,
                                                                 acmepolicy_buffer *out_json);
 
+/*
+ * ---- The life of a certificate (docs/lifecycle.md) ----
+ *
+ * These calls cap their inputs: a longer input is refused with ACMEPOLICY_BAD_ARGUMENTS and
+ * {"error": {"code": "argument.too_large", ...}} before anything is read.
+ */
+#define ACMEPOLICY_MAX_CERTIFICATE_LIST_BYTES ((size_t)4 * 1024 * 1024) /* one CertificateList answer */
+#define ACMEPOLICY_MAX_INVENTORY_BYTES ((size_t)64 * 1024 * 1024)       /* a certificate inventory */
+
+/*
+ * Reads a CertificateList command answer (the device's XML plist bytes). options: {} (or empty).
+ * out_json: {"certificates": [{"common_name", "subject", "issuer", "serial", "not_before", "not_after",
+ * "key_type", "key_bits", "sha256_fingerprint", "is_identity"}], "diagnostics": [...]}. Unreadable
+ * entries are warnings; ACMEPOLICY_INVALID_INPUT when the answer as a whole is unusable.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_parse_certificate_list(const char *plist, size_t plist_len,
+                                                                   const char *options_json, size_t options_json_len,
+                                                                   acmepolicy_buffer *out_json);
+
+/*
+ * The certificate one policy produced on one device and when to renew it. entry: {"device": <device
+ * record>, "certificates": [{"CommonName", "Data" (base64 DER), "IsIdentity"}], "last_renewal":
+ * {"<policy id>": RFC 3339}}. options: {"now" (required), "issuer_chain_pem", "min_interval_hours",
+ * "spread_hours", "client_token_secret"}. out_json: {"policy", "device", "state", "due", "renew_at",
+ * "certificate", "reason", "diagnostics", ...}; state is ok, due, expired, throttled or missing.
+ * Caps: policy 1 MiB, entry 8 MiB, options 1 MiB.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_certificate_status(const char *policy_json, size_t policy_json_len,
+                                                               const char *entry_json, size_t entry_json_len,
+                                                               const char *options_json, size_t options_json_len,
+                                                               acmepolicy_buffer *out_json);
+
+/*
+ * Plans the renewals of a fleet. inventory: {"devices": [<entry as above, plus "policies": [ids]>]};
+ * policies: a JSON array of policy documents; options as above. out_json: {"now", "renewals": [...]
+ * (by renew_at), "missing": [...], "per_day": [{"date", "count"}], "summary", "diagnostics"}.
+ * Caps: inventory and policies ACMEPOLICY_MAX_INVENTORY_BYTES each, options 1 MiB.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_plan_renewals(const char *inventory_json, size_t inventory_json_len,
+                                                          const char *policies_json, size_t policies_json_len,
+                                                          const char *options_json, size_t options_json_len,
+                                                          acmepolicy_buffer *out_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -159,3 +159,29 @@ func statusString(s Status) string {
 func libraryVersion() string {
 	return C.GoString(C.acmepolicy_version())
 }
+
+func callParseCertificateList(plist, options []byte) answer {
+	var out C.acmepolicy_buffer
+	p, pl := cInput(plist)
+	o, ol := cInput(options)
+	s := C.acmepolicy_parse_certificate_list(p, pl, o, ol, &out)
+	return answer{status: Status(s), json: take(&out)}
+}
+
+func callCertificateStatus(policy, entry, options []byte) answer {
+	var out C.acmepolicy_buffer
+	p, pl := cInput(policy)
+	e, el := cInput(entry)
+	o, ol := cInput(options)
+	s := C.acmepolicy_certificate_status(p, pl, e, el, o, ol, &out)
+	return answer{status: Status(s), json: take(&out)}
+}
+
+func callPlanRenewals(inventory, policies, options []byte) answer {
+	var out C.acmepolicy_buffer
+	i, il := cInput(inventory)
+	p, pl := cInput(policies)
+	o, ol := cInput(options)
+	s := C.acmepolicy_plan_renewals(i, il, p, pl, o, ol, &out)
+	return answer{status: Status(s), json: take(&out)}
+}

@@ -7,6 +7,7 @@ import {
   type Diagnostic,
   type Policy,
   type RenderResult,
+  type RenewalState,
   type Status,
   type ValidateResult,
 } from '../../index.js';
@@ -62,6 +63,12 @@ export async function usage(): Promise<void> {
   const value: unknown = plist.value;
   const heap: number = acme.memoryStats().heap_in_use;
 
+  const listed = acme.parseCertificateList(new Uint8Array(0)).certificates.map((c) => c.not_after);
+  const entry = { device: { id: 'd-0042', serial_number: 'C02XK1ABJG5H' }, certificates: [{ Data: 'MIIB', IsIdentity: true }] };
+  const state: RenewalState | undefined = acme.certificateStatus(policy, entry, { now: new Date(), spread_hours: 0 }).state;
+  // @ts-expect-error now is required: the core has no clock
+  acme.certificateStatus(policy, entry, {});
+
   // @ts-expect-error signing stays on the server
   acme.render(policy, { format: 'mobileconfig', signing: { key_pem: 'k', certificate_pem: 'c' } });
   // @ts-expect-error unknown format
@@ -77,5 +84,5 @@ export async function usage(): Promise<void> {
   // @ts-expect-error results are read-only facts, not a string
   const wrong: string = acme.validate(policy);
 
-  void [versionText, where, ok, status, names, text, uuid, included, actions, isCa, value, heap, wrong];
+  void [versionText, where, ok, status, names, text, uuid, included, actions, isCa, value, heap, wrong, listed, state];
 }
