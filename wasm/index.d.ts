@@ -257,6 +257,10 @@ export interface CertificateInventoryEntry {
   last_renewal?: Record<string, string>;
 }
 
+export interface CertificateInventory {
+  devices: CertificateInventoryEntry[];
+}
+
 export interface RenewalOptions {
   /** Required: the current time (the core has no clock). */
   now: string | Date;
@@ -286,6 +290,26 @@ export interface CertificateStatus extends Outcome {
   foreign?: number;
   last_renewal?: string | null;
   reason?: string;
+  diagnostics?: Diagnostic[];
+}
+
+export interface PlannedRenewal {
+  device: string;
+  policy: string;
+  state: Exclude<RenewalState, 'missing'>;
+  renew_at: string;
+  not_after: string;
+  serial: string;
+  sha256_fingerprint: string;
+}
+
+/** planRenewals(): who renews when, soonest first, and how many renewals fall on each day. */
+export interface RenewalPlan extends Outcome {
+  now?: string;
+  renewals: PlannedRenewal[];
+  missing?: { device: string; policy: string }[];
+  per_day?: { date: string; count: number }[];
+  summary?: { pairs: number; ok: number; due: number; expired: number; throttled: number; missing: number };
   diagnostics?: Diagnostic[];
 }
 
@@ -325,5 +349,8 @@ export interface AcmePolicy {
   /** The certificate a policy produced on one device and when to renew it. */
   certificateStatus(policy: Document<Policy>, entry: Document<CertificateInventoryEntry>,
                     options: RenewalOptions): CertificateStatus;
+  /** The renewals of a fleet, soonest first, with a count per day. */
+  planRenewals(inventory: Document<CertificateInventory>, policies: DocumentList<Policy>,
+               options: RenewalOptions): RenewalPlan;
   memoryStats(): MemoryStats;
 }

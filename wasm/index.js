@@ -322,6 +322,16 @@ function createApi(module) {
                              optionsText(opts, 'certificateStatus options')));
     },
 
+    planRenewals(inventory, policies, options) {
+      const opts = optionsObject(options, 'planRenewals(inventory, policies, options): options');
+      const result = withStatus(call(m._acmepolicy_wasm_plan_renewals,
+                                     documentText(inventory, 'planRenewals(inventory): inventory'),
+                                     documentListText(policies, 'planRenewals(inventory, policies): policies'),
+                                     optionsText(opts, 'planRenewals options')));
+      if (!Array.isArray(result.renewals)) result.renewals = [];
+      return result;
+    },
+
     memoryStats() {
       return { heap_in_use: m._acmepolicy_wasm_heap_in_use() >>> 0, memory_bytes: m.HEAPU8.length };
     },

@@ -135,4 +135,11 @@ EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_certificate_status(const char* 
                                                       view(options, options_size)));
 }
 
+EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_plan_renewals(const char* inventory, std::uint32_t inventory_size,
+                                                               const char* policies, std::uint32_t policies_size,
+                                                               const char* options, std::uint32_t options_size) {
+    return publish(acmepolicy::api_plan_renewals(view(inventory, inventory_size), view(policies, policies_size),
+                                                 view(options, options_size)));
+}
+
 }  // extern "C"

@@ -301,4 +301,14 @@ describe('certificate lifecycle', () => {
     assert.equal(missingNow.diagnostics[0].code, 'options.now');
   });
 
+  test('planRenewals lists who renews when, the same as the CLI would', () => {
+    const plan = acme.planRenewals(certificateInventory(), [lifecyclePolicy()], { now: NOW });
+    assert.equal(plan.status, 'ok');
+    assert.deepEqual(plan.summary, { pairs: 5, ok: 1, due: 1, expired: 1, throttled: 1, missing: 1 });
+    assert.deepEqual(plan.renewals.map((r) => r.device), ['d-0042', 'd-0311', 'd-0500', 'd-0107']);
+    assert.equal(plan.per_day.reduce((n, d) => n + d.count, 0), plan.renewals.length);
+    const broken = acme.planRenewals('{"devices": 5}', '[]', { now: NOW });
+    assert.equal(broken.status, 'invalid_input');
+    assert.deepEqual(broken.renewals, []);
+  });
 });

@@ -66,8 +66,10 @@ export async function usage(): Promise<void> {
   const listed = acme.parseCertificateList(new Uint8Array(0)).certificates.map((c) => c.not_after);
   const entry = { device: { id: 'd-0042', serial_number: 'C02XK1ABJG5H' }, certificates: [{ Data: 'MIIB', IsIdentity: true }] };
   const state: RenewalState | undefined = acme.certificateStatus(policy, entry, { now: new Date(), spread_hours: 0 }).state;
+  const next: string | undefined = acme.planRenewals({ devices: [entry] }, [policy], { now: '2026-11-28T12:00:00Z' })
+    .renewals[0]?.renew_at;
   // @ts-expect-error now is required: the core has no clock
-  acme.certificateStatus(policy, entry, {});
+  acme.planRenewals({ devices: [] }, [policy], {});
 
   // @ts-expect-error signing stays on the server
   acme.render(policy, { format: 'mobileconfig', signing: { key_pem: 'k', certificate_pem: 'c' } });
@@ -84,5 +86,5 @@ export async function usage(): Promise<void> {
   // @ts-expect-error results are read-only facts, not a string
   const wrong: string = acme.validate(policy);
 
-  void [versionText, where, ok, status, names, text, uuid, included, actions, isCa, value, heap, wrong, listed, state];
+  void [versionText, where, ok, status, names, text, uuid, included, actions, isCa, value, heap, wrong, listed, state, next];
 }
