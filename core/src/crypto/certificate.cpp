@@ -9,22 +9,12 @@
 
 #include "acmepolicy/crypto.hpp"
 #include "crypto/civil_time.hpp"
+#include "crypto/certificate_info.hpp"
 #include "crypto/pem.hpp"
 
 namespace acmepolicy {
 
 namespace {
-
-std::int64_t seconds_of(const mbedtls_x509_time& t) {
-    return detail::days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
-           t.hour * 3600 + t.min * 60 + t.sec;
-}
-
-std::string dn_text(const mbedtls_x509_name* name) {
-    char buffer[1024];
-    const int n = mbedtls_x509_dn_gets(buffer, sizeof buffer, name);
-    return n < 0 ? std::string() : std::string(buffer, static_cast<std::size_t>(n));
-}
 
 /// Parses one DER certificate; error text on failure.
 std::optional<CertificateInfo> parse_der(const std::string& der, std::string& error) {
@@ -40,26 +30,7 @@ std::optional<CertificateInfo> parse_der(const std::string& der, std::string& er
         }() + ")";
         return std::nullopt;
     }
-    CertificateInfo info;
-    info.subject = dn_text(&crt.subject);
-    info.issuer = dn_text(&crt.issuer);
-    info.not_before = seconds_of(crt.valid_from);
-    info.not_after = seconds_of(crt.valid_to);
-    info.is_ca = crt.ca_istrue != 0;
-    switch (mbedtls_pk_get_type(&crt.pk)) {
-        case MBEDTLS_PK_RSA: info.key_type = "RSA"; break;
-        case MBEDTLS_PK_ECKEY:
-        case MBEDTLS_PK_ECKEY_DH:
-        case MBEDTLS_PK_ECDSA: info.key_type = "EC"; break;
-        default: info.key_type = "other"; break;
-    }
-    info.key_bits = mbedtls_pk_get_bitlen(&crt.pk);
-    // The DER INTEGER may carry a 00 sign byte; the serial is printed as openssl prints it, without it.
-    std::size_t skip = 0;
-    while (skip + 1 < crt.serial.len && crt.serial.p[skip] == 0) ++skip;
-    info.serial_hex = crypto::to_hex(crt.serial.p + skip, crt.serial.len - skip);
-    info.sha256_fingerprint = crypto::to_hex(crypto::sha256(der));
-    info.der = der;
+    CertificateInfo info = detail::certificate_info_of(crt, der);
     return info;
 }
 
@@ -114,5 +85,48 @@ CertificateRead read_pem_certificate(std::string_view pem) {
     }
     return out;
 }
+
+
+namespace detail {
+namespace {
+
+std::int64_t seconds_of(const mbedtls_x509_time& t) {
+    return detail::days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
+           t.hour * 3600 + t.min * 60 + t.sec;
+}
+
+std::string dn_text(const mbedtls_x509_name* name) {
+    char buffer[1024];
+    const int n = mbedtls_x509_dn_gets(buffer, sizeof buffer, name);
+    return n < 0 ? std::string() : std::string(buffer, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+CertificateInfo certificate_info_of(const mbedtls_x509_crt& crt, std::string_view der) {
+    CertificateInfo info;
+    info.subject = dn_text(&crt.subject);
+    info.issuer = dn_text(&crt.issuer);
+    info.not_before = seconds_of(crt.valid_from);
+    info.not_after = seconds_of(crt.valid_to);
+    info.is_ca = crt.ca_istrue != 0;
+    switch (mbedtls_pk_get_type(&crt.pk)) {
+        case MBEDTLS_PK_RSA: info.key_type = "RSA"; break;
+        case MBEDTLS_PK_ECKEY:
+        case MBEDTLS_PK_ECKEY_DH:
+        case MBEDTLS_PK_ECDSA: info.key_type = "EC"; break;
+        default: info.key_type = "other"; break;
+    }
+    info.key_bits = mbedtls_pk_get_bitlen(&crt.pk);
+    // The DER INTEGER may carry a 00 sign byte; the serial is printed as openssl prints it, without it.
+    std::size_t skip = 0;
+    while (skip + 1 < crt.serial.len && crt.serial.p[skip] == 0) ++skip;
+    info.serial_hex = crypto::to_hex(crt.serial.p + skip, crt.serial.len - skip);
+    info.sha256_fingerprint = crypto::to_hex(crypto::sha256(der));
+    info.der = std::string(der);
+    return info;
+}
+
+}  // namespace detail
 
 }  // namespace acmepolicy

@@ -12,24 +12,13 @@
 
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/lifecycle.hpp"
-#include "crypto/civil_time.hpp"
+#include "crypto/certificate_info.hpp"
 
 namespace acmepolicy {
 namespace {
 
 // The otherName type of a Microsoft user principal name (ntPrincipalName in Apple's payload).
 constexpr unsigned char kUpnOid[] = {0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x14, 0x02, 0x03};
-
-std::int64_t seconds_of(const mbedtls_x509_time& t) {
-    return detail::days_from_civil(t.year, static_cast<unsigned>(t.mon), static_cast<unsigned>(t.day)) * 86400 +
-           t.hour * 3600 + t.min * 60 + t.sec;
-}
-
-std::string dn_text(const mbedtls_x509_name* name) {
-    char buffer[1024];
-    const int n = mbedtls_x509_dn_gets(buffer, sizeof buffer, name);
-    return n < 0 ? std::string() : std::string(buffer, static_cast<std::size_t>(n));
-}
 
 void append_utf8(std::string& out, unsigned cp) {
     if (cp < 0x80) {
@@ -155,26 +144,7 @@ std::optional<DeviceCertificate> read_device_certificate(std::string_view der, s
         return std::nullopt;
     }
     DeviceCertificate out;
-    CertificateInfo& info = out.info;
-    info.subject = dn_text(&crt.subject);
-    info.issuer = dn_text(&crt.issuer);
-    info.not_before = seconds_of(crt.valid_from);
-    info.not_after = seconds_of(crt.valid_to);
-    info.is_ca = crt.ca_istrue != 0;
-    switch (mbedtls_pk_get_type(&crt.pk)) {
-        case MBEDTLS_PK_RSA: info.key_type = "RSA"; break;
-        case MBEDTLS_PK_ECKEY:
-        case MBEDTLS_PK_ECKEY_DH:
-        case MBEDTLS_PK_ECDSA: info.key_type = "EC"; break;
-        default: info.key_type = "other"; break;
-    }
-    info.key_bits = mbedtls_pk_get_bitlen(&crt.pk);
-    // Printed as openssl prints serials: without the DER INTEGER's leading zero bytes.
-    std::size_t skip = 0;
-    while (skip + 1 < crt.serial.len && crt.serial.p[skip] == 0) ++skip;
-    info.serial_hex = crypto::to_hex(crt.serial.p + skip, crt.serial.len - skip);
-    info.sha256_fingerprint = crypto::to_hex(crypto::sha256(der));
-    info.der = std::string(der);
+    out.info = detail::certificate_info_of(crt, der);
     out.subject_attributes = attributes_of(&crt.subject);
     out.subject_der.assign(reinterpret_cast<const char*>(crt.subject_raw.p), crt.subject_raw.len);
     out.issuer_der.assign(reinterpret_cast<const char*>(crt.issuer_raw.p), crt.issuer_raw.len);
