@@ -11,6 +11,20 @@
 
 namespace acmepolicy::detail {
 
+/// Reads a run of 1..9 decimal digits at `i` (advancing it); false when there is none or it is longer. Shared by
+/// OS version parsing (device_facts.cpp) and model identifiers (attestation_hardware.cpp).
+inline bool read_number(std::string_view text, std::size_t& i, std::uint32_t& value) noexcept {
+    const std::size_t start = i;
+    std::uint32_t v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+        if (i - start == 9) return false;
+        v = v * 10u + static_cast<std::uint32_t>(text[i] - '0');
+        ++i;
+    }
+    value = v;
+    return i > start;
+}
+
 /// Bit i stands for variable_names()[i] (serial_number, udid, enrollment_id, device_id, device_name,
 /// user_email, client_token).
 using VariableMask = std::uint8_t;

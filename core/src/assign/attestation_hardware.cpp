@@ -15,25 +15,9 @@
 // - Watch3,x (Series 3, S3) ignores Attest; Watch4,x (Series 4, S4) is the first that attests.
 // - RealityDevice14,1 (Vision Pro, M2) and every later one attests.
 #include "acmepolicy/hardware.hpp"
+#include "assign/assign_internal.hpp"
 
 namespace acmepolicy {
-namespace {
-
-// Reads a run of 1..9 decimal digits at `i`; false when there is none or it is longer.
-bool read_number(std::string_view text, std::size_t& i, std::uint32_t& value) noexcept {
-    const std::size_t start = i;
-    std::uint32_t v = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-        if (i - start == 9) return false;
-        v = v * 10u + static_cast<std::uint32_t>(text[i] - '0');
-        ++i;
-    }
-    value = v;
-    return i > start;
-}
-
-}  // namespace
-
 const std::vector<AttestationFamily>& attestation_families() {
     static const std::vector<AttestationFamily> table = {
         {"iPhone", "iPhone", 10, "A11 Bionic", "A10 Fusion and earlier"},
@@ -52,9 +36,9 @@ const AttestationFamily* attestation_family(std::string_view product_name, std::
         if (product_name.substr(0, prefix.size()) != prefix) continue;
         std::size_t i = prefix.size();
         std::uint32_t first = 0, second = 0;
-        if (!read_number(product_name, i, first) || i >= product_name.size() || product_name[i] != ',') return nullptr;
+        if (!detail::read_number(product_name, i, first) || i >= product_name.size() || product_name[i] != ',') return nullptr;
         ++i;
-        if (!read_number(product_name, i, second) || i != product_name.size()) return nullptr;
+        if (!detail::read_number(product_name, i, second) || i != product_name.size()) return nullptr;
         if (major) *major = first;
         return &family;
     }

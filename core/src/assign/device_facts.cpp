@@ -3,31 +3,15 @@
 #include "acmepolicy/resolve.hpp"
 
 #include "acmepolicy/hardware.hpp"
+#include "assign/assign_internal.hpp"
 
 namespace acmepolicy {
-namespace {
-
-// Reads a run of 1..9 decimal digits at `i`; false when there is none or it is longer.
-bool read_number(std::string_view text, std::size_t& i, std::uint32_t& value) noexcept {
-    const std::size_t start = i;
-    std::uint32_t v = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-        if (i - start == 9) return false;
-        v = v * 10u + static_cast<std::uint32_t>(text[i] - '0');
-        ++i;
-    }
-    value = v;
-    return i > start;
-}
-
-}  // namespace
-
 std::optional<OsVersion> parse_os_version(std::string_view text) noexcept {
     OsVersion version;
     std::uint32_t* parts[3] = {&version.major, &version.minor, &version.patch};
     std::size_t i = 0;
     for (std::size_t part = 0; part < 3; ++part) {
-        if (!read_number(text, i, *parts[part])) return std::nullopt;
+        if (!detail::read_number(text, i, *parts[part])) return std::nullopt;
         if (i == text.size()) return version;
         if (text[i] != '.' || part == 2) return std::nullopt;
         ++i;
