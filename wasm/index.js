@@ -138,7 +138,21 @@ function documentListText(value, what) {
   if (!Array.isArray(value)) {
     throw new TypeError(`${what} must be an array (of objects or JSON strings) or a JSON string, not ${describe(value)}.`);
   }
-  return `[${value.map((item, index) => documentText(item, `${what}[${index}]`)).join(',')}]`;
+  return `[${value.map((item, index) => placedText(item, `${what}[${index}]`)).join(',')}]`;
+}
+
+// A JSON string given for a document is placed into a larger JSON text (the options, a list): it must be
+// exactly one JSON value there, or a crafted string such as '{}, "signing": {...}' would add members of its
+// own. Text that is not one JSON value goes to the core as a JSON string, which the core then refuses at the
+// document's path ("must be an object") instead of reading it as options.
+function placedText(value, what) {
+  if (typeof value !== 'string') return documentText(value, what);
+  try {
+    JSON.parse(value);
+    return value;
+  } catch {
+    return JSON.stringify(value);
+  }
 }
 
 function stringify(value, what) {
@@ -182,7 +196,7 @@ function optionsText(options, what, documentKey) {
   else rest.now = now;
   let json = stringify(rest, what);
   if (documentKey !== undefined && document !== undefined && document !== null) {
-    const documentJson = documentText(document, `${what}.${documentKey}`);
+    const documentJson = placedText(document, `${what}.${documentKey}`);
     json = `{${JSON.stringify(documentKey)}:${documentJson}${json === '{}' ? '}' : `,${json.slice(1)}`}`;
   }
   return json;

@@ -1,6 +1,7 @@
 // Helpers every subcommand shares: reading inputs, writing outputs without ever leaving a partial file.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -8,8 +9,17 @@
 
 namespace acmepolicy::cli {
 
-/// Reads a whole file ("-" = standard input). On failure returns nullopt and writes a one-line error to err.
-std::optional<std::string> read_input(const std::string& path, std::ostream& err);
+/// The most the CLI reads from one input: an inventory of a large fleet fits, /dev/zero does not.
+constexpr std::size_t kMaxInputBytes = 64 * 1024 * 1024;
+
+/// Reads a whole file ("-" = standard input), at most `cap` bytes: a longer input is refused while it is read,
+/// never loaded first. On failure (missing file, a folder, over the cap) returns nullopt and writes a
+/// one-line error naming the file and the mistake to err.
+std::optional<std::string> read_input(const std::string& path, std::ostream& err, std::size_t cap = kMaxInputBytes);
+
+/// read_input for a file that must be text (a PEM certificate or key, a secret): binary bytes (a DER
+/// certificate, a key in PKCS#8 DER) are refused with a sentence naming `what` and, for PEM, the fix.
+std::optional<std::string> read_text_input(const std::string& path, std::ostream& err, const char* what);
 
 /// Writes `bytes` to `path` atomically (a temporary file in the same folder, then rename), or to `out`
 /// when path is "-" or empty. Returns false (after a message to err) on failure; never leaves a partial file.

@@ -129,7 +129,7 @@ int run_certificates(const std::vector<std::string>& args, std::ostream& out, st
         within = now + static_cast<std::int64_t>(n) * 86400;
     }
     if (auto chain_path = scanner.value("--issuer-chain")) {
-        auto chain = assign::read_document(*chain_path, err);
+        auto chain = read_text_input(*chain_path, err, "a PEM certificate chain");
         if (!chain) return kExitUsage;
         options["issuer_chain_pem"] = *chain;
     }

@@ -71,7 +71,7 @@ std::optional<std::string> random_hex(std::ostream& err) {
 // Reads a whole text file into the options, or reports why not.
 bool read_into(const std::optional<std::string>& path, nlohmann::json& target, const char* key, std::ostream& err) {
     if (!path) return true;
-    auto text = read_input(*path, err);
+    auto text = read_text_input(*path, err, "a PEM certificate or key");
     if (!text) return false;
     target[key] = *text;
     return true;
@@ -118,7 +118,7 @@ int run_render(const std::vector<std::string>& raw_args, std::ostream& out, std:
         options["now"] = format_rfc3339(static_cast<std::int64_t>(seconds));
     }
     if (auto secret_file = scanner.value("--client-token-secret-file")) {
-        auto secret = read_input(*secret_file, err);
+        auto secret = read_text_input(*secret_file, err, "the client-token secret");
         if (!secret) return kExitUsage;
         // A trailing newline from `echo secret > file` is not part of the secret.
         while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) secret->pop_back();

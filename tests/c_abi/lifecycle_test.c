@@ -70,22 +70,23 @@ static void test_hostile(void) {
 
 static void test_caps(void) {
     const size_t size = ACMEPOLICY_MAX_CERTIFICATE_LIST_BYTES + 1;
-    char *big = malloc(size);
+    const size_t document = ACMEPOLICY_MAX_DOCUMENT_BYTES + 1;
+    char *big = malloc(document);
     acmepolicy_buffer json = {NULL, 0};
     acmepolicy_status s;
     if (!big) {
         CHECK(0, "malloc");
         return;
     }
-    memset(big, ' ', size);
+    memset(big, ' ', document);
     s = acmepolicy_parse_certificate_list(big, size, NULL, 0, &json);
     CHECK(s == ACMEPOLICY_BAD_ARGUMENTS && contains(&json, "argument.too_large") && contains(&json, "plist"),
           "plist over the cap");
     acmepolicy_free(&json);
-    s = acmepolicy_certificate_status(big, size, "{}", 2, NOW, &json);
+    s = acmepolicy_certificate_status(big, document, "{}", 2, NOW, &json);
     CHECK(s == ACMEPOLICY_BAD_ARGUMENTS && contains(&json, "policy_json"), "policy over the cap");
     acmepolicy_free(&json);
-    s = acmepolicy_plan_renewals("{}", 2, "[]", 2, big, size, &json);
+    s = acmepolicy_plan_renewals("{}", 2, "[]", 2, big, ACMEPOLICY_MAX_OPTIONS_BYTES + 1, &json);
     CHECK(s == ACMEPOLICY_BAD_ARGUMENTS && contains(&json, "options_json"), "options over the cap");
     acmepolicy_free(&json);
     /* Exactly at the cap is read (and is simply not a plist). */

@@ -182,6 +182,19 @@ static void test_hostile_inputs(void) {
         CHECK(is_json_object(&json), en->name);
         acmepolicy_free(&json);
         acmepolicy_free(&bytes);
+
+        /* A length of SIZE_MAX over a two-byte buffer, in each slot: refused by its cap before any byte is read
+           (a read would run off the buffer and ASan/valgrind would say so). */
+        for (slot = 0; slot < en->arity; ++slot) {
+            fill(&in, "{}", 2);
+            in.len[slot] = (size_t)-1;
+            s = en->call(&in, &json, &bytes);
+            CHECK(s == ACMEPOLICY_BAD_ARGUMENTS, en->name);
+            CHECK(contains(&json, "\"argument.too_large\""), en->name);
+            CHECK(contains(&json, en->parameter[slot]), en->parameter[slot]);
+            CHECK(bytes.data == NULL, en->name);
+            acmepolicy_free(&json);
+        }
     }
 }
 

@@ -160,6 +160,18 @@ describe('render', () => {
     assert.throws(() => acme.render(goodPolicy(), 'mobileconfig'), TypeError);
     assert.throws(() => acme.render(goodPolicy(), { ...options(), device: 7 }), TypeError);
   });
+
+  test('a device string cannot smuggle options (signing) into the core', () => {
+    const smuggled = '{"id": "d1"}, "signing": {"key_pem": "x", "certificate_pem": "y"}, "x": {}';
+    const result = acme.render(goodPolicy(), { ...options(), device: smuggled });
+    assert.equal(result.ok, false);
+    assert.equal(result.output, null);
+    assert.ok(result.diagnostics.some((d) => d.path === '/options/device'), JSON.stringify(result.diagnostics));
+    assert.ok(!JSON.stringify(result).includes('signing'), JSON.stringify(result));
+    // A list item string cannot add list items either.
+    const listed = acme.validateSet([JSON.stringify(goodPolicy()) + ', {"id": "smuggled"}']);
+    assert.equal(listed.policies.length <= 1, true, JSON.stringify(listed));
+  });
 });
 
 describe('resolve, explain, plan', () => {

@@ -60,6 +60,18 @@ extern "C" {
 #endif
 
 /*
+ * Every input is capped: a longer one is refused with ACMEPOLICY_BAD_ARGUMENTS and
+ * {"error": {"code": "argument.too_large", "message": "<name> is N bytes, more than the M this call reads."}}
+ * before a byte of it is read, so a caller's bug (a length of SIZE_MAX, a file read by mistake) costs nothing.
+ * The caps sit above the core's own limits (a policy over 1 MiB still gets the json.too_large diagnostic).
+ */
+#define ACMEPOLICY_MAX_DOCUMENT_BYTES (16UL * 1024UL * 1024UL)  /* a policy, a request, a PEM bundle, a plist */
+#define ACMEPOLICY_MAX_OPTIONS_BYTES (1024UL * 1024UL)            /* every options_json */
+#define ACMEPOLICY_MAX_INVENTORY_BYTES (64UL * 1024UL * 1024UL) /* an inventory, a policy set, a state */
+#define ACMEPOLICY_MAX_CERTIFICATE_LIST_BYTES (4UL * 1024UL * 1024UL) /* one CertificateList answer */
+#define ACMEPOLICY_MAX_IDENTIFIER_BYTES (4096UL)                 /* a device id */
+
+/*
  * What a call did. The values are fixed forever: new values are appended, none is ever renumbered.
  * Values 0-4 are the core facade's statuses unchanged.
  */
@@ -187,12 +199,7 @@ ACMEPOLICY_API acmepolicy_status acmepolicy_inspect_certificate(const char *pem,
 
 /*
  * ---- The life of a certificate (docs/lifecycle.md) ----
- *
- * These calls cap their inputs: a longer input is refused with ACMEPOLICY_BAD_ARGUMENTS and
- * {"error": {"code": "argument.too_large", ...}} before anything is read.
  */
-#define ACMEPOLICY_MAX_CERTIFICATE_LIST_BYTES ((size_t)4 * 1024 * 1024) /* one CertificateList answer */
-#define ACMEPOLICY_MAX_INVENTORY_BYTES ((size_t)64 * 1024 * 1024)       /* a certificate inventory */
 
 /*
  * Reads a CertificateList command answer (the device's XML plist bytes). options: {} (or empty).

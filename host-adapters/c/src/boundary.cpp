@@ -32,8 +32,13 @@ acmepolicy_status write_error(acmepolicy_buffer* out, acmepolicy_status status, 
 
 acmepolicy_status check_inputs(std::initializer_list<Input> inputs, acmepolicy_buffer* out_json) noexcept {
     for (const Input& input : inputs) {
-        if (input.data || input.len == 0) continue;
         char message[256];
+        if (input.len > static_cast<std::size_t>(input.cap)) {
+            std::snprintf(message, sizeof message, "%s is %zu bytes, more than the %zu this call reads.", input.name,
+                          input.len, static_cast<std::size_t>(input.cap));
+            return write_error(out_json, ACMEPOLICY_BAD_ARGUMENTS, "argument.too_large", message);
+        }
+        if (input.data || input.len == 0) continue;
         std::snprintf(message, sizeof message,
                       "%s is NULL but its length is %zu: pass a pointer to the bytes, or a length of 0 for an "
                       "empty input.",

@@ -12,11 +12,22 @@
 
 namespace acmepolicy::c_abi {
 
-/// One (pointer, length) input of a C call, with the parameter name used in error messages.
+/// The longest input of each kind a call reads (acmepolicy.h documents them as the ACMEPOLICY_MAX_* macros):
+/// a caller's bug (a length of SIZE_MAX, a file read into memory by mistake) is refused before a byte is read.
+enum class Cap : std::size_t {
+    document = ACMEPOLICY_MAX_DOCUMENT_BYTES,  // one policy, a request, a PEM bundle, a plist
+    options = ACMEPOLICY_MAX_OPTIONS_BYTES,
+    collection = ACMEPOLICY_MAX_INVENTORY_BYTES,  // an inventory, a policy set, a reconcile state
+    certificate_list = ACMEPOLICY_MAX_CERTIFICATE_LIST_BYTES,
+    identifier = ACMEPOLICY_MAX_IDENTIFIER_BYTES,  // a device id
+};
+
+/// One (pointer, length) input of a C call, with the parameter name used in error messages and its cap.
 struct Input {
     const char* name;
     const char* data;
     std::size_t len;
+    Cap cap = Cap::document;
 
     /// The bytes as a view; (NULL, 0) is the empty view. Only valid once `check_inputs` accepted it.
     std::string_view view() const noexcept { return data ? std::string_view(data, len) : std::string_view(); }
@@ -27,8 +38,9 @@ struct Input {
 acmepolicy_status write_error(acmepolicy_buffer* out, acmepolicy_status status, const char* code,
                               const char* message) noexcept;
 
-/// Refuses a NULL pointer with a non-zero length (ACMEPOLICY_NULL_ARGUMENT, described in `out_json`).
-/// Returns ACMEPOLICY_OK when every input is usable.
+/// Refuses a NULL pointer with a non-zero length (ACMEPOLICY_NULL_ARGUMENT) and an input longer than its cap
+/// (ACMEPOLICY_BAD_ARGUMENTS, code argument.too_large), each described in `out_json`. Returns ACMEPOLICY_OK when
+/// every input is usable.
 acmepolicy_status check_inputs(std::initializer_list<Input> inputs, acmepolicy_buffer* out_json) noexcept;
 
 /// Copies a facade result into the out-buffers. On allocation failure frees what it copied and returns

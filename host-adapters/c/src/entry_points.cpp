@@ -9,6 +9,7 @@ namespace {
 
 using acmepolicy::ApiStatus;
 using acmepolicy::c_abi::cross;
+using acmepolicy::c_abi::Cap;
 using acmepolicy::c_abi::Input;
 
 // The C statuses 0-4 are the facade's, unchanged: a renumbering on either side must not compile.
@@ -64,8 +65,8 @@ acmepolicy_status acmepolicy_version_json(acmepolicy_buffer* out_json) {
 
 acmepolicy_status acmepolicy_validate(const char* policy_json, size_t policy_json_len, const char* options_json,
                                       size_t options_json_len, acmepolicy_buffer* out_json) {
-    const Input policy{"policy_json", policy_json, policy_json_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input policy{"policy_json", policy_json, policy_json_len, Cap::document};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({policy, options}, out_json, nullptr,
                  [&] { return acmepolicy::api_validate(policy.view(), options.view()); });
 }
@@ -73,8 +74,8 @@ acmepolicy_status acmepolicy_validate(const char* policy_json, size_t policy_jso
 acmepolicy_status acmepolicy_validate_set(const char* policies_json, size_t policies_json_len,
                                           const char* options_json, size_t options_json_len,
                                           acmepolicy_buffer* out_json) {
-    const Input policies{"policies_json", policies_json, policies_json_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input policies{"policies_json", policies_json, policies_json_len, Cap::collection};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({policies, options}, out_json, nullptr,
                  [&] { return acmepolicy::api_validate_set(policies.view(), options.view()); });
 }
@@ -82,15 +83,15 @@ acmepolicy_status acmepolicy_validate_set(const char* policies_json, size_t poli
 acmepolicy_status acmepolicy_render(const char* policy_json, size_t policy_json_len, const char* options_json,
                                     size_t options_json_len, acmepolicy_buffer* out_json,
                                     acmepolicy_buffer* out_bytes) {
-    const Input policy{"policy_json", policy_json, policy_json_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input policy{"policy_json", policy_json, policy_json_len, Cap::document};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({policy, options}, out_json, out_bytes,
                  [&] { return acmepolicy::api_render(policy.view(), options.view()); });
 }
 
 acmepolicy_status acmepolicy_verify_client_token(const char* request_json, size_t request_json_len,
                                                  acmepolicy_buffer* out_json) {
-    const Input request{"request_json", request_json, request_json_len};
+    const Input request{"request_json", request_json, request_json_len, Cap::document};
     return cross({request}, out_json, nullptr,
                  [&] { return acmepolicy::api_verify_client_token(request.view()); });
 }
@@ -98,9 +99,9 @@ acmepolicy_status acmepolicy_verify_client_token(const char* request_json, size_
 acmepolicy_status acmepolicy_resolve(const char* inventory_json, size_t inventory_json_len,
                                      const char* policies_json, size_t policies_json_len, const char* options_json,
                                      size_t options_json_len, acmepolicy_buffer* out_json) {
-    const Input inventory{"inventory_json", inventory_json, inventory_json_len};
-    const Input policies{"policies_json", policies_json, policies_json_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input inventory{"inventory_json", inventory_json, inventory_json_len, Cap::collection};
+    const Input policies{"policies_json", policies_json, policies_json_len, Cap::collection};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({inventory, policies, options}, out_json, nullptr, [&] {
         return acmepolicy::api_resolve(inventory.view(), policies.view(), options.view());
     });
@@ -110,10 +111,10 @@ acmepolicy_status acmepolicy_explain(const char* inventory_json, size_t inventor
                                      const char* policy_json, size_t policy_json_len, const char* device_id,
                                      size_t device_id_len, const char* options_json, size_t options_json_len,
                                      acmepolicy_buffer* out_json) {
-    const Input inventory{"inventory_json", inventory_json, inventory_json_len};
-    const Input policy{"policy_json", policy_json, policy_json_len};
-    const Input device{"device_id", device_id, device_id_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input inventory{"inventory_json", inventory_json, inventory_json_len, Cap::collection};
+    const Input policy{"policy_json", policy_json, policy_json_len, Cap::document};
+    const Input device{"device_id", device_id, device_id_len, Cap::identifier};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({inventory, policy, device, options}, out_json, nullptr, [&] {
         return acmepolicy::api_explain(inventory.view(), policy.view(), device.view(), options.view());
     });
@@ -123,24 +124,24 @@ acmepolicy_status acmepolicy_plan(const char* inventory_json, size_t inventory_j
                                   const char* policies_json, size_t policies_json_len, const char* state_json,
                                   size_t state_json_len, const char* options_json, size_t options_json_len,
                                   acmepolicy_buffer* out_json) {
-    const Input inventory{"inventory_json", inventory_json, inventory_json_len};
-    const Input policies{"policies_json", policies_json, policies_json_len};
-    const Input state{"state_json", state_json, state_json_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input inventory{"inventory_json", inventory_json, inventory_json_len, Cap::collection};
+    const Input policies{"policies_json", policies_json, policies_json_len, Cap::collection};
+    const Input state{"state_json", state_json, state_json_len, Cap::collection};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({inventory, policies, state, options}, out_json, nullptr, [&] {
         return acmepolicy::api_plan(inventory.view(), policies.view(), state.view(), options.view());
     });
 }
 
 acmepolicy_status acmepolicy_parse_plist(const char* plist, size_t plist_len, acmepolicy_buffer* out_json) {
-    const Input bytes{"plist", plist, plist_len};
+    const Input bytes{"plist", plist, plist_len, Cap::document};
     return cross({bytes}, out_json, nullptr, [&] { return acmepolicy::api_parse_plist(bytes.view()); });
 }
 
 acmepolicy_status acmepolicy_inspect_certificate(const char* pem, size_t pem_len, const char* options_json,
                                                  size_t options_json_len, acmepolicy_buffer* out_json) {
-    const Input certificate{"pem", pem, pem_len};
-    const Input options{"options_json", options_json, options_json_len};
+    const Input certificate{"pem", pem, pem_len, Cap::document};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
     return cross({certificate, options}, out_json, nullptr,
                  [&] { return acmepolicy::api_inspect_certificate(certificate.view(), options.view()); });
 }
