@@ -306,35 +306,116 @@ std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json&
     return {out.begin(), out.end()};
 }
 
-nlohmann::json Engine::resolution(Db& db) {
+std::shared_ptr<const nlohmann::json> Engine::fleet_resolution(Db& db) {
+    const std::int64_t generation = store_.inventory_generation(db);
+    const std::int64_t minute = clock_now_ms() / 60000;  // validity periods are checked against the clock
+    {
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        if (cached_resolution_ && cached_generation_ == generation && cached_minute_ == minute)
+            return cached_resolution_;
+    }
     Inventory inventory = load_inventory(store_, db, nullptr);
     LoadedPolicies policies = load_policies(store_, db, *this);
     Resolution resolved = resolve(inventory, policies.checks);
-    nlohmann::json out = to_json(inventory, policies.checks, resolved);
-    std::map<std::pair<std::string, std::string>, std::string> status;
-    for (const auto& a : store_.all_assignments(db)) status[{a.policy_id, a.device_id}] = a.status;
+    auto out = std::make_shared<nlohmann::json>(to_json(inventory, policies.checks, resolved));
     std::map<std::string, const Policy*> typed;
     for (std::size_t i = 0; i < policies.rows.size(); ++i)
         if (policies.checks[i].policy) typed[policies.rows[i].id] = &*policies.checks[i].policy;
+    auto* list = out->is_object() && out->contains("policies") ? &(*out)["policies"] : nullptr;
+    if (list && list->is_array()) {
+        for (auto& p : *list) {
+            if (!p.contains("included") || !p["included"].is_array()) continue;
+            auto policy = typed.find(p.value("id", ""));
+            if (policy == typed.end()) continue;
+            for (auto& inc : p["included"]) {
+                // Which form the device receives, and why (the core's choice).
+                auto device = inventory.find_device(inc.value("device", ""));
+                if (!device) continue;
+                DeliveryChoice choice = choose_delivery(*policy->second, inventory.devices()[*device]);
+                inc["delivery"] = choice.declarative ? "declarative" : "profile";
+                inc["delivery_reason"] = choice.reason;
+            }
+        }
+    }
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    if (generation >= cached_generation_) {
+        cached_resolution_ = out;
+        cached_generation_ = generation;
+        cached_minute_ = minute;
+    }
+    return out;
+}
+
+nlohmann::json Engine::resolution(Db& db) {
+    nlohmann::json out = *fleet_resolution(db);
+    std::map<std::pair<std::string, std::string>, std::string> status;
+    for (const auto& a : store_.all_assignments(db)) status[{a.policy_id, a.device_id}] = a.status;
     auto* list = out.is_object() && out.contains("policies") ? &out["policies"] : nullptr;
     if (list && list->is_array()) {
         for (auto& p : *list) {
             std::string pid = p.value("id", "");
             if (!p.contains("included") || !p["included"].is_array()) continue;
             for (auto& inc : p["included"]) {
-                std::string did = inc.value("device", "");
-                auto it = status.find({pid, did});
+                auto it = status.find({pid, inc.value("device", "")});
                 inc["status"] = it == status.end() ? "pending" : it->second;
-                // Which form the device receives, and why (the core's choice).
-                auto policy = typed.find(pid);
-                auto device = inventory.find_device(did);
-                if (policy != typed.end() && device) {
-                    DeliveryChoice choice = choose_delivery(*policy->second, inventory.devices()[*device]);
-                    inc["delivery"] = choice.declarative ? "declarative" : "profile";
-                    inc["delivery_reason"] = choice.reason;
-                }
             }
         }
+    }
+    return out;
+}
+
+namespace {
+
+nlohmann::json counts_json(std::size_t included, std::size_t excluded, int installed, int pending, int failed) {
+    return {{"targeted", included + excluded}, {"included", included}, {"excluded", excluded},
+            {"installed", installed}, {"pending", pending}, {"failed", failed}};
+}
+
+const nlohmann::json* array_member(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_array() ? &*it : nullptr;
+}
+
+}  // namespace
+
+nlohmann::json Engine::counts_of(const nlohmann::json& policy_entry) {
+    const nlohmann::json* included = array_member(policy_entry, "included");
+    const nlohmann::json* excluded = array_member(policy_entry, "excluded");
+    int installed = 0, pending = 0, failed = 0;
+    if (included)
+        for (const auto& inc : *included) {
+            auto status = inc.find("status");
+            if (status == inc.end() || !status->is_string()) continue;
+            const auto& s = status->get_ref<const std::string&>();
+            installed += s == "installed";
+            pending += s == "pending";
+            failed += s == "failed";
+        }
+    return counts_json(included ? included->size() : 0, excluded ? excluded->size() : 0, installed, pending, failed);
+}
+
+std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
+    std::shared_ptr<const nlohmann::json> base = fleet_resolution(db);
+    std::map<std::pair<std::string, std::string>, std::string> status;
+    for (auto& a : store_.all_assignments(db)) status[{std::move(a.policy_id), std::move(a.device_id)}] = a.status;
+    std::map<std::string, nlohmann::json> out;
+    const nlohmann::json* list = base->is_object() ? array_member(*base, "policies") : nullptr;
+    if (!list) return out;
+    for (const auto& p : *list) {
+        const std::string pid = p.value("id", "");
+        const nlohmann::json* included = array_member(p, "included");
+        const nlohmann::json* excluded = array_member(p, "excluded");
+        int installed = 0, pending = 0, failed = 0;
+        if (included)
+            for (const auto& inc : *included) {
+                auto it = status.find({pid, inc.value("device", "")});
+                const std::string& s = it == status.end() ? "pending" : it->second;
+                installed += s == "installed";
+                pending += s == "pending";
+                failed += s == "failed";
+            }
+        out[pid] = counts_json(included ? included->size() : 0, excluded ? excluded->size() : 0, installed, pending,
+                               failed);
     }
     return out;
 }

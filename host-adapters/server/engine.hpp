@@ -2,6 +2,9 @@
 // only loads what the store holds into the core's types and writes the outcome (commands, state) back.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +51,14 @@ public:
     /// (docs/assignment.md), with each included device's "status" from the assignment state.
     nlohmann::json resolution(Db& db);
 
+    /// Per policy id: {targeted, included, excluded} from the core's resolution and {installed, pending,
+    /// failed} from the status of each included device (a device with no assignment yet is pending); the
+    /// same numbers resolution() gives, without building its document.
+    std::map<std::string, nlohmann::json> policy_counts(Db& db);
+
+    /// The counts of one policy entry of resolution() (its "included" entries carrying "status").
+    static nlohmann::json counts_of(const nlohmann::json& policy_entry);
+
     /// Renders a stored policy for a stored device ("mobileconfig" or "ddm"); signed when the server has a
     /// signing identity. nullopt when the policy or device does not exist.
     std::optional<RenderResult> render_for(Db& db, const std::string& policy_id, const std::string& device_id,
@@ -67,8 +78,17 @@ public:
     const RenderOptions& base_options() const { return base_; }
 
 private:
+    /// The part of resolution() that depends only on policies, devices, groups and the minute: reused
+    /// while the store's inventory generation and the minute stay the same. Built inside the caller's
+    /// transaction, so the generation and the data come from one snapshot.
+    std::shared_ptr<const nlohmann::json> fleet_resolution(Db& db);
+
     Store& store_;
     RenderOptions base_;
+    std::mutex cache_mutex_;
+    std::shared_ptr<const nlohmann::json> cached_resolution_;
+    std::int64_t cached_generation_ = -1;
+    std::int64_t cached_minute_ = -1;
 };
 
 /// Current Unix time in milliseconds.

@@ -72,30 +72,9 @@ json stored_policy_json(ServerContext& ctx, const PolicyRow& row) {
     return out;
 }
 
-/// The counts of one resolved policy: targeted/included/excluded from the core's resolution, and
-/// installed/pending/failed from the status the engine attaches to each included device (a device with no
-/// stored assignment yet is pending), so the list and the assignment view always agree.
-json resolution_counts(const json& policy) {
-    const json& included = policy.contains("included") ? policy["included"] : json::array();
-    const json& excluded = policy.contains("excluded") ? policy["excluded"] : json::array();
-    int installed = 0, pending = 0, failed = 0;
-    for (const auto& inc : included) {
-        std::string s = inc.value("status", "");
-        installed += s == "installed";
-        pending += s == "pending";
-        failed += s == "failed";
-    }
-    return {{"targeted", included.size() + excluded.size()}, {"included", included.size()},
-            {"excluded", excluded.size()}, {"installed", installed}, {"pending", pending}, {"failed", failed}};
-}
-
-/// counts per policy id, from one resolution of the whole store.
-std::map<std::string, json> policy_counts(ServerContext& ctx, Db& db) {
-    std::map<std::string, json> out;
-    json resolution = ctx.engine->resolution(db);
-    for (const auto& p : resolution.value("policies", json::array())) out[p.value("id", "")] = resolution_counts(p);
-    return out;
-}
+/// counts per policy id (targeted/included/excluded from the core's resolution, installed/pending/failed
+/// from the assignment state), so the list and the assignment view always agree.
+std::map<std::string, json> policy_counts(ServerContext& ctx, Db& db) { return ctx.engine->policy_counts(db); }
 
 json counts_for(std::map<std::string, json>& counts, const std::string& id) {
     auto it = counts.find(id);
@@ -378,9 +357,9 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             if (!ctx.store->policy(db, p[0])) return;
             json resolution = ctx.engine->resolution(db);
             for (auto& entry : resolution["policies"])
-                if (entry.value("id", "") == p[0]) out = entry;
+                if (entry.value("id", "") == p[0]) out = std::move(entry);
             if (!out) return;
-            json counts = resolution_counts(*out);
+            json counts = Engine::counts_of(*out);
             for (auto& item : counts.items()) (*out)["counts"][item.key()] = item.value();
         });
         if (!out) return send_error(res, 404, "policy.not_found", "No policy has id \"" + p[0] + "\".");

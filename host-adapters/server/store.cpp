@@ -136,6 +136,12 @@ CREATE TABLE api_tokens (
   created_at TEXT NOT NULL,
   revoked_at TEXT);
 )SQL",
+        // 8: a counter bumped by every write to policies, devices and groups, so that readers can reuse a
+        // resolution of the whole fleet until one of them changes (assignment statuses are read fresh).
+        R"SQL(
+CREATE TABLE inventory_generation (id BIGINT PRIMARY KEY, generation BIGINT NOT NULL);
+INSERT INTO inventory_generation (id, generation) VALUES (1, 0);
+)SQL",
     };
     return list;
 }
@@ -331,7 +337,17 @@ std::optional<PolicyRow> Store::policy(Db& db, const std::string& id) {
     return to_policy(rows[0]);
 }
 
+void Store::bump_inventory_generation(Db& db) {
+    db.query("UPDATE inventory_generation SET generation = generation + 1 WHERE id = 1");
+}
+
+std::int64_t Store::inventory_generation(Db& db) {
+    auto rows = db.query("SELECT generation FROM inventory_generation WHERE id = 1");
+    return rows.empty() ? -1 : rows[0].integer(0);
+}
+
 void Store::insert_policy(Db& db, const PolicyRow& row) {
+    bump_inventory_generation(db);
     db.query("INSERT INTO policies (id, name, name_key, version, document, updated_at, accepted_unix, "
              "accepted_core_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
              {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at, row.accepted_unix,
@@ -339,6 +355,7 @@ void Store::insert_policy(Db& db, const PolicyRow& row) {
 }
 
 void Store::update_policy(Db& db, const PolicyRow& row) {
+    bump_inventory_generation(db);
     db.query("UPDATE policies SET name = $2, name_key = $3, version = $4, document = $5, updated_at = $6, "
              "accepted_unix = $7, accepted_core_version = $8 WHERE id = $1",
              {row.id, row.name, lower(row.name), row.version, row.document, row.updated_at, row.accepted_unix,
@@ -346,6 +363,7 @@ void Store::update_policy(Db& db, const PolicyRow& row) {
 }
 
 bool Store::delete_policy(Db& db, const std::string& id) {
+    bump_inventory_generation(db);
     return !db.query("DELETE FROM policies WHERE id = $1 RETURNING id", {id}).empty();
 }
 
@@ -421,6 +439,7 @@ bool Store::dismiss_identity_conflict(Db& db, std::int64_t id) {
 }
 
 void Store::upsert_device(Db& db, const DeviceRow& row, const std::string& udid, const std::string& serial) {
+    bump_inventory_generation(db);
     auto null_if_empty = [](const std::string& s) -> SqlValue {
         if (s.empty()) return nullptr;
         return s;
@@ -435,10 +454,12 @@ void Store::upsert_device(Db& db, const DeviceRow& row, const std::string& udid,
 }
 
 void Store::set_enrolled(Db& db, const std::string& id, bool enrolled) {
+    bump_inventory_generation(db);
     db.query("UPDATE devices SET enrolled = $2 WHERE id = $1", {id, static_cast<std::int64_t>(enrolled ? 1 : 0)});
 }
 
 bool Store::delete_device(Db& db, const std::string& id) {
+    bump_inventory_generation(db);
     db.query("DELETE FROM group_members WHERE device_id = $1", {id});
     return !db.query("DELETE FROM devices WHERE id = $1 RETURNING id", {id}).empty();
 }
@@ -467,12 +488,14 @@ std::optional<GroupRow> Store::group(Db& db, const std::string& id) {
 }
 
 void Store::upsert_group(Db& db, const std::string& id, const std::string& name) {
+    bump_inventory_generation(db);
     db.query("INSERT INTO device_groups (id, name, updated_at) VALUES ($1, $2, $3) "
              "ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
              {id, name, now_rfc3339()});
 }
 
 void Store::set_members(Db& db, const std::string& group_id, const std::vector<std::string>& devices) {
+    bump_inventory_generation(db);
     db.query("DELETE FROM group_members WHERE group_id = $1", {group_id});
     for (const auto& d : devices)
         db.query("INSERT INTO group_members (group_id, device_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -481,6 +504,7 @@ void Store::set_members(Db& db, const std::string& group_id, const std::vector<s
 }
 
 bool Store::delete_group(Db& db, const std::string& id) {
+    bump_inventory_generation(db);
     return !db.query("DELETE FROM device_groups WHERE id = $1 RETURNING id", {id}).empty();
 }
 

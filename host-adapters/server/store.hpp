@@ -116,6 +116,10 @@ public:
     // --- settings (e.g. the client-token secret, shared by every instance on one database)
     std::string setting_or_create(Db& db, const std::string& key, const std::string& value_if_absent);
 
+    /// A number that changes with every write to policies, devices or groups (in the writing transaction):
+    /// equal numbers in two snapshots mean the same inventory and policies.
+    std::int64_t inventory_generation(Db& db);
+
     // --- policies
     std::vector<PolicyRow> policies(Db& db);
     std::optional<PolicyRow> policy(Db& db, const std::string& id);
@@ -205,6 +209,7 @@ public:
 private:
     explicit Store(std::unique_ptr<Db> db, std::string url) : db_(std::move(db)), url_(std::move(url)) {}
     void migrate();
+    void bump_inventory_generation(Db& db);
     std::unique_ptr<Db> take_reader();
     void give_back(std::unique_ptr<Db> reader);
 

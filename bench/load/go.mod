@@ -1,0 +1,3 @@
+module acmepolicy.dev/load
+
+go 1.25
