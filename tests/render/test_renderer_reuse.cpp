@@ -119,6 +119,31 @@ TEST(RendererReuse, ManyDevicesMatchTheOneShotFunctions) {
     }
 }
 
+TEST(RendererReuse, PerCommandInputsGiveWhatTheOneShotFunctionGivesWithThoseOptions) {
+    const Policy policy = sample_policy();
+    const RenderOptions options = sample_options();
+    PolicyRenderer renderer(policy, options);
+    int n = 0;
+    for (const DeviceRecord& device : awkward_devices()) {
+        CommandInputs command;
+        command.command_uuid = "CMD-" + std::to_string(++n);
+        command.random_bytes = std::string(48, static_cast<char>(n));
+        command.signing_time = 1800000000 + n;
+        RenderOptions same = options;
+        same.command_uuid = command.command_uuid;
+        same.random_bytes = command.random_bytes;
+        same.signing_time = command.signing_time;
+        const RenderResult one_shot = render_install_command(policy, &device, same);
+        const RenderResult reused = renderer.render(&device, RenderFormat::install_command, command);
+        ASSERT_TRUE(one_shot.ok()) << device.id;
+        EXPECT_EQ(reused.bytes, one_shot.bytes) << device.id;
+        EXPECT_NE(reused.bytes.find("CMD-" + std::to_string(n)), std::string::npos) << device.id;
+    }
+    // The inputs of one call do not leak into the next: without a CommandUUID or random bytes it is refused.
+    const RenderResult bare = renderer.render(&awkward_devices().front(), RenderFormat::install_command, {});
+    EXPECT_FALSE(bare.ok());
+}
+
 TEST(RendererReuse, PolicyTextLookingLikeATemplateMarkerStillRendersExactly) {
     Policy policy = sample_policy();
     policy.name = "Name @@acmepolicy-hole-u0001@@ and @@acmepolicy-hole-";

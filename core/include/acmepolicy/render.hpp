@@ -133,9 +133,17 @@ std::string client_token(std::string_view secret, std::string_view policy_id, st
 bool verify_client_token(std::string_view secret, std::string_view policy_id, std::string_view device_id,
                          std::string_view token);
 
+/// What changes from one MDM command to the next while the policy and the signing identity stay: the
+/// RenderOptions fields of the same names, given per call.
+struct CommandInputs {
+    std::optional<std::string> command_uuid;
+    std::string random_bytes;
+    std::optional<std::int64_t> signing_time;
+};
+
 /// Renders many devices of one policy without repeating per-policy work (template parsing, CA
-/// certificate decoding). Not thread-safe; make one per thread. Each call gives exactly what the matching
-/// free function gives.
+/// certificate decoding, loading the signing key). Not thread-safe; make one per thread. Each call gives
+/// exactly what the matching free function gives.
 class PolicyRenderer {
 public:
     PolicyRenderer(const Policy& policy, const RenderOptions& options);
@@ -144,6 +152,9 @@ public:
     PolicyRenderer& operator=(const PolicyRenderer&) = delete;
 
     RenderResult render(const DeviceRecord* device, RenderFormat format) const;
+    /// render() with the command's own CommandUUID, random bytes and signing time in place of those the
+    /// renderer was made with: one renderer (one key load) serves every command of a policy.
+    RenderResult render(const DeviceRecord* device, RenderFormat format, const CommandInputs& command);
     ProfileIdentity identity(const DeviceRecord& device, Report* report = nullptr) const;
 
 private:

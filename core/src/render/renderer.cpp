@@ -155,6 +155,14 @@ RenderResult PolicyRenderer::render(const DeviceRecord* device, RenderFormat for
     return result;
 }
 
+RenderResult PolicyRenderer::render(const DeviceRecord* device, RenderFormat format, const CommandInputs& command) {
+    RenderOptions& options = impl_->prepared.options;
+    options.command_uuid = command.command_uuid;
+    options.random_bytes = command.random_bytes;
+    options.signing_time = command.signing_time;
+    return render(device, format);
+}
+
 ProfileIdentity PolicyRenderer::identity(const DeviceRecord& device, Report* report) const {
     RenderResult result;
     result.report.append(impl_->prepared.report);
