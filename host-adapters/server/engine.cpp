@@ -196,6 +196,7 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
         command_options.random_bytes = random_bytes(48);
         command_options.signing_time = due / 1000;
         RenderResult rendered;
+        bool deferred = false;
         const PolicyRow* policy_row = nullptr;
         const Policy* policy = nullptr;
         for (std::size_t i = 0; i < policies.rows.size(); ++i) {
@@ -244,17 +245,9 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
             a.payload_uuid.clear();
         } else {
             if (!policy || !device_index) continue;
-            rendered = render_install_command(*policy, &inventory.devices()[*device_index], command_options);
-            if (!rendered.ok()) {
-                nlohmann::json diagnostics = nlohmann::json::array();
-                for (const auto& d : rendered.report.diagnostics()) diagnostics.push_back(to_json(d));
-                a.status = "failed";
-                a.last_error = nlohmann::json{{"render", diagnostics}}.dump();
-                store_.save_assignment(db, a);
-                log_error("cannot render InstallProfile",
-                          {{"device", action.device_id}, {"policy", action.policy_id}, {"diagnostics", diagnostics}});
-                continue;
-            }
+            // Queued as the policy version it installs; the outbox renders and signs it just before the first
+            // send (render_queued_install), outside this transaction and its write lock.
+            deferred = true;
             a.status = "pending";
             if (a.desired_version != policy_row->version) {
                 // A new version (an admin's edit) starts a fresh series of install attempts.
@@ -264,7 +257,7 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
             }
             a.desired_version = policy_row->version;
             a.payload_identifier = action.payload_identifier;
-            a.payload_uuid = action.payload_uuid.value_or(rendered.identity.payload_uuid);
+            a.payload_uuid = action.payload_uuid.value_or("");
             a.last_error.clear();
         }
         CommandRow command;
@@ -275,6 +268,7 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
                                : action.kind == PlanActionKind::remove ? "RemoveProfile"
                                                                        : "InstallProfile";
         command.payload = rendered.bytes;
+        if (deferred) command.policy_version = policy_row->version;
         store_.insert_command(db, command, due);
         a.last_command_uuid = command.command_uuid;
         store_.save_assignment(db, a);
@@ -444,6 +438,52 @@ std::vector<Engine::Declarative> Engine::declarative_for(Db& db, const std::stri
         if (d.rendered.ok()) out.push_back(std::move(d));
         else log_warn("cannot render the declarative credential", {{"device", device_id}, {"policy", d.policy_id}});
     }
+    return out;
+}
+
+Engine::QueuedRender Engine::render_queued_install(Db& db, const CommandRow& command) {
+    QueuedRender out;
+    auto row = store_.policy(db, command.policy_id);
+    if (!row || !command.policy_version || row->version != *command.policy_version) {
+        out.outcome = QueuedRender::superseded;
+        out.detail = row ? "policy " + command.policy_id + " changed (now version " + std::to_string(row->version) +
+                               ") before this command was sent"
+                         : "policy " + command.policy_id + " was deleted before this command was sent";
+        return out;
+    }
+    auto device_row = store_.device(db, command.device_id);
+    std::optional<DeviceRecord> record = device_row ? record_of(*device_row) : std::nullopt;
+    if (!record) {
+        out.outcome = QueuedRender::superseded;
+        out.detail = "device " + command.device_id + " has no readable record any more";
+        return out;
+    }
+    std::lock_guard<std::mutex> lock(renderers_mutex_);
+    CachedRenderer& slot = renderers_[command.policy_id];
+    if (!slot.renderer || slot.version != row->version) {
+        StoredPolicy stored = check_stored(*row);
+        if (stored.frozen || !stored.check.policy) {
+            slot = CachedRenderer{};
+            out.outcome = QueuedRender::superseded;
+            out.detail = "policy " + command.policy_id + " needs attention: nothing new is installed until it is fixed";
+            return out;
+        }
+        slot.version = row->version;
+        slot.policy = std::make_unique<Policy>(std::move(*stored.check.policy));
+        slot.renderer = std::make_unique<PolicyRenderer>(*slot.policy, base_);
+    }
+    CommandInputs inputs;
+    inputs.command_uuid = command.command_uuid;
+    inputs.random_bytes = random_bytes(48);
+    inputs.signing_time = now_ms() / 1000;
+    RenderResult rendered = slot.renderer->render(&*record, RenderFormat::install_command, inputs);
+    if (!rendered.ok()) {
+        out.outcome = QueuedRender::failed;
+        for (const auto& d : rendered.report.diagnostics()) out.diagnostics.push_back(to_json(d));
+        out.detail = "cannot render InstallProfile";
+        return out;
+    }
+    out.payload = std::move(rendered.bytes);
     return out;
 }
 

@@ -75,6 +75,19 @@ public:
     /// that is unknown or not enrolled.
     std::vector<Declarative> declarative_for(Db& db, const std::string& device_id);
 
+    /// What the outbox sends for an InstallProfile queued unrendered (CommandRow::policy_version).
+    struct QueuedRender {
+        enum Outcome { ready, superseded, failed } outcome = ready;
+        std::string payload;  // ready: the command's bytes (signed when the server signs)
+        std::string detail;   // superseded/failed: why, in a sentence
+        nlohmann::json diagnostics = nlohmann::json::array();  // failed: the core's render diagnostics
+    };
+    /// Renders (and signs) the queued InstallProfile `command` for its device with the policy version it was
+    /// queued for; `superseded` when that version, the policy or the device record is gone (a newer command
+    /// or removal took its place) or the policy is frozen. Reads through `db` (a read transaction is
+    /// enough); one renderer per policy version, so the signing key is loaded once per version.
+    QueuedRender render_queued_install(Db& db, const CommandRow& command);
+
     const RenderOptions& base_options() const { return base_; }
 
 private:
@@ -89,6 +102,14 @@ private:
     std::shared_ptr<const nlohmann::json> cached_resolution_;
     std::int64_t cached_generation_ = -1;
     std::int64_t cached_minute_ = -1;
+
+    struct CachedRenderer {
+        std::int64_t version = -1;
+        std::unique_ptr<Policy> policy;  // the renderer reads it; kept at a stable address
+        std::unique_ptr<PolicyRenderer> renderer;
+    };
+    std::mutex renderers_mutex_;
+    std::map<std::string, CachedRenderer> renderers_;  // by policy id
 };
 
 /// Current Unix time in milliseconds.

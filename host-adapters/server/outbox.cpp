@@ -218,7 +218,33 @@ int Outbox::drain() {
             release(*claimed);
             break;
         }
-        const CommandRow command = *claimed;  // a copy: `claimed` becomes the next command below
+        CommandRow command = *claimed;  // a copy: `claimed` becomes the next command below
+        const bool render_now = command.payload.empty() && command.policy_version.has_value();
+        if (render_now) {
+            // Rendered and signed here, on a reader connection, outside the write lock.
+            Engine::QueuedRender r =
+                store.read_transaction([&](Db& db) { return ctx_.engine->render_queued_install(db, command); });
+            if (r.outcome != Engine::QueuedRender::ready) {
+                const bool superseded = r.outcome == Engine::QueuedRender::superseded;
+                claimed = store.transaction([&](Db& db) -> std::optional<CommandRow> {
+                    store.finish_command(db, command.command_uuid, superseded ? "cancelled" : "failed", r.detail,
+                                         std::nullopt);
+                    if (auto a = store.assignment(db, command.device_id, command.policy_id);
+                        !superseded && a && a->last_command_uuid == command.command_uuid) {
+                        a->status = "failed";
+                        a->next_retry_at.reset();
+                        a->last_error = nlohmann::json{{"render", r.diagnostics}}.dump();
+                        store.save_assignment(db, *a);
+                    }
+                    return claim(db);
+                });
+                log_warn(superseded ? "queued InstallProfile cancelled before it was sent" : "cannot render InstallProfile",
+                         {{"command_uuid", command.command_uuid}, {"device", command.device_id},
+                          {"policy", command.policy_id}, {"detail", r.detail}, {"diagnostics", r.diagnostics}});
+                continue;
+            }
+            command.payload = std::move(r.payload);
+        }
         EnqueueOutcome outcome = send_to_mdm(ctx_.config, command.mdm_id, command.payload);
         nlohmann::json fields = {{"command_uuid", command.command_uuid}, {"device", command.device_id},
                                  {"request_type", command.request_type}, {"attempt", command.attempts},
@@ -226,6 +252,8 @@ int Outbox::drain() {
         if (!outcome.detail.empty()) fields["detail"] = outcome.detail;
         const bool dead = outcome.kind == EnqueueOutcome::retry && command.attempts >= ctx_.config.max_send_attempts;
         claimed = store.transaction([&](Db& db) -> std::optional<CommandRow> {
+            // Kept once sent: a resend (retry, admin retry) sends these same bytes.
+            if (render_now) store.set_command_payload(db, command.command_uuid, command.payload);
             store.record_mdm_answer(db, command.command_uuid,
                                     outcome.http_status ? std::optional<std::int64_t>(*outcome.http_status) : std::nullopt,
                                     outcome.answer);

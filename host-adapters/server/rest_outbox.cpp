@@ -37,6 +37,7 @@ json command_json(const CommandRow& c) {
             {"attempts", c.attempts}, {"dead", c.status == "dead"},
             {"next_attempt_at", c.status == "queued" ? time_or_null(c.next_attempt_at) : json(nullptr)},
             {"last_mdm_answer", mdm_answer_json(c)}, {"last_device_answer", parsed_or_null(c.device_answer)},
+            {"detail", c.last_error.empty() ? json(nullptr) : json(c.last_error)},
             {"created_at", c.created_at}, {"updated_at", c.updated_at}};
 }
 

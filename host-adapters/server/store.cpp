@@ -142,6 +142,11 @@ CREATE TABLE api_tokens (
 CREATE TABLE inventory_generation (id BIGINT PRIMARY KEY, generation BIGINT NOT NULL);
 INSERT INTO inventory_generation (id, generation) VALUES (1, 0);
 )SQL",
+        // 9: an InstallProfile is queued as the policy version it installs and rendered (and signed) by the
+        // outbox just before its first send, outside the write lock; the bytes are kept once sent.
+        R"SQL(
+ALTER TABLE commands ADD COLUMN policy_version BIGINT;
+)SQL",
     };
     return list;
 }
@@ -197,7 +202,7 @@ std::vector<AssignmentRow> select_assignments(Db& db, const std::string& where, 
 const char* kCommandColumns =
     "c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, c.status, c.attempts, c.last_error, "
     "c.created_at, c.updated_at, d.mdm_id, c.created_seq, c.next_attempt_at, c.last_mdm_status, c.last_mdm_answer, "
-    "c.device_answer";
+    "c.device_answer, c.policy_version";
 
 CommandRow to_command(const Row& r) {
     CommandRow c;
@@ -217,6 +222,7 @@ CommandRow to_command(const Row& r) {
     c.last_mdm_status = opt_int(r, 13);
     c.last_mdm_answer = r.text(14);
     c.device_answer = r.text(15);
+    c.policy_version = opt_int(r, 16);
     return c;
 }
 
@@ -565,9 +571,14 @@ void Store::insert_command(Db& db, const CommandRow& c, std::int64_t due_ms) {
     db.query("DELETE FROM command_sequence WHERE seq = $1", {created_seq});
     db.query(
         "INSERT INTO commands (command_uuid, device_id, policy_id, request_type, payload, status, attempts, "
-        "next_attempt_at, last_error, created_seq, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, '', $7, $8, $8)",
-        {c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, due_ms, created_seq, now_rfc3339()});
+        "next_attempt_at, last_error, created_seq, created_at, updated_at, policy_version) "
+        "VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, '', $7, $8, $8, $9)",
+        {c.command_uuid, c.device_id, c.policy_id, c.request_type, c.payload, due_ms, created_seq, now_rfc3339(),
+         opt_value(c.policy_version)});
+}
+
+void Store::set_command_payload(Db& db, const std::string& command_uuid, const std::string& payload) {
+    db.query("UPDATE commands SET payload = $2 WHERE command_uuid = $1", {command_uuid, payload});
 }
 
 std::optional<CommandRow> Store::command(Db& db, const std::string& command_uuid) {

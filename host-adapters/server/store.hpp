@@ -64,6 +64,9 @@ struct CommandRow {
     std::optional<std::int64_t> last_mdm_status;  // HTTP status of the MDM's last answer (none: transport error)
     std::string last_mdm_answer;                  // excerpt of that answer, or the transport error
     std::string device_answer;                    // the device's report (JSON: status, error_chain)
+    /// Set for an InstallProfile queued unrendered: the policy version it installs. Its payload is empty
+    /// until the outbox renders it just before the first send.
+    std::optional<std::int64_t> policy_version;
 };
 
 struct CommandFilter {
@@ -163,6 +166,8 @@ public:
 
     // --- command outbox
     void insert_command(Db& db, const CommandRow& row, std::int64_t due_ms);
+    /// Keeps the bytes the outbox rendered for a command queued unrendered (see CommandRow::policy_version).
+    void set_command_payload(Db& db, const std::string& command_uuid, const std::string& payload);
     std::optional<CommandRow> command(Db& db, const std::string& command_uuid);
     /// Claims the oldest due, unclaimed queued command whose device has no older queued command, for
     /// `instance` until `lease_until_ms`, counting one send attempt. Safe with several instances on one

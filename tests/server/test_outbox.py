@@ -150,6 +150,44 @@ class MdmDown(OutboxTestCase):
         self.assertEqual((status, body["error"]["code"]), (404, "device.not_found"))
 
 
+class RenderedWhenSent(OutboxTestCase):
+    """InstallProfile is rendered (and signed) by the outbox just before its first send, outside the write
+    lock, for the policy version it was queued for: an edit before the send cancels it instead of sending a
+    stale profile."""
+
+    def prepare(self, nanomdm):
+        nanomdm.delay = 2.0
+        nanomdm.slow_requests = 1  # the first send holds the outbox while the second device's install waits
+        nanomdm.start()
+
+    def test_an_edit_before_the_send_cancels_the_stale_install(self):
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-A", "ENR-B"]},
+                        expect=201)
+        self.server.api("POST", "/policies", policy_document(), expect=201)
+        Device(self.server, enrollment_id="ENR-A", serial="RENDER-A").enroll()
+        wait_until(lambda: self.nanomdm.received("InstallProfile"), what="the first (slow) send")
+        Device(self.server, enrollment_id="ENR-B", serial="RENDER-B").enroll()
+        stale = [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
+        self.assertEqual([c["status"] for c in stale], ["queued"])
+        edited = policy_document()
+        edited["payload"]["KeySize"] = 384
+        self.server.api("PUT", "/policies/corp-acme", edited, expect=200)
+
+        def b_commands():
+            return [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
+        wait_until(lambda: len(b_commands()) == 2 and all(c["status"] != "queued" for c in b_commands()),
+                   what="the stale install settled and the new one sent")
+        by_uuid = {c["command_uuid"]: c for c in b_commands()}
+        self.assertEqual(by_uuid[stale[0]["command_uuid"]]["status"], "cancelled")
+        self.assertIn("changed", by_uuid[stale[0]["command_uuid"]]["detail"])
+        # The MDM got exactly one InstallProfile for ENR-B, rendered from version 2 (P-384).
+        sent_b = [c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"]
+        self.assertEqual(len(sent_b), 1)
+        self.assertNotEqual(sent_b[0][1]["CommandUUID"], stale[0]["command_uuid"])
+        self.assertIn(b"<integer>384</integer>", sent_b[0][1]["Command"]["Payload"])
+        self.assertEqual(self.assignment("ENR-B")["status"], "pending")
+
+
 class DeviceErrorRetried(OutboxTestCase):
     extra = ("--install-retry-seconds", "0.5", "--max-install-attempts", "2")
 

@@ -68,6 +68,11 @@ class PostgresMdmDown(test_outbox.MdmDown):
         return postgres.new_database()
 
 
+class PostgresRenderedWhenSent(test_outbox.RenderedWhenSent):
+    def make_database(self):
+        return postgres.new_database()
+
+
 class PostgresDeviceErrorRetried(test_outbox.DeviceErrorRetried):
     def make_database(self):
         return postgres.new_database()
