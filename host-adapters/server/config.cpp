@@ -38,6 +38,9 @@ const std::vector<OptionSpec>& option_specs() {
         {"ddm-base-url", "URL", "base URL of declarative ACME credential documents (default: --mdm-public-url/authproxy)"},
         {"mdm-public-url", "URL", "NanoMDM's public https:// URL; devices fetch credentials from its /authproxy/"},
         {"dm-hmac-key", "KEY", "require NanoMDM's X-Hmac-Signature (-dm-send-hmac-key) on /dm/ requests"},
+        {"dm-asset-link-key", "KEY", "serve credential documents by signed, expiring links (Authentication None) at "
+                                     "--ddm-base-url, for an MDM without an auth proxy"},
+        {"dm-asset-link-days", "D", "a signed link lives between D and 2*D days (default 30)"},
         {"dm-trusted-proxies", "IPS", "comma-separated addresses allowed to call /dm/ and /dm-assets/ (default 127.0.0.1,::1)"},
         {"tls-cert", "PEM", "serve HTTPS with this certificate (needs --tls-key)"},
         {"tls-key", "PEM", "private key of --tls-cert"},
@@ -286,6 +289,7 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
     if (!c.mdm_public_url.empty() && c.mdm_public_url.rfind("https://", 0) != 0)
         bad("mdm-public-url", "'" + c.mdm_public_url + "' must be an https:// URL: devices fetch credentials only over https");
     get("dm-hmac-key", c.dm_hmac_key);
+    get("dm-asset-link-key", c.dm_asset_link_key);
     if (auto it = values.find("dm-trusted-proxies"); it != values.end()) {
         c.dm_trusted_proxies.clear();
         std::string list = it->second + ",";
@@ -369,6 +373,17 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
             bad("event-retention-days", "'" + it->second + "' must be a number of days above 0 (e.g. 30)");
         else c.event_retention_days = v;
     }
+    if (auto it = values.find("dm-asset-link-days"); it != values.end()) {
+        double v = 0;
+        if (!parse_number(it->second, v) || v < 1 || v > 365)
+            bad("dm-asset-link-days", "'" + it->second + "' must be a number of days from 1 to 365 (e.g. 30)");
+        else c.dm_asset_link_days = v;
+    }
+    if (!c.dm_asset_link_key.empty() && c.dm_asset_link_key.size() < 16)
+        bad("dm-asset-link-key", "the key must be at least 16 characters, or anyone could guess valid links");
+    if (!c.dm_asset_link_key.empty() && c.ddm_base_url.rfind("https://", 0) != 0)
+        bad("dm-asset-link-key", "signed links need --ddm-base-url: the public https:// URL of this server's "
+                                 "/dm-assets (e.g. https://acmepolicy.example.com/dm-assets) that devices can reach");
     if (ok && !is_loopback_host(c.listen_host) && c.webhook_hmac_key.empty() && !c.insecure_webhook) {
         err << "acmepolicy serve: refusing to listen on " << c.listen_host
             << " without --webhook-hmac-key, because anyone who reaches that address could forge MDM check-ins "

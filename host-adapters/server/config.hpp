@@ -24,6 +24,8 @@ struct ServerConfig {
     std::string ddm_base_url;
     std::string mdm_public_url;  // NanoMDM's public URL: credential documents are fetched at its /authproxy/
     std::string dm_hmac_key;     // NanoMDM's -dm-send-hmac-key, verified on /dm/ requests
+    std::string dm_asset_link_key;     // signs expiring links to credential documents (no auth proxy)
+    double dm_asset_link_days = 30.0;  // period of those links: each lives one to two periods
     std::vector<std::string> dm_trusted_proxies = {"127.0.0.1", "::1"};  // who may call /dm/ and /dm-assets/
     std::string tls_cert, tls_key;  // PEM file paths
     std::string web_root, wasm_root;

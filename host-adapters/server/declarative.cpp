@@ -2,6 +2,8 @@
 // core on each request: its declarations are the DDM form of every policy that includes it and is
 // delivered declaratively to it (Engine::declarative_for), so an assignment, an edit or a removal changes
 // them without state of its own; the status report moves the assignments on.
+#include "server/asset_links.hpp"
+#include "server/clock.hpp"
 #include "server/declarative.hpp"
 
 #include <algorithm>
@@ -194,6 +196,21 @@ void add_declarative_routes(Router& router, ServerContext& ctx) {
     });
     router.add("GET", "/dm-assets/([^/]+)/([^/]+)\\.json",
                [&ctx](const httplib::Request& req, httplib::Response& res, const Params& params) {
+                   if (req.has_param("signature") && !ctx.config.dm_asset_link_key.empty()) {
+                       // A signed link: it names the policy and device itself, from wherever the device is.
+                       if (!asset_link_valid(ctx.config.dm_asset_link_key, params[0], params[1],
+                                             req.get_param_value("expires"), req.get_param_value("signature"),
+                                             clock_now_ms() / 1000))
+                           return send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
+                       std::vector<Engine::Declarative> policies =
+                           ctx.store->read_transaction([&](Db& db) { return ctx.engine->declarative_for(db, params[1]); });
+                       for (const auto& p : policies)
+                           if (p.policy_id == params[0]) {
+                               res.status = 200;
+                               return res.set_content(p.rendered.credential_json, "application/json");
+                           }
+                       return send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
+                   }
                    if (!admitted(ctx, req, res, false)) return;
                    Served s = ctx.store->transaction(
                        [&](Db& db) { return served_to(ctx, db, req.get_header_value(kEnrollmentHeader)); });

@@ -13,6 +13,7 @@
 #include "acmepolicy/plan.hpp"
 #include "acmepolicy/plist.hpp"
 #include "acmepolicy/resolve.hpp"
+#include "server/asset_links.hpp"
 #include "server/clock.hpp"
 #include "server/log.hpp"
 
@@ -434,7 +435,12 @@ std::vector<Engine::Declarative> Engine::declarative_for(Db& db, const std::stri
         Declarative d;
         d.policy_id = policies.rows[pr.policy_index].id;
         d.policy_updated_at = policies.rows[pr.policy_index].updated_at;
-        d.rendered = render(*check.policy, &device, RenderFormat::ddm, base_);
+        RenderOptions options = base_;
+        if (!asset_link_key_.empty())
+            options.ddm_data_url_query =
+                asset_link_query(asset_link_key_, d.policy_id, device_id,
+                                 asset_link_expiry(clock_now_ms() / 1000, asset_link_period_));
+        d.rendered = render(*check.policy, &device, RenderFormat::ddm, options);
         if (d.rendered.ok()) out.push_back(std::move(d));
         else log_warn("cannot render the declarative credential", {{"device", device_id}, {"policy", d.policy_id}});
     }

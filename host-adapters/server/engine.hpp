@@ -90,6 +90,13 @@ public:
 
     const RenderOptions& base_options() const { return base_; }
 
+    /// Makes declarative_for() point each credential asset at a signed, expiring link (asset_links.hpp)
+    /// instead of the auth proxy. Call before serving.
+    void set_asset_links(std::string key, std::int64_t period_seconds) {
+        asset_link_key_ = std::move(key);
+        asset_link_period_ = period_seconds;
+    }
+
 private:
     /// The part of resolution() that depends only on policies, devices, groups and the minute: reused
     /// while the store's inventory generation and the minute stay the same. Built inside the caller's
@@ -98,6 +105,8 @@ private:
 
     Store& store_;
     RenderOptions base_;
+    std::string asset_link_key_;
+    std::int64_t asset_link_period_ = 0;
     std::mutex cache_mutex_;
     std::shared_ptr<const nlohmann::json> cached_resolution_;
     std::int64_t cached_generation_ = -1;

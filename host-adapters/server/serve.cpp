@@ -211,11 +211,16 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
         options.identifier_prefix = config.identifier_prefix;
         if (!config.ddm_base_url.empty()) options.ddm_base_url = config.ddm_base_url;
         else if (!config.mdm_public_url.empty()) options.ddm_base_url = config.mdm_public_url + "/authproxy";
+        // Signed links are themselves the credential: the device fetches them without MDM authentication.
+        if (!config.dm_asset_link_key.empty()) options.ddm_authentication = "None";
         options.signing = load_signing(config);
         options.client_token_secret = ctx.store->transaction([&](Db& db) {
             return ctx.store->setting_or_create(db, "client_token_secret", crypto::base64url_encode(random_bytes(32)));
         });
         ctx.engine = std::make_unique<Engine>(*ctx.store, options);
+        if (!config.dm_asset_link_key.empty())
+            ctx.engine->set_asset_links(config.dm_asset_link_key,
+                                        static_cast<std::int64_t>(config.dm_asset_link_days * 86400));
     } catch (const std::exception& e) {
         log_error("cannot start", {{"error", e.what()}});
         err << "acmepolicy serve: " << e.what() << "\n";

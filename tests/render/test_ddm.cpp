@@ -122,6 +122,25 @@ TEST(RenderDdm, BaseUrlMustBeHttps) {
     }
 }
 
+TEST(RenderDdm, HostQueryIsAppendedToTheDataUrlAndChecked) {
+    const DeviceRecord device = sample_device();
+    RenderOptions options = ddm_options();
+    const RenderResult plain = render_ddm(sample_policy(), &device, options);
+    options.ddm_data_url_query = "expires=1800000000&signature=0a1b";
+    options.ddm_authentication = "None";
+    const RenderResult linked = render_ddm(sample_policy(), &device, options);
+    ASSERT_TRUE(linked.ok());
+    EXPECT_EQ(linked.credential_url, plain.credential_url + "?expires=1800000000&signature=0a1b");
+    EXPECT_NE(linked.bytes.find(linked.credential_url), std::string::npos);
+    EXPECT_EQ(linked.credential_json, plain.credential_json);  // the document itself is the same
+    for (const char* query : {"a b", "x#y", "q=\"", "\xC3\xA9"}) {
+        options.ddm_data_url_query = query;
+        RenderResult r = render_ddm(sample_policy(), &device, options);
+        EXPECT_TRUE(r.bytes.empty()) << query;
+        EXPECT_TRUE(r.report.has_code("render.ddm_query_invalid")) << query;
+    }
+}
+
 TEST(RenderDdm, DeviceIdIsOnePercentEncodedPathSegment) {
     DeviceRecord device = sample_device();
     device.id = "a/b c?";

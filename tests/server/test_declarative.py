@@ -122,5 +122,95 @@ class Declarative(unittest.TestCase):
         self.assertEqual(st["assignments"][0]["status"], "removed")
 
 
+LINK_KEY = "asset-link-key-0123456789"
+
+
+class SignedAssetLinks(unittest.TestCase):
+    """Without an auth proxy: the asset's DataURL is a signed, expiring link to this server's /dm-assets,
+    Authentication None; the link opens its own device's credential and nothing else."""
+
+    def setUp(self):
+        self._tmp = TempDir()
+        self.workdir = self._tmp.__enter__()
+        self.nanomdm = FakeNanoMDM().start()
+        self.server = self.start()
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-A", "ENR-B"]},
+                        expect=201)
+        doc = policy_document()
+        doc["delivery"] = "declarative"
+        self.server.api("POST", "/policies", doc, expect=201)
+        for enrollment in ("ENR-A", "ENR-B"):
+            Device(self.server, enrollment_id=enrollment, serial="LINK" + enrollment[-1], os_version="17.5",
+                   hmac_key="hkey").enroll()
+
+    def start(self, offset_days=0):
+        env = {"ACMEPOLICY_TEST_CLOCK_OFFSET_SECONDS": str(offset_days * 86400)} if offset_days else None
+        return Server(self.workdir, nanomdm=self.nanomdm, hmac_key="hkey", env=env,
+                      extra=["--ddm-base-url", "https://acmepolicy.example.com/dm-assets",
+                             "--dm-asset-link-key", LINK_KEY, "--dm-asset-link-days", "7"]).start()
+
+    def tearDown(self):
+        self.server.stop()
+        self.nanomdm.stop()
+        self._tmp.__exit__(None, None, None)
+
+    def asset(self, enrollment):
+        headers = {"X-Enrollment-ID": enrollment, "X-Enrollment-Type": "Device"}
+        status, _, body = self.server.request(
+            "GET", "/dm/declaration/asset/com.example.acmepolicy.corp-acme.credential", auth=False, headers=headers)
+        self.assertEqual(status, 200, body)
+        return json.loads(body)["Payload"]
+
+    def fetch(self, url):
+        # As the device does: straight to the link, no proxy header, no MDM authentication.
+        path = url[len("https://acmepolicy.example.com"):]
+        status, _, body = self.server.request("GET", path, auth=False)
+        return status, body
+
+    def test_the_link_opens_its_own_credential_with_the_declared_hash(self):
+        payload = self.asset("ENR-A")
+        self.assertEqual(payload["Authentication"]["Type"], "None")
+        url = payload["Reference"]["DataURL"]
+        self.assertTrue(url.startswith("https://acmepolicy.example.com/dm-assets/corp-acme/ENR-A.json?expires="), url)
+        self.assertIn("&signature=", url)
+        status, body = self.fetch(url)
+        self.assertEqual(status, 200)
+        self.assertEqual((len(body), hashlib.sha256(body).hexdigest()),
+                         (payload["Reference"]["Size"], payload["Reference"]["Hash-SHA-256"]))
+        self.assertIn(b"LINKA", body)
+
+    def test_a_link_opens_nothing_else(self):
+        url = self.asset("ENR-A")["Reference"]["DataURL"]
+        query = url.split("?", 1)[1]
+        # Another device's document with A's signature, a changed expiry, a flipped signature, no signature.
+        self.assertEqual(self.fetch(f"https://acmepolicy.example.com/dm-assets/corp-acme/ENR-B.json?{query}")[0], 404)
+        expires = int(query.split("expires=")[1].split("&")[0])
+        self.assertEqual(self.fetch(url.replace(f"expires={expires}", f"expires={expires + 86400}"))[0], 404)
+        flipped = url[:-1] + ("0" if url[-1] != "0" else "1")
+        self.assertEqual(self.fetch(flipped)[0], 404)
+        self.assertEqual(self.fetch(url.split("?")[0])[0], 404)  # the proxy path needs the proxy's header
+        # B's own link opens B's document.
+        status, body = self.fetch(self.asset("ENR-B")["Reference"]["DataURL"])
+        self.assertEqual(status, 200)
+        self.assertIn(b"LINKB", body)
+
+    def test_links_expire_and_are_renewed_with_the_declarations(self):
+        url = self.asset("ENR-A")["Reference"]["DataURL"]
+        self.server.stop()
+        self.server = self.start(offset_days=15)  # beyond two 7-day periods
+        self.assertEqual(self.fetch(url)[0], 404)
+        fresh = self.asset("ENR-A")["Reference"]["DataURL"]
+        self.assertNotEqual(fresh, url)
+        self.assertEqual(self.fetch(fresh)[0], 200)
+
+    def test_a_link_key_without_a_public_base_url_is_refused(self):
+        import subprocess
+        import harness
+        result = subprocess.run([harness.BINARY, "serve", "--database", f"sqlite:{self.workdir}/other.db",
+                                 "--dm-asset-link-key", LINK_KEY], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--ddm-base-url", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -25,6 +25,27 @@ def make_ca(workdir, days):
         return f.read()
 
 
+def edit_stored_documents(database, change):
+    """Rewrites every stored policy document behind the server's back (SQLite file or PostgreSQL URL)."""
+    import json
+    if database.startswith("sqlite:"):
+        import sqlite3
+        with sqlite3.connect(database[len("sqlite:"):]) as db:
+            for (pid, text) in db.execute("SELECT id, document FROM policies").fetchall():
+                db.execute("UPDATE policies SET document = ? WHERE id = ?", (json.dumps(change(json.loads(text))), pid))
+        return
+    import pg_fixture
+    import subprocess
+    psql = os.path.join(pg_fixture.PG_BIN, "psql")
+    rows = subprocess.run([psql, database, "-Atc", "SELECT id || chr(9) || document FROM policies"], check=True,
+                          capture_output=True, text=True).stdout.splitlines()
+    for row in rows:
+        pid, text = row.split("\t", 1)
+        subprocess.run([psql, database, "-v", "ON_ERROR_STOP=1", "-v", f"doc={json.dumps(change(json.loads(text)))}",
+                        "-v", f"pid={pid}"], input="UPDATE policies SET document = :'doc' WHERE id = :'pid';",
+                       check=True, capture_output=True, text=True)
+
+
 class FreezeOnInvalid(unittest.TestCase):
     def setUp(self):
         self._tmp = TempDir()
@@ -106,17 +127,13 @@ class FreezeOnInvalid(unittest.TestCase):
         self.assertEqual((policy["state"], policy["attention"]), ("ok", []))
 
     def test_policy_a_newer_core_refuses_is_frozen_not_removed(self):
-        if self.make_database():
-            self.skipTest("edits the stored document through SQLite")
         device = self.installed_device(ca_days=400)
         self.server.stop()
         # As if a newer core had a stricter rule: the stored document is now invalid whatever the clock.
-        import json
-        import sqlite3
-        with sqlite3.connect(self.server.database[len("sqlite:"):]) as db:
-            document = json.loads(db.execute("SELECT document FROM policies").fetchone()[0])
+        def stricter(document):
             document["payload"]["KeySize"] = 1000
-            db.execute("UPDATE policies SET document = ?", (json.dumps(document),))
+            return document
+        edit_stored_documents(self.server.database, stricter)
         self.server.process = None
         server = self.start()
         device.server = server

@@ -131,16 +131,29 @@ class TwoInstances(unittest.TestCase):
                 b.api("POST", "/policies", policy_document(), expect=201)
                 for i, enrollment in enumerate(devices):
                     Device(a if i % 2 else b, enrollment_id=enrollment, serial=f"SLOW{i:04d}").enroll()
-                # Each device: its install, then (after the policy is deleted) its removal, in that order.
+                # Each device: its install, then (after the policy is deleted) its removal, in that order. An
+                # install still unsent when its policy is deleted is cancelled (never rendered from a policy
+                # that is gone); its removal still follows.
                 a.api("DELETE", "/policies/corp-acme", expect=204)
-                wait_until(lambda: len(nanomdm.received()) >= 2 * len(devices), timeout=60, what="every command")
+
+                def settled():
+                    commands = a.api("GET", "/commands?limit=1000", expect=200)[1]["commands"]
+                    return len(commands) == 2 * len(devices) and all(c["status"] != "queued" for c in commands)
+                wait_until(settled, timeout=60, what="every command sent or cancelled")
                 time.sleep(1.0)
                 sent = nanomdm.received()
                 uuids = [c[1]["CommandUUID"] for c in sent]
                 self.assertEqual(len(uuids), len(set(uuids)), "a command was sent twice")
+                commands = a.api("GET", "/commands?limit=1000", expect=200)[1]["commands"]
+                cancelled = {c["command_uuid"] for c in commands if c["status"] == "cancelled"}
                 for enrollment in devices:
                     kinds = [c[1]["Command"]["RequestType"] for c in sent if c[0] == enrollment]
-                    self.assertEqual(kinds, ["InstallProfile", "RemoveProfile"], enrollment)
+                    mine = [c for c in commands if c["device"] == enrollment]
+                    install = next(c for c in mine if c["request_type"] == "InstallProfile")
+                    expected = ["RemoveProfile"] if install["command_uuid"] in cancelled else [
+                        "InstallProfile", "RemoveProfile"]
+                    self.assertEqual(kinds, expected, enrollment)
+                self.assertGreater(len(sent), len(devices), "the slow MDM still received installs")
             finally:
                 nanomdm.stop()
                 try:

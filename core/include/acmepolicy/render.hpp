@@ -43,6 +43,9 @@ struct RenderOptions {
     std::optional<std::string> ddm_base_url;
     /// The asset's Authentication Type: "MDM" (the default) or "None".
     std::string ddm_authentication = "MDM";
+    /// A query string (without "?") appended to the asset's DataURL, e.g. a host's signed, expiring link
+    /// for ddm_authentication "None". Characters outside [A-Za-z0-9._~=&%-] are refused (render.ddm_query_invalid).
+    std::optional<std::string> ddm_data_url_query;
     /// The asset's Accessible value: "Default" or "AfterFirstUnlock".
     std::string ddm_accessible = "Default";
     /// When present, profiles are signed (CMS SignedData, DER) with this identity.

@@ -1,7 +1,9 @@
 // Builds the declarative (DDM) form: the ACME credential document, its asset declaration, the
 // security.identity configuration that references the asset and the activation that applies it; and checks
 // the DDM form's own rules.
+#include <cctype>
 #include <cstdio>
+#include <string_view>
 
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/delivery.hpp"
@@ -79,6 +81,15 @@ void check_ddm_rules(const PreparedPolicy& prepared, const DeviceRecord* device,
                              "\" must be an https:// URL with a host and no query or fragment (Apple requires "
                              "DataURL to start with https://).");
     }
+    if (const auto& query = prepared.options.ddm_data_url_query) {
+        bool clean = true;
+        for (unsigned char c : *query)
+            clean = clean && (std::isalnum(c) || std::string_view("._~=&%-").find(static_cast<char>(c)) !=
+                                                     std::string_view::npos);
+        if (!clean)
+            report.error("render.ddm_query_invalid", "/options/ddm_data_url_query",
+                         "The DataURL query may hold only letters, digits and ._~=&%- (percent-encode the rest).");
+    }
     const std::string top = prepared.top_identifier + ".credential";
     if (top.size() > kMaxDeclarationIdentifier)
         report.warning("render.ddm_identifier_long", "/options/identifier_prefix",
@@ -128,6 +139,8 @@ BuiltDdm build_ddm(const PreparedPolicy& prepared, const ResolvedValues& values)
     out.credential_json = credential.dump();
     const std::string device_segment = values.device_id.empty() ? "preview" : path_segment(values.device_id);
     out.credential_url = base_url(prepared) + "/" + path_segment(prepared.policy.id) + "/" + device_segment + ".json";
+    if (prepared.options.ddm_data_url_query && !prepared.options.ddm_data_url_query->empty())
+        out.credential_url += "?" + *prepared.options.ddm_data_url_query;
 
     const std::string asset_id = prepared.top_identifier + ".credential";
     nlohmann::json asset = {
