@@ -101,9 +101,8 @@ void write_policy(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     auto body = parse_body(req, res);
     if (!body) return;
     if (!body->is_object()) {
-        send_error(res, 422, "policy.invalid", "The policy document must be a JSON object.",
-                   json::array({{{"severity", "error"}, {"code", "policy.not_object"}, {"path", ""},
-                                 {"message", "The policy document must be a JSON object."}}}));
+        // The core says what is wrong with it, in the words every other host uses (document.not_object).
+        checked_policy(ctx, *body, res);
         return;
     }
     if (url_id && body->contains("id") && (*body)["id"] != *url_id) {
