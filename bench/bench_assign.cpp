@@ -1,6 +1,7 @@
 // Fleet-scale assignment: resolution of 200 policies over 100,000 devices (2,000 groups, 500,000
 // memberships), its growth from 10,000 devices, peak memory, and a plan where 1% of devices changed.
-// Targets (issue acceptance): resolution <= 300 ms on one thread, <= 400 MB peak, 10k -> 100k growth
+// Targets: resolution <= 50 ms on one thread (it was ~100 ms before facts and identifier hashes were read in
+// device order), peak memory unchanged and <= 400 MB, 10k -> 100k growth
 // <= 12x, plan <= 100 ms. The summary after the table prints the measured figures.
 #include <benchmark/benchmark.h>
 
@@ -173,7 +174,7 @@ int main(int argc, char** argv) {
     };
     for (const auto* t : {&reporter.cpu_ms, &reporter.times_ms}) {
         const double big = get(*t, "BM_Resolve/100000"), small = get(*t, "BM_Resolve/10000");
-        std::printf("\nsummary (%s time): resolution of 100k devices %.1f ms (target <= 300), 10k devices %.1f ms, "
+        std::printf("\nsummary (%s time): resolution of 100k devices %.1f ms (target <= 50), 10k devices %.1f ms, "
                     "growth %.2fx (target <= 12x); plan for 100k devices with 1%% changed %.1f ms (target <= 100)",
                     t == &reporter.cpu_ms ? "CPU" : "wall", big, small, small > 0 ? big / small : 0.0,
                     get(*t, "BM_Plan1PercentChanged"));

@@ -1,6 +1,8 @@
 // Variable availability and compiled templates for resolution.
 #include "assign/assign_internal.hpp"
 
+#include <algorithm>
+
 #include "acmepolicy/variables.hpp"
 
 namespace acmepolicy::detail {
@@ -73,6 +75,7 @@ CompiledTemplate compile_template(std::string_view text) {
             piece.variable = *id;
         } else {
             piece.text = part.text;
+            piece.text_hash = text_hash(piece.text);
         }
         compiled.pieces.push_back(std::move(piece));
     }
@@ -91,6 +94,41 @@ bool expand(const CompiledTemplate& compiled, const DeviceRecord& device, std::s
         if (!value) return false;
         out += *value;
     }
+    return true;
+}
+
+std::uint64_t text_hash(std::string_view text) noexcept {
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+bool ValueHashes::get(std::size_t device, std::uint8_t variable, std::uint64_t& hash) {
+    if (columns_.size() <= variable) columns_.resize(variable + 1u);
+    std::vector<std::uint64_t>& column = columns_[variable];
+    if (column.empty()) {
+        // The whole column at once, in device order (sequential reads of the records; see resolve()).
+        column.resize(devices_.size());
+        for (std::size_t d = 0; d < devices_.size(); ++d) {
+            const std::string* value = variable_value(devices_[d], variable);
+            column[d] = value ? std::max<std::uint64_t>(text_hash(*value), 2) : 1;
+        }
+    }
+    hash = column[device];
+    return hash != 1;
+}
+
+bool expansion_hash(const CompiledTemplate& compiled, std::size_t device, ValueHashes& values, std::uint64_t& hash) {
+    // Piece hashes folded in order; a confirmed comparison of the expansions follows any hit, so this
+    // only has to make different identifiers unlikely to meet.
+    std::uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (const auto& piece : compiled.pieces) {
+        std::uint64_t part = piece.text_hash;
+        if (piece.is_variable && !values.get(device, piece.variable, part)) return false;
+        h = (h ^ part) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 33;
+    }
+    hash = h;
     return true;
 }
 

@@ -50,6 +50,7 @@ struct CompiledTemplate {
         bool is_variable = false;
         std::uint8_t variable = 0;
         std::string text;
+        std::uint64_t text_hash = 0;  // of `text`, for expansion_hash()
     };
     std::vector<Piece> pieces;
     bool usable = false;  // parsed without error and uses only known variables other than client_token
@@ -58,5 +59,28 @@ CompiledTemplate compile_template(std::string_view text);
 
 /// Expands into `out` (cleared first); false when the device lacks a variable.
 bool expand(const CompiledTemplate& compiled, const DeviceRecord& device, std::string& out);
+
+/// FNV-1a, 64 bits: the hash of one template piece or one device value.
+std::uint64_t text_hash(std::string_view text) noexcept;
+
+/// Device values hashed once per (device, variable) and reused by every policy: resolution hashes the
+/// ClientIdentifier of each included device of each policy, and the device records are the cold memory.
+/// A column is allocated only for a variable some template uses.
+class ValueHashes {
+public:
+    /// `devices` (the inventory's records) must outlive this.
+    explicit ValueHashes(const std::vector<DeviceRecord>& devices) : devices_(devices) {}
+    /// The hash of `variable`'s value on devices[device], or false when the device lacks it.
+    bool get(std::size_t device, std::uint8_t variable, std::uint64_t& hash);
+
+private:
+    const std::vector<DeviceRecord>& devices_;
+    // Per variable (empty until a template uses it): 1 = absent, else the hash (0 and 1 are stored as 2).
+    std::vector<std::vector<std::uint64_t>> columns_;
+};
+
+/// A 64-bit hash of what expand() would produce, combined from the pieces' hashes without building the
+/// string (equal expansions give equal hashes). False when a variable is missing (expand() fails too).
+bool expansion_hash(const CompiledTemplate& compiled, std::size_t device, ValueHashes& values, std::uint64_t& hash);
 
 }  // namespace acmepolicy::detail

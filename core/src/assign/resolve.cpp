@@ -65,32 +65,47 @@ std::string first_error(const Report& report) {
     return "";
 }
 
-/// Finds included devices that would present the same ClientIdentifier. Identifiers are hashed into a
-/// table (one 64-bit hash per device, no stored strings); a hash hit is confirmed by comparing the two
-/// expansions, and the rare genuine hash collision of different strings falls back to exact keys.
-/// Returns, per inclusion, the index of one partner inclusion, or kDirect for none.
+/// Finds included devices that would present the same ClientIdentifier. Identifiers are hashed straight
+/// from their pieces (device values hashed once, no string built), the (hash, inclusion) pairs sorted, and
+/// only equal hashes compared as expanded text, so a genuine hash collision of different strings is told
+/// apart. Returns, per inclusion, the index of one partner inclusion, or kDirect for none: a later
+/// duplicate points at the first inclusion with its identifier, and that one at its first duplicate.
 std::vector<std::uint32_t> find_collisions(const Inventory& inventory, const std::vector<Inclusion>& included,
-                                           const detail::CompiledTemplate& identifier) {
+                                           const detail::CompiledTemplate& identifier, detail::ValueHashes& values) {
     std::vector<std::uint32_t> partner(included.size(), kDirect);
-    std::unordered_map<std::size_t, std::uint32_t> first_by_hash;
-    std::unordered_map<std::string, std::uint32_t> first_by_text;  // only for true hash collisions
-    first_by_hash.reserve(included.size());
-    std::string text, other;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> hashed;
+    hashed.reserve(included.size());
     const auto& devices = inventory.devices();
     for (std::uint32_t i = 0; i < included.size(); ++i) {
-        if (!detail::expand(identifier, devices[included[i].device], text)) continue;
-        const std::size_t hash = std::hash<std::string_view>{}(text);
-        auto [it, inserted] = first_by_hash.emplace(hash, i);
-        if (inserted) continue;
-        std::uint32_t first = it->second;
-        detail::expand(identifier, devices[included[first].device], other);
-        if (other != text) {
-            auto [spill, fresh] = first_by_text.emplace(text, i);
-            if (fresh) continue;
-            first = spill->second;
+        std::uint64_t hash = 0;
+        const DeviceIndex device = included[i].device;
+        if (detail::expansion_hash(identifier, device, values, hash)) hashed.emplace_back(hash, i);
+    }
+    std::sort(hashed.begin(), hashed.end());
+    std::vector<std::string> texts;
+    std::vector<std::uint32_t> firsts;  // per distinct text of a run, its first inclusion
+    for (std::size_t r = 0; r < hashed.size();) {
+        std::size_t end = r + 1;
+        while (end < hashed.size() && hashed[end].first == hashed[r].first) ++end;
+        if (end - r > 1) {
+            texts.clear();
+            firsts.clear();
+            for (std::size_t k = r; k < end; ++k) {  // in inclusion order: the pairs sort by index second
+                const std::uint32_t i = hashed[k].second;
+                std::string text;
+                detail::expand(identifier, devices[included[i].device], text);
+                auto same = std::find(texts.begin(), texts.end(), text);
+                if (same == texts.end()) {
+                    texts.push_back(std::move(text));
+                    firsts.push_back(i);
+                    continue;
+                }
+                const std::uint32_t first = firsts[static_cast<std::size_t>(same - texts.begin())];
+                partner[i] = first;
+                if (partner[first] == kDirect) partner[first] = i;
+            }
         }
-        partner[i] = first;
-        if (partner[first] == kDirect) partner[first] = i;
+        r = end;
     }
     return partner;
 }
@@ -352,11 +367,12 @@ void receive(const Resolution& resolution, std::vector<std::pair<DeviceIndex, st
 
 /// Attestation and ClientIdentifier-collision warnings over the final inclusions.
 void add_warnings(const Inventory& inventory, const PolicyCheck& check, const PolicyTraits& traits,
-                  const std::vector<DeviceFacts>& facts, PolicyResolution& out) {
+                  const std::vector<DeviceFacts>& facts, detail::ValueHashes& values, PolicyResolution& out) {
     if (!check.policy) return;
     std::vector<std::uint32_t> partner;
     const detail::CompiledTemplate identifier = detail::compile_template(check.policy->payload.client_identifier);
-    if (identifier.usable && out.included.size() > 1) partner = find_collisions(inventory, out.included, identifier);
+    if (identifier.usable && out.included.size() > 1)
+        partner = find_collisions(inventory, out.included, identifier, values);
 
     for (std::size_t i = 0; i < out.included.size(); ++i) {
         Inclusion& inclusion = out.included[i];
@@ -419,7 +435,11 @@ Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& p
             traits[k].fallback = static_cast<std::uint32_t>(it - order.begin());
     }
 
+    // Facts for every device up front, in index order: a sequential pass over the records is several times
+    // cheaper than meeting each record for the first time in a group's random member order.
     std::vector<DeviceFacts> facts(inventory.devices().size());
+    if (!policies.empty())
+        for (std::size_t d = 0; d < facts.size(); ++d) facts[d] = compute_facts(inventory.devices()[d]);
     std::vector<std::uint64_t> scratch;
     resolution.policies.resize(policies.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
@@ -431,9 +451,10 @@ Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& p
     std::vector<std::uint32_t> visited;
     for (std::uint32_t k = 0; k < order.size(); ++k)
         apply_fallback(traits, k, facts, resolution, resolution.policies[k], arrivals, visited);
+    detail::ValueHashes values(inventory.devices());
     for (std::size_t k = 0; k < order.size(); ++k) {
         receive(resolution, arrivals[k], resolution.policies[k]);
-        add_warnings(inventory, policies[order[k]], traits[k], facts, resolution.policies[k]);
+        add_warnings(inventory, policies[order[k]], traits[k], facts, values, resolution.policies[k]);
     }
     return resolution;
 }
