@@ -102,14 +102,17 @@ void settle_removals(ServerContext& ctx, Db& db, const Served& s) {
 }
 
 /// Applies a status report: each of our identity configurations that the device reports active and valid
-/// makes its assignment `installed`; one reported inactive or invalid makes it `failed` with Apple's reasons.
-void apply_status(ServerContext& ctx, Db& db, const Served& s, const nlohmann::json& report) {
+/// makes its assignment `installed` (and removes the profile it replaced); one reported inactive or invalid
+/// makes it `failed` with Apple's reasons. Returns true when it queued a command (a replaced profile's
+/// removal), so the caller wakes the outbox after its transaction.
+bool apply_status(ServerContext& ctx, Db& db, const Served& s, const nlohmann::json& report) {
+    bool queued_removal = false;
     const nlohmann::json* configurations = nullptr;
     if (auto items = report.find("StatusItems"); items != report.end() && items->is_object())
         if (auto m = items->find("management"); m != items->end() && m->is_object())
             if (auto d = m->find("declarations"); d != m->end() && d->is_object())
                 if (auto c = d->find("configurations"); c != d->end() && c->is_array()) configurations = &*c;
-    if (!configurations) return;
+    if (!configurations) return false;
     for (const auto& item : *configurations) {
         if (!item.is_object() || !item.contains("identifier") || !item["identifier"].is_string()) continue;
         const std::string identifier = item["identifier"].get<std::string>();
@@ -129,6 +132,12 @@ void apply_status(ServerContext& ctx, Db& db, const Served& s, const nlohmann::j
                 a->installed_payload_uuid = a->payload_uuid;
                 a->installed_version = a->desired_version;
                 a->last_error.clear();
+                // The declarative identity replaced a profile: only now, with the new identity active, does
+                // the profile go.
+                if (!a->replaced_profile.empty() &&
+                    ctx.engine->queue_profile_removal(db, s.device_id, p.policy_id, a->replaced_profile))
+                    queued_removal = true;
+                a->replaced_profile.clear();
             } else {
                 a->status = "failed";
                 a->last_error = nlohmann::json{{"status", "DeclarationFailed"},
@@ -139,6 +148,7 @@ void apply_status(ServerContext& ctx, Db& db, const Served& s, const nlohmann::j
             ctx.store->save_assignment(db, *a);
         }
     }
+    return queued_removal;
 }
 
 }  // namespace
@@ -184,14 +194,16 @@ void add_declarative_routes(Router& router, ServerContext& ctx) {
         if (!report.is_object())
             return send_error(res, 400, "dm.status_invalid", "A status report is a JSON object with StatusItems.");
         const std::string enrollment = req.get_header_value(kEnrollmentHeader);
+        bool queued = false;
         bool known = ctx.store->transaction([&](Db& db) {
             Served s = served_to(ctx, db, enrollment);
             if (s.device_id.empty()) return false;
             ctx.store->insert_event(db, EventRow{"dm.status", s.device_id, report.dump(), "", "applied", "", ""});
-            apply_status(ctx, db, s, report);
+            queued = apply_status(ctx, db, s, report);
             return true;
         });
         if (!known) return send_error(res, 404, "dm.unknown_enrollment", "No enrolled device has this enrollment id.");
+        if (queued) wake_outbox(ctx);
         res.status = 200;
     });
     router.add("GET", "/dm-assets/([^/]+)/([^/]+)\\.json",

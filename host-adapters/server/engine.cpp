@@ -107,6 +107,22 @@ bool delivered_declaratively(Store& store, Db& db, const AssignmentRow& a) {
     return command && command->request_type == "DeclarativeManagement";
 }
 
+/// RemoveProfile must name the identifier the device has, which the state holds; the core renders it from a
+/// policy id and prefix, so give it those that produce exactly that identifier.
+RenderResult remove_profile_command(const std::string& policy_id, const std::string& identifier,
+                                    RenderOptions options) {
+    RenderResult rendered;
+    Policy stub;
+    stub.id = policy_id;
+    const std::string suffix = "." + policy_id;
+    if (identifier.size() > suffix.size() &&
+        identifier.compare(identifier.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        options.identifier_prefix = identifier.substr(0, identifier.size() - suffix.size());
+        rendered = render_remove_command(stub, options);
+    }
+    return rendered;
+}
+
 std::string new_command_uuid() {
     auto uuid = crypto::uuid_v4(random_bytes(16));
     return uuid ? *uuid : std::string();
@@ -216,6 +232,10 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
             // The device fetches its declarations itself (see declarative.cpp): tell it to synchronise.
             rendered.bytes = render_declarative_management_command(*command_options.command_uuid);
             if (action.kind == PlanActionKind::remove) {
+                // Mid-way from the profile to the declarative form: the profile goes too.
+                if (!a.replaced_profile.empty())
+                    queued += queue_profile_removal(db, a.device_id, a.policy_id, a.replaced_profile);
+                a.replaced_profile.clear();
                 a.status = "removing";
                 a.payload_uuid.clear();
             } else {
@@ -226,20 +246,10 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
                 a.last_error.clear();
             }
         } else if (action.kind == PlanActionKind::remove) {
-            // RemoveProfile must name the identifier the device has, which the state holds; the core renders
-            // it from a policy id and prefix, so give it those that produce exactly that identifier.
-            Policy stub;
-            stub.id = action.policy_id;
-            const std::string& identifier = action.payload_identifier;
-            const std::string suffix = "." + action.policy_id;
-            if (identifier.size() > suffix.size() &&
-                identifier.compare(identifier.size() - suffix.size(), suffix.size(), suffix) == 0) {
-                command_options.identifier_prefix = identifier.substr(0, identifier.size() - suffix.size());
-                rendered = render_remove_command(stub, command_options);
-            }
+            rendered = remove_profile_command(action.policy_id, action.payload_identifier, command_options);
             if (!rendered.ok()) {
                 log_error("cannot render RemoveProfile", {{"device", action.device_id}, {"policy", action.policy_id},
-                                                           {"identifier", identifier}});
+                                                           {"identifier", action.payload_identifier}});
                 continue;
             }
             a.status = "removing";
@@ -278,7 +288,72 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
                                      {"policy", action.policy_id}, {"request_type", command.request_type},
                                      {"action", to_string(action.kind)}});
     }
+    queued += move_to_declarative(db, inventory, policies.rows, policies.checks, resolution, planned, current, due);
     return queued;
+}
+
+int Engine::move_to_declarative(Db& db, const Inventory& inventory, const std::vector<PolicyRow>& rows,
+                                const std::vector<PolicyCheck>& checks, const Resolution& resolution,
+                                const Plan& planned, const std::map<std::pair<std::string, std::string>, AssignmentRow>& current,
+                                std::int64_t due) {
+    std::set<std::pair<std::string, std::string>> acted;
+    for (const auto& action : planned.actions) acted.insert({action.device_id, action.policy_id});
+    int queued = 0;
+    for (const auto& pr : resolution.policies) {
+        const PolicyCheck& check = checks[pr.policy_index];
+        if (!check.policy) continue;
+        for (const auto& inc : pr.included) {
+            const DeviceRecord& device = inventory.devices()[inc.device];
+            const auto key = std::make_pair(device.id, rows[pr.policy_index].id);
+            auto it = current.find(key);
+            if (it == current.end() || acted.count(key)) continue;
+            AssignmentRow a = it->second;
+            // An installed profile whose device now takes the declarative form (an OS update under "auto").
+            if (a.status != "installed" || !a.replaced_profile.empty() || delivered_declaratively(store_, db, a) ||
+                !choose_delivery(*check.policy, device).declarative)
+                continue;
+            CommandRow command;
+            command.command_uuid = new_command_uuid();
+            command.device_id = a.device_id;
+            command.policy_id = a.policy_id;
+            command.request_type = "DeclarativeManagement";
+            command.payload = render_declarative_management_command(command.command_uuid);
+            store_.insert_command(db, command, due);
+            // The profile stays until the declarative identity is reported active (apply_status in
+            // declarative.cpp removes it then): the device is never without its identity.
+            a.replaced_profile = a.payload_identifier;
+            a.status = "pending";
+            a.last_command_uuid = command.command_uuid;
+            store_.save_assignment(db, a);
+            ++queued;
+            log_info("moving to the declarative form", {{"device", a.device_id}, {"policy", a.policy_id},
+                                                         {"command_uuid", command.command_uuid},
+                                                         {"profile_kept_until_active", a.replaced_profile}});
+        }
+    }
+    return queued;
+}
+
+int Engine::queue_profile_removal(Db& db, const std::string& device_id, const std::string& policy_id,
+                                  const std::string& identifier) {
+    RenderOptions options = base_;
+    CommandRow command;
+    command.command_uuid = new_command_uuid();
+    options.command_uuid = command.command_uuid;
+    RenderResult rendered = remove_profile_command(policy_id, identifier, options);
+    if (!rendered.ok()) {
+        log_error("cannot render RemoveProfile", {{"device", device_id}, {"policy", policy_id}, {"identifier", identifier}});
+        return 0;
+    }
+    command.device_id = device_id;
+    command.policy_id = policy_id;
+    command.request_type = "RemoveProfile";
+    command.payload = std::move(rendered.bytes);
+    // Not the assignment's last command: its acknowledgement must not mark the assignment removed.
+    store_.insert_command(db, command, now_ms());
+    log_info("command queued", {{"command_uuid", command.command_uuid}, {"device", device_id}, {"policy", policy_id},
+                                 {"request_type", command.request_type}, {"action", "remove replaced profile"}});
+    return 1;
 }
 
 std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json& document,

@@ -11,7 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acmepolicy/inventory.hpp"
+#include "acmepolicy/plan.hpp"
 #include "acmepolicy/render.hpp"
+#include "acmepolicy/resolve.hpp"
 #include "acmepolicy/validate.hpp"
 #include "server/store.hpp"
 
@@ -42,6 +45,11 @@ public:
     /// InstallProfile/RemoveProfile commands in the outbox and records the assignment state. Runs inside the
     /// caller's transaction. Devices that are not enrolled get nothing. Returns the number of commands queued.
     int reconcile(Db& db, std::vector<std::string> device_ids);
+
+    /// Queues RemoveProfile for the profile `identifier` of `policy_id` on `device_id` without making it the
+    /// assignment's command (used when the declarative form has replaced that profile). Returns 1 when queued.
+    int queue_profile_removal(Db& db, const std::string& device_id, const std::string& policy_id,
+                              const std::string& identifier);
 
     /// Every device a policy concerns right now: its targets (groups' members and devices) and the devices
     /// holding state for it. Used to reconcile only what an edit affects.
@@ -98,6 +106,13 @@ public:
     }
 
 private:
+    /// Installed profiles of devices that now take the declarative form: a DeclarativeManagement command
+    /// each, the profile kept (AssignmentRow::replaced_profile) until the declarative identity is active.
+    int move_to_declarative(Db& db, const Inventory& inventory, const std::vector<PolicyRow>& rows,
+                            const std::vector<PolicyCheck>& checks, const Resolution& resolution, const Plan& planned,
+                            const std::map<std::pair<std::string, std::string>, AssignmentRow>& current,
+                            std::int64_t due);
+
     /// The part of resolution() that depends only on policies, devices, groups and the minute: reused
     /// while the store's inventory generation and the minute stay the same. Built inside the caller's
     /// transaction, so the generation and the data come from one snapshot.

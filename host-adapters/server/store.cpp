@@ -147,6 +147,11 @@ INSERT INTO inventory_generation (id, generation) VALUES (1, 0);
         R"SQL(
 ALTER TABLE commands ADD COLUMN policy_version BIGINT;
 )SQL",
+        // 10: an assignment moving from its profile to the declarative form remembers the profile to remove
+        // once the declarative identity is active.
+        R"SQL(
+ALTER TABLE assignments ADD COLUMN replaced_profile TEXT NOT NULL DEFAULT '';
+)SQL",
     };
     return list;
 }
@@ -170,7 +175,8 @@ SqlValue opt_value(const std::optional<std::int64_t>& v) {
 
 const char* kAssignmentColumns =
     "device_id, policy_id, status, desired_version, installed_version, payload_identifier, payload_uuid, "
-    "installed_payload_uuid, last_command_uuid, last_error, updated_at, install_attempts, next_retry_at, dead";
+    "installed_payload_uuid, last_command_uuid, last_error, updated_at, install_attempts, next_retry_at, dead, "
+    "replaced_profile";
 
 AssignmentRow to_assignment(const Row& r) {
     AssignmentRow a;
@@ -188,6 +194,7 @@ AssignmentRow to_assignment(const Row& r) {
     a.install_attempts = r.integer(11);
     a.next_retry_at = opt_int(r, 12);
     a.dead = r.integer(13) != 0;
+    a.replaced_profile = r.text(14);
     return a;
 }
 
@@ -547,18 +554,19 @@ void Store::save_assignment(Db& db, const AssignmentRow& a) {
     db.query(
         "INSERT INTO assignments (device_id, policy_id, status, desired_version, installed_version, "
         "payload_identifier, payload_uuid, installed_payload_uuid, last_command_uuid, last_error, updated_at, "
-        "install_attempts, next_retry_at, dead) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "install_attempts, next_retry_at, dead, replaced_profile) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
         "ON CONFLICT (device_id, policy_id) DO UPDATE SET "
         "status = excluded.status, desired_version = excluded.desired_version, "
         "installed_version = excluded.installed_version, payload_identifier = excluded.payload_identifier, "
         "payload_uuid = excluded.payload_uuid, installed_payload_uuid = excluded.installed_payload_uuid, "
         "last_command_uuid = excluded.last_command_uuid, last_error = excluded.last_error, "
         "updated_at = excluded.updated_at, install_attempts = excluded.install_attempts, "
-        "next_retry_at = excluded.next_retry_at, dead = excluded.dead",
+        "next_retry_at = excluded.next_retry_at, dead = excluded.dead, replaced_profile = excluded.replaced_profile",
         {a.device_id, a.policy_id, a.status, opt_value(a.desired_version), opt_value(a.installed_version),
          a.payload_identifier, a.payload_uuid, a.installed_payload_uuid, a.last_command_uuid, a.last_error,
-         now_rfc3339(), a.install_attempts, opt_value(a.next_retry_at), static_cast<std::int64_t>(a.dead ? 1 : 0)});
+         now_rfc3339(), a.install_attempts, opt_value(a.next_retry_at), static_cast<std::int64_t>(a.dead ? 1 : 0),
+         a.replaced_profile});
 }
 
 // --- command outbox

@@ -50,6 +50,9 @@ struct AssignmentRow {
     std::int64_t install_attempts = 0;          // device Error answers to installs of the desired version
     std::optional<std::int64_t> next_retry_at;  // Unix ms of the next install attempt after an Error
     bool dead = false;  // given up: the send or install attempts are used up; only an admin retries
+    /// While the assignment moves from the profile to the declarative form: the PayloadIdentifier of the
+    /// profile to remove once the declarative identity is reported active (the device keeps an identity).
+    std::string replaced_profile;
 };
 
 /// One MDM command in the outbox and its fate.

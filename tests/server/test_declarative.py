@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -120,6 +121,58 @@ class Declarative(unittest.TestCase):
         self.assertEqual(items["Declarations"]["Configurations"], [])
         _, st = self.server.api("GET", "/devices/ENR-17/status", expect=200)
         self.assertEqual(st["assignments"][0]["status"], "removed")
+
+
+    def test_an_os_update_moves_the_profile_to_the_declarative_form_without_a_gap(self):
+        install = wait_until(lambda: [c for e, c, _ in self.nanomdm.received("InstallProfile") if e == "ENR-16"],
+                             what="the iOS 16 profile")[0]
+        self.legacy.report(install["CommandUUID"], "Acknowledged")
+        wait_until(lambda: self.status("ENR-16") == "installed", what="the profile installed")
+        # The device updates to iOS 17.5: under "auto" it now takes the declarative form.
+        self.legacy.os_version = "17.5"
+        self.legacy.enroll()
+        wait_until(lambda: [e for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-16"],
+                   what="DeclarativeManagement for the updated device")
+        self.assertEqual(self.status("ENR-16"), "pending")
+        _, items = self.dm("GET", "declaration-items", enrollment="ENR-16")
+        self.assertEqual(len(items["Declarations"]["Configurations"]), 1)
+        # Until the declarative identity is active the profile stays: no RemoveProfile yet.
+        self.assertEqual([e for e, c, _ in self.nanomdm.received("RemoveProfile")], [])
+        report = {"StatusItems": {"management": {"declarations": {"configurations": [
+            {"identifier": "com.example.acmepolicy.corp-acme.identity", "active": True, "valid": "valid"}]}}}}
+        self.assertEqual(self.dm("PUT", "status", enrollment="ENR-16", body=json.dumps(report).encode())[0], 200)
+        removal = wait_until(lambda: [c for e, c, _ in self.nanomdm.received("RemoveProfile") if e == "ENR-16"],
+                             what="the replaced profile's removal")[0]
+        self.assertEqual(removal["Command"]["Identifier"], "com.example.acmepolicy.corp-acme")
+        self.legacy.report(removal["CommandUUID"], "Acknowledged")
+        time.sleep(0.3)
+        self.assertEqual(self.status("ENR-16"), "installed")  # the declarative identity, not "removed"
+        # Nothing more goes out for it: one removal, and the next check-in sends nothing new.
+        self.legacy.enroll()
+        time.sleep(0.5)
+        self.assertEqual(len([e for e, c, _ in self.nanomdm.received("RemoveProfile") if e == "ENR-16"]), 1)
+        self.assertEqual(len([e for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-16"]), 1)
+
+    def test_a_failed_declarative_identity_keeps_the_profile(self):
+        install = wait_until(lambda: [c for e, c, _ in self.nanomdm.received("InstallProfile") if e == "ENR-16"],
+                             what="the iOS 16 profile")[0]
+        self.legacy.report(install["CommandUUID"], "Acknowledged")
+        wait_until(lambda: self.status("ENR-16") == "installed", what="the profile installed")
+        self.legacy.os_version = "17.5"
+        self.legacy.enroll()
+        wait_until(lambda: [e for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-16"],
+                   what="DeclarativeManagement for the updated device")
+        report = {"StatusItems": {"management": {"declarations": {"configurations": [
+            {"identifier": "com.example.acmepolicy.corp-acme.identity", "active": False, "valid": "invalid",
+             "reasons": [{"code": "Error.ConfigurationCannotBeApplied"}]}]}}}}
+        self.assertEqual(self.dm("PUT", "status", enrollment="ENR-16", body=json.dumps(report).encode())[0], 200)
+        time.sleep(0.5)
+        self.assertEqual(self.status("ENR-16"), "failed")
+        self.assertEqual([e for e, c, _ in self.nanomdm.received("RemoveProfile")], [])  # the profile stays
+
+    def status(self, device):
+        _, st = self.server.api("GET", f"/devices/{device}/status", expect=200)
+        return st["assignments"][0]["status"]
 
 
 LINK_KEY = "asset-link-key-0123456789"
