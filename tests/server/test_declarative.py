@@ -123,16 +123,20 @@ class Declarative(unittest.TestCase):
         self.assertEqual(st["assignments"][0]["status"], "removed")
 
 
-    def test_an_os_update_moves_the_profile_to_the_declarative_form_without_a_gap(self):
+    def installed_profile_then_ios17(self):
+        """The iOS 16 device gets and installs its profile, then updates to iOS 17.5: under "auto" it now
+        takes the declarative form."""
         install = wait_until(lambda: [c for e, c, _ in self.nanomdm.received("InstallProfile") if e == "ENR-16"],
                              what="the iOS 16 profile")[0]
         self.legacy.report(install["CommandUUID"], "Acknowledged")
         wait_until(lambda: self.status("ENR-16") == "installed", what="the profile installed")
-        # The device updates to iOS 17.5: under "auto" it now takes the declarative form.
         self.legacy.os_version = "17.5"
         self.legacy.enroll()
         wait_until(lambda: [e for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-16"],
                    what="DeclarativeManagement for the updated device")
+
+    def test_an_os_update_moves_the_profile_to_the_declarative_form_without_a_gap(self):
+        self.installed_profile_then_ios17()
         self.assertEqual(self.status("ENR-16"), "pending")
         _, items = self.dm("GET", "declaration-items", enrollment="ENR-16")
         self.assertEqual(len(items["Declarations"]["Configurations"]), 1)
@@ -154,14 +158,7 @@ class Declarative(unittest.TestCase):
         self.assertEqual(len([e for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-16"]), 1)
 
     def test_a_failed_declarative_identity_keeps_the_profile(self):
-        install = wait_until(lambda: [c for e, c, _ in self.nanomdm.received("InstallProfile") if e == "ENR-16"],
-                             what="the iOS 16 profile")[0]
-        self.legacy.report(install["CommandUUID"], "Acknowledged")
-        wait_until(lambda: self.status("ENR-16") == "installed", what="the profile installed")
-        self.legacy.os_version = "17.5"
-        self.legacy.enroll()
-        wait_until(lambda: [e for e, c, _ in self.nanomdm.received("DeclarativeManagement") if e == "ENR-16"],
-                   what="DeclarativeManagement for the updated device")
+        self.installed_profile_then_ios17()
         report = {"StatusItems": {"management": {"declarations": {"configurations": [
             {"identifier": "com.example.acmepolicy.corp-acme.identity", "active": False, "valid": "invalid",
              "reasons": [{"code": "Error.ConfigurationCannotBeApplied"}]}]}}}}
