@@ -94,12 +94,17 @@ def main():
             stored = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             installed = db.execute("SELECT COUNT(*) FROM assignments WHERE status = 'installed'").fetchone()[0]
             db.close()
+            with open(server.log_path, "rb") as f:
+                log = f.read()
+            # SQLite's busy errors would mean the pool or the write lock let two writers collide.
+            locked = log.count(b"database is locked") + log.count(b"SQLITE_BUSY")
+            server_errors = log.count(b'"level":"error"')
             report.update({"events_stored": stored, "lost": report["answered_200"] - stored, "installed": installed,
-                           "server_threads": threads})
+                           "server_threads": threads, "database_locked": locked, "server_error_lines": server_errors})
             print(json.dumps(report))
             failed = report["answered_200"] != report["events_sent"] or stored != report["events_sent"]
             failed = failed or bool(args.max_p99_ms and report["p99_ms"] > args.max_p99_ms)
-            failed = failed or report["admin_errors"] > 0
+            failed = failed or report["admin_errors"] > 0 or locked > 0
             return 1 if failed else 0
         finally:
             server.stop()
