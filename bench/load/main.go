@@ -34,6 +34,7 @@ type options struct {
 	devices, workers, adminClients                    int
 	rate, seconds                                     float64
 	adminInterval                                     time.Duration
+	mdmOnly                                           time.Duration
 }
 
 func main() {
@@ -49,17 +50,27 @@ func main() {
 	flag.IntVar(&o.adminClients, "admin-clients", 0, "concurrent REST clients")
 	flag.DurationVar(&o.adminInterval, "admin-interval", 100*time.Millisecond,
 		"each admin client starts a request this often (0: back to back, a throughput run)")
+	flag.DurationVar(&o.mdmOnly, "mdm-only", 0, "serve only the NanoMDM stand-in this long and count the commands")
 	flag.Float64Var(&o.rate, "rate", 200, "webhook events per second")
 	flag.Float64Var(&o.seconds, "seconds", 10, "seconds of load")
 	flag.Parse()
-	if o.server == "" || o.mdmListen == "" {
-		fmt.Fprintln(os.Stderr, "load: -server and -mdm-listen are required")
+	if (o.server == "" && o.mdmOnly == 0) || o.mdmListen == "" {
+		fmt.Fprintln(os.Stderr, "load: -server (or -mdm-only) and -mdm-listen are required")
 		os.Exit(2)
 	}
 	mdm, err := startMDM(o.mdmListen, o.mdmKey)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(2)
+	}
+	if o.mdmOnly > 0 {
+		// Only the NanoMDM stand-in: count what arrives (scripts/edit_load.py drains a fleet-wide edit).
+		start := mdm.received.Load()
+		time.Sleep(o.mdmOnly)
+		out, _ := json.Marshal(map[string]any{"commands_at_mdm": mdm.received.Load() - start,
+			"seconds": o.mdmOnly.Seconds()})
+		fmt.Println(string(out))
+		return
 	}
 	report := run(o, mdm)
 	out, _ := json.Marshal(report)

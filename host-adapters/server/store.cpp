@@ -152,6 +152,12 @@ ALTER TABLE commands ADD COLUMN policy_version BIGINT;
         R"SQL(
 ALTER TABLE assignments ADD COLUMN replaced_profile TEXT NOT NULL DEFAULT '';
 )SQL",
+        // 11: the outbox claims the oldest queued command: walk the queued rows in sequence order instead of
+        // sorting every queued row on each claim (a fleet-wide edit queues one per device).
+        R"SQL(
+CREATE INDEX commands_queue ON commands (status, created_seq);
+CREATE INDEX commands_device_queue ON commands (device_id, status, created_seq);
+)SQL",
     };
     return list;
 }

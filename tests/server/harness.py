@@ -87,6 +87,8 @@ class FakeNanoMDM:
         self.slow_requests = None  # with `delay`: only this many requests are slow (None: all)
         self.fail_next = None  # with mode "5xx": fail only this many requests, then answer "ok"
         self.reject_repeated_uuid = False
+        self.gate = None  # a threading.Event: requests wait for it (after storing) until it is set
+        self.gated_requests = None  # with `gate`: only this many requests wait (None: all)
         self.stored = []  # CommandUUIDs stored, each once
         self.lock = threading.Lock()
         self.server = None
@@ -146,6 +148,15 @@ class FakeNanoMDM:
                             fake.slow_requests -= 1
                 if delay:
                     time.sleep(delay)
+                gate = fake.gate
+                with fake.lock:
+                    if gate is not None and fake.gated_requests is not None:
+                        if fake.gated_requests <= 0:
+                            gate = None
+                        else:
+                            fake.gated_requests -= 1
+                if gate is not None:
+                    gate.wait(60)
                 if mode == "5xx":
                     self.send_response(503)
                     self.send_header("Content-Length", "11")

@@ -4,6 +4,7 @@ refuses are retried on schedule with a new CommandUUID until --max-install-attem
 
 import os
 import sys
+import threading
 import time
 import unittest
 
@@ -156,8 +157,11 @@ class RenderedWhenSent(OutboxTestCase):
     stale profile."""
 
     def prepare(self, nanomdm):
-        nanomdm.delay = 2.0
-        nanomdm.slow_requests = 1  # the first send holds the outbox while the second device's install waits
+        # The first send holds the outbox (until the test opens the gate) while the second device's install
+        # waits in the queue.
+        self.gate = threading.Event()
+        nanomdm.gate = self.gate
+        nanomdm.gated_requests = 1
         nanomdm.start()
 
     def test_an_edit_before_the_send_cancels_the_stale_install(self):
@@ -172,6 +176,7 @@ class RenderedWhenSent(OutboxTestCase):
         edited = policy_document()
         edited["payload"]["KeySize"] = 384
         self.server.api("PUT", "/policies/corp-acme", edited, expect=200)
+        self.gate.set()
 
         def b_commands():
             return [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
