@@ -161,6 +161,38 @@ class TwoInstances(unittest.TestCase):
                 finally:
                     b.stop()
 
+    def test_two_instances_with_a_20_second_mdm_send_each_command_exactly_once(self):
+        database = postgres.new_database()
+        with TempDir() as workdir:
+            nanomdm = FakeNanoMDM()
+            nanomdm.delay = 20.0  # each enqueue takes 20 s, within --mdm-timeout-seconds (30 by default)
+            nanomdm.reject_repeated_uuid = True
+            nanomdm.start()
+            a = Server(workdir, nanomdm=nanomdm, database=database, extra=["--instance-id", "a"]).start()
+            b = Server(workdir, nanomdm=nanomdm, database=database, extra=["--instance-id", "b"]).start()
+            try:
+                devices = [f"ENR-T{i}" for i in range(3)]
+                a.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": devices}, expect=201)
+                b.api("POST", "/policies", policy_document(), expect=201)
+                for i, enrollment in enumerate(devices):
+                    Device(a if i % 2 else b, enrollment_id=enrollment, serial=f"TWENTY{i}").enroll()
+
+                def all_enqueued():
+                    commands = a.api("GET", "/commands?limit=1000", expect=200)[1]["commands"]
+                    return len(commands) == len(devices) and all(c["status"] == "enqueued" for c in commands)
+                wait_until(all_enqueued, timeout=120, what="every command enqueued once")
+                sent = [c[1]["CommandUUID"] for c in nanomdm.received()]
+                self.assertEqual(len(sent), len(devices), "a command was sent twice")
+                self.assertEqual(len(set(sent)), len(devices))
+                commands = a.api("GET", "/commands?limit=1000", expect=200)[1]["commands"]
+                self.assertEqual([c["attempts"] for c in commands], [1] * len(devices))
+            finally:
+                nanomdm.stop()
+                try:
+                    a.stop()
+                finally:
+                    b.stop()
+
 
 if __name__ == "__main__":
     unittest.main()
