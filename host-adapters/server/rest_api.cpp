@@ -10,8 +10,12 @@
 #include "acmepolicy/render.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
+#include "server/device_query.hpp"
 #include "server/outbox.hpp"
+#include "server/request_context.hpp"
+#include "server/rest_audit.hpp"
 #include "server/rest_outbox.hpp"
+#include "server/store_audit.hpp"
 
 namespace acmepolicy::server {
 
@@ -144,6 +148,7 @@ void write_policy(ServerContext& ctx, const httplib::Request& req, httplib::Resp
                       static_cast<std::int64_t>(now_seconds()), ctx.version};
         if (existing) store.update_policy(db, row);
         else store.insert_policy(db, row);
+        keep_policy_version(db, row, existing ? &existing->document : nullptr);
         for (auto& d : ctx.engine->devices_of_policy(db, *body, policy.id)) affected.insert(d);
         reconcile_and_wake(ctx, db, {affected.begin(), affected.end()}, queued);
         reply = stored_policy_json(ctx, row);
@@ -303,6 +308,10 @@ void write_group(ServerContext& ctx, const httplib::Request& req, httplib::Respo
 
 }  // namespace
 
+void put_policy(ServerContext& ctx, const httplib::Request& req, httplib::Response& res, const std::string& id) {
+    write_policy(ctx, req, res, &id);
+}
+
 void add_rest_routes(Router& r, ServerContext& ctx) {
     const std::string id = "([^/]+)";
     r.add("GET", "/api/v1/health", [&ctx](auto&, auto& res, auto&) {
@@ -344,6 +353,8 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             if (!row) return;
             auto affected = ctx.engine->devices_of_policy(db, json::parse(row->document, nullptr, false), row->id);
             found = ctx.store->delete_policy(db, p[0]);
+            delete_policy_versions(db, p[0]);
+            current_change().before = json::parse(row->document, nullptr, false);
             reconcile_and_wake(ctx, db, affected, queued);
         });
         if (!found) return send_error(res, 404, "policy.not_found", "No policy has id \"" + p[0] + "\".");
@@ -386,7 +397,8 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
     });
 
     // --- devices
-    r.add("GET", "/api/v1/devices", [&ctx](auto&, auto& res, auto&) {
+    r.add("GET", "/api/v1/devices", [&ctx](auto& req, auto& res, auto&) {
+        if (device_query_requested(req)) return list_devices_page(ctx, req, res);
         json list = json::array();
         ctx.store->read_transaction([&](Db& db) {
             for (const auto& d : ctx.store->devices(db)) list.push_back(json::parse(d.record, nullptr, false));

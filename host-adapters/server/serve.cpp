@@ -26,6 +26,9 @@
 #include "server/router.hpp"
 #include "server/declarative.hpp"
 #include "server/stepca_webhook.hpp"
+#include "server/request_context.hpp"
+#include "server/rest_audit.hpp"
+#include "server/rest_repush.hpp"
 #include "server/tokens.hpp"
 
 namespace acmepolicy::server {
@@ -88,9 +91,15 @@ std::optional<std::string> bearer_scope(ServerContext& ctx, const httplib::Reque
     const std::string prefix = "Bearer ";
     if (auth.rfind(prefix, 0) != 0) return std::nullopt;
     const std::string token = auth.substr(prefix.size());
-    if (crypto::constant_time_equal(token, ctx.admin_token)) return std::string("admin");
+    if (crypto::constant_time_equal(token, ctx.admin_token)) {
+        current_caller() = {"admin token file", "admin", ""};
+        return std::string("admin");
+    }
     try {
-        return token_scope(*ctx.store, token);
+        auto found = token_identity(*ctx.store, token);
+        if (!found) return std::nullopt;
+        current_caller() = {found->name, found->scope, found->id};
+        return found->scope;
     } catch (const DbError&) {
         return std::nullopt;
     }
@@ -253,11 +262,14 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     });
     add_stepca_route(router, ctx);
     add_declarative_routes(router, ctx);
+    add_audit_routes(router, ctx);
+    add_repush_route(router, ctx);
 
     // Runs once the headers are read and before any body byte is: requests that cannot succeed (no valid
     // token, a declared body over the cap) are answered without reading their body.
     http->set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
         request_start = std::chrono::steady_clock::now();
+        reset_request_context();
         prefer_gzip(const_cast<httplib::Request&>(req));
         std::string id = req.get_header_value("X-Request-Id");
         if (id.empty() || id.size() > 64 ||
@@ -303,7 +315,10 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
             const bool api = req.path.rfind("/api/", 0) == 0;
             if (req.body.size() > kMaxBody)  // a chunked body within the wire allowance but over the cap
                 return send_error(res, 413, "request.too_large", "The request body is over 1 MiB.");
-            if (router.dispatch(req, res)) return;
+            if (router.dispatch(req, res)) {
+                if (api) record_rest_write(ctx, req, res);
+                return;
+            }
             if (!api && req.path.rfind("/webhook", 0) != 0 && serve_static(ctx.config, req, res)) return;
             send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
         } catch (const DbError& e) {

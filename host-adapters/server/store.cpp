@@ -158,6 +158,37 @@ ALTER TABLE assignments ADD COLUMN replaced_profile TEXT NOT NULL DEFAULT '';
 CREATE INDEX commands_queue ON commands (status, created_seq);
 CREATE INDEX commands_device_queue ON commands (device_id, status, created_seq);
 )SQL",
+        // 12: the audit log of REST writes (who, when, what) and every accepted version of each policy; the
+        // policies stored before this become their current version.
+        R"SQL(
+CREATE TABLE audit_log (
+  id {{SERIAL}},
+  at TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  actor_scope TEXT NOT NULL,
+  action TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  status BIGINT NOT NULL,
+  before_json TEXT,
+  after_json TEXT,
+  request_id TEXT NOT NULL DEFAULT '');
+CREATE INDEX audit_log_target ON audit_log (target_type, target_id);
+CREATE TABLE policy_versions (
+  policy_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  name TEXT NOT NULL,
+  document TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  actor_name TEXT NOT NULL,
+  actor_scope TEXT NOT NULL,
+  restored_from BIGINT,
+  PRIMARY KEY (policy_id, version));
+INSERT INTO policy_versions (policy_id, version, name, document, saved_at, actor_name, actor_scope)
+  SELECT id, version, name, document, updated_at, '', '' FROM policies;
+)SQL",
     };
     return list;
 }

@@ -51,15 +51,22 @@ bool revoke_token(Store& store, const std::string& id) {
 }
 
 std::optional<std::string> token_scope(Store& store, const std::string& token) {
+    auto found = token_identity(store, token);
+    if (!found) return std::nullopt;
+    return found->scope;
+}
+
+std::optional<ApiToken> token_identity(Store& store, const std::string& token) {
     if (token.rfind(kPrefix, 0) != 0 || token.size() > 200) return std::nullopt;
     const auto underscore = token.find('_', std::char_traits<char>::length(kPrefix));
     if (underscore == std::string::npos) return std::nullopt;
     const std::string id = token.substr(5, underscore - 5);
     auto rows = store.read_transaction([&](Db& db) {
-        return db.query("SELECT scope, token_hash FROM api_tokens WHERE id = $1 AND revoked_at IS NULL", {id});
+        return db.query("SELECT id, name, scope, created_at, token_hash FROM api_tokens "
+                        "WHERE id = $1 AND revoked_at IS NULL", {id});
     });
-    if (rows.empty() || !crypto::constant_time_equal(hash_of(token), rows[0].text(1))) return std::nullopt;
-    return rows[0].text(0);
+    if (rows.empty() || !crypto::constant_time_equal(hash_of(token), rows[0].text(4))) return std::nullopt;
+    return ApiToken{rows[0].text(0), rows[0].text(1), rows[0].text(2), rows[0].text(3), ""};
 }
 
 bool scope_allows(const std::string& scope, const std::string& method, const std::string& path) {

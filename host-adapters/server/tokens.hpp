@@ -29,6 +29,9 @@ bool revoke_token(Store& store, const std::string& id);
 /// The scope of a valid (known, not revoked) token, compared by hash in constant time.
 std::optional<std::string> token_scope(Store& store, const std::string& token);
 
+/// The row of a valid token (for its name and scope), compared by hash in constant time.
+std::optional<ApiToken> token_identity(Store& store, const std::string& token);
+
 /// Whether `scope` may make this request (method and raw path).
 bool scope_allows(const std::string& scope, const std::string& method, const std::string& path);
 
