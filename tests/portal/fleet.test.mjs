@@ -24,7 +24,9 @@ const policy = (name, groups, clientId) => ({ name, targets: { device_groups: gr
   KeySize: 256, HardwareBound: true, Subject: [[['CN', clientId]]] } });
 
 const rowIds = () => page.locator('#devices-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.device));
-const statusesLoaded = () => page.waitForFunction(() => document.querySelector('#devices-table tbody tr .col-status')
+// The list is paged on the server: a changed query is settled once its answer is drawn (no data-loading).
+const statusesLoaded = () => page.waitForFunction(() => !document.querySelector('#view-page').dataset.loading
+  && document.querySelector('#devices-table tbody tr .col-status')
   && ![...document.querySelectorAll('#devices-table .col-status')].some((td) => td.textContent === '…'));
 
 before(async () => {
@@ -221,7 +223,7 @@ test('CSV: 1,000 devices import through the page; the export lists every record'
   // Paging by keyboard.
   await page.locator('#page-next').focus();
   await page.keyboard.press('Enter');
-  assert.match(await page.locator('#page-info').innerText(), /Page 2 of 21/);
+  await page.waitForFunction(() => /Page 2 of 21/.test(document.querySelector('#page-info').textContent));
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const exported = path.join(dir, 'export.csv');
   await download.saveAs(exported);

@@ -92,4 +92,16 @@ export const api = {
   putGroup: (id, group) => request('PUT', `/groups/${enc(id)}`, group),
   deleteGroup: (id) => request('DELETE', `/groups/${enc(id)}`),
   setMembers: (id, devices) => request('PUT', `/groups/${enc(id)}/members`, { devices }),
+  whoami: () => request('GET', '/whoami'),
+  /** One page of the device list, searched, filtered and sorted on the server (see docs/rest-api.md). */
+  devicesPage: (query) => request('GET', `/devices?${new URLSearchParams(query)}`),
+  commands: (query) => request('GET', `/commands?${new URLSearchParams(query)}`),
+  reconcile: (id) => request('POST', `/devices/${enc(id)}/reconcile`),
+  retryCommand: (uuid) => request('POST', `/commands/${enc(uuid)}/retry`),
+  repush: (device, policy) => request('POST', `/devices/${enc(device)}/policies/${enc(policy)}/repush`),
+  deviceCertificates: (id) => request('GET', `/devices/${enc(id)}/certificates`),
+  renewals: (days) => request('GET', `/renewals?days=${days}`),
+  policyVersions: (id) => request('GET', `/policies/${enc(id)}/versions`),
+  restoreVersion: (id, n) => request('POST', `/policies/${enc(id)}/versions/${n}/restore`),
+  audit: (query) => request('GET', `/audit?${new URLSearchParams(query)}`),
 };

@@ -5,6 +5,7 @@ import { api, health, getToken, setToken, ApiError } from './api.js';
 import { mountPolicyList } from './policy-list.js';
 import { mountEditor } from './editor.js';
 import { pageFor } from './routes.js';
+import { applyScope } from './read-only.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -140,7 +141,14 @@ async function connect(signedOutMessage = '') {
       if (!ok) return;
     }
   }
-  setConnection('online', `Signed in (admin token) · acmepolicy ${session.version}`);
+  // Who the token is (older servers have no /whoami: their tokens are the admin's).
+  const me = await api.whoami().catch(() => ({ name: '', scope: 'admin' }));
+  session.scope = me.scope || 'admin';
+  session.tokenName = me.name || '';
+  applyScope(session.scope);
+  const who = session.scope === 'read-only' ? `read-only token${me.name ? ` “${me.name}”` : ''}`
+    : me.name && me.name !== 'admin token file' ? `admin token “${me.name}”` : 'admin token';
+  setConnection('online', `Signed in (${who}) · acmepolicy ${session.version}`);
   showBanner('');
 }
 
@@ -155,6 +163,7 @@ async function signOut() {
   setToken('');
   session.inventory = null;
   session.editor = null;
+  applyScope('');
   for (const id of ['view-list', 'view-editor', 'view-page']) clearView($(id));
   $('main').hidden = true;
   setConnection('signed-out', 'Signed out');

@@ -1,10 +1,30 @@
-// One device: its record's facts, each policy that targets it (the core's answer on whether it receives
-// it, and the server's install status with the device's ErrorChain), its groups, and the record's actions.
+// One device: its record's facts, each policy that targets it (the server's resolution: whether it receives
+// it, in which form, through which fallback; the install status with the device's ErrorChain and the
+// certificate), the command history, its certificates, its groups, and the actions: reconcile now, retry,
+// re-push, edit, delete.
 import { h, replaceChildren } from './dom.js';
 import { api } from './api.js';
 import { coreInventory, ENROLLMENT_LABEL } from './inventory-model.js';
 import { deviceForm } from './device-form.js';
 import { needsServer, loadFailed, statusPill } from './page-common.js';
+import { commandHistory } from './device-commands.js';
+import { certificatesSection, expiryText } from './device-certificates.js';
+
+const DELIVERY_LABEL = { profile: 'Configuration profile', declarative: 'Declarative (DDM)' };
+
+/** This device's entry in each policy's resolution: {included?, excluded?, fallback?} by policy id. */
+function resolutionOf(policies, resolutions, id) {
+  const out = new Map();
+  policies.forEach((p, i) => {
+    const r = resolutions[i];
+    if (!r) return;
+    const inc = (r.included || []).find((x) => x.device === id);
+    const exc = (r.excluded || []).find((x) => x.device === id);
+    const fb = (r.included_via_fallback || []).find((x) => x.device === id);
+    if (inc || exc || fb) out.set(p.id, { included: inc, excluded: exc, fallback: fb });
+  });
+  return out;
+}
 
 const FACTS = [
   ['device_name', 'Name'], ['product_name', 'Model'], ['platform', 'Platform'], ['os_version', 'OS version'],
@@ -30,6 +50,7 @@ function errorText(e) {
 /** Mounts the page of device `id` into `root`. */
 export async function mountDevicePage(root, session, isCurrent, id) {
   if (!session.online || !session.inventory) return needsServer(root, 'The device page');
+  delete root.dataset.deviceLoaded;
   let device;
   let state;
   let groups;
@@ -41,7 +62,18 @@ export async function mountDevicePage(root, session, isCurrent, id) {
     return loadFailed(root, session, `the device ${id}`, err);
   }
   if (!isCurrent()) return;
-  const inv = session.inventory;
+  const resolutions = await Promise.all(policies.map((p) => api.assignments(p.id).catch(() => null)));
+  if (!isCurrent()) return;
+  const resolved = resolutionOf(policies, resolutions, id);
+  const nameOf = new Map(policies.map((p) => [p.id, p.name]));
+  const remount = async (message) => {
+    await mountDevicePage(root, session, isCurrent, id);
+    const el = root.querySelector('#device-action-status');
+    if (el && message) {
+      el.textContent = message;
+      el.focus();
+    }
+  };
   const core = session.core;
   const enrolled = state ? state.enrolled === true : null;
   const statusByPolicy = new Map(((state && state.assignments) || []).map((a) => [a.policy, a]));
@@ -50,7 +82,7 @@ export async function mountDevicePage(root, session, isCurrent, id) {
   const targeting = policies.filter((p) => {
     const t = (p.document && p.document.targets) || {};
     return (t.devices || []).includes(id) || (t.device_groups || []).some((g) => memberOf.some((m) => m.id === g))
-      || statusByPolicy.has(p.id);
+      || statusByPolicy.has(p.id) || resolved.has(p.id);
   });
   const explain = (p) => {
     if (!core || !inv) return null;
@@ -67,8 +99,20 @@ export async function mountDevicePage(root, session, isCurrent, id) {
 
   const policyRows = targeting.map((p) => {
     const a = statusByPolicy.get(p.id);
-    const why = explain(p);
-    const receives = why ? (why.included ? 'yes' : `no: ${why.message}`) : '—';
+    const r = resolved.get(p.id);
+    const why = r ? null : explain(p);
+    let receives = why ? (why.included ? 'yes' : `no: ${why.message}`) : '—';
+    if (r && r.included) {
+      const fallbackOf = (r.included.via || []).filter((v) => v.startsWith('fallback:')).map((v) => v.slice(9));
+      receives = fallbackOf.length ? `yes, as the fallback of ${fallbackOf.map((f) => nameOf.get(f) || f).join(', ')}` : 'yes';
+    } else if (r && r.fallback) {
+      receives = `no, its fallback instead: ${r.fallback.message || `gets ${nameOf.get(r.fallback.policy) || r.fallback.policy} instead`}`;
+    } else if (r && r.excluded) {
+      receives = `no: ${r.excluded.message || r.excluded.reason}`;
+    }
+    const delivery = r && r.included && r.included.delivery;
+    const cert = a && a.certificate;
+    const retryable = a && a.last_command_uuid && (a.dead || a.status === 'failed');
     // An assignment waits for the MDM only once the device has enrolled.
     const waiting = ['not-enrolled', 'waiting for enrollment'];
     let shown = ['none', '—'];
@@ -80,8 +124,32 @@ export async function mountDevicePage(root, session, isCurrent, id) {
       h('td', { class: 'receives' }, receives),
       h('td', {}, statusPill(shown[0], shown[1])),
       h('td', {}, a ? `${a.installed_version ?? '—'} / ${a.desired_version ?? '—'}` : ''),
+      h('td', { class: 'delivery' }, delivery ? [DELIVERY_LABEL[delivery] || delivery,
+        r.included.delivery_reason ? h('div', { class: 'dev-sub' }, r.included.delivery_reason) : null] : '—'),
+      h('td', { class: 'certificate' }, cert && cert.not_after ? [expiryText(cert.not_after),
+        cert.serial ? h('div', { class: 'dev-sub' }, `serial ${cert.serial}`) : null] : '—'),
       h('td', { class: 'last-error' }, a ? errorText(a.last_error) : ''),
-      h('td', {}, a && a.last_command_uuid ? h('code', {}, a.last_command_uuid) : ''));
+      h('td', {}, a && a.last_command_uuid ? h('code', {}, a.last_command_uuid) : ''),
+      h('td', { class: 'actions' },
+        retryable ? h('button', { type: 'button', class: 'small', 'data-write': true, dataset: { retryPolicy: p.id },
+          'aria-label': `Retry ${p.name}`, onclick: async () => {
+            try {
+              await api.retryCommand(a.last_command_uuid);
+              await remount(`Retry of ${p.name} queued.`);
+            } catch (err) {
+              note.textContent = `Not retried: ${err.message}`;
+            }
+          } }, 'Retry') : null,
+        a && enrolled && (a.status === 'installed' || a.status === 'failed' || a.status === 'pending')
+          ? h('button', { type: 'button', class: 'small ghost', 'data-write': true, dataset: { repush: p.id },
+            'aria-label': `Re-push ${p.name}`, onclick: async () => {
+              try {
+                const out = await api.repush(id, p.id);
+                await remount(`${p.name} sent again (${out.command_uuid}).`);
+              } catch (err) {
+                note.textContent = `Not re-pushed: ${err.message}`;
+              }
+            } }, 'Re-push') : null));
   });
 
   const addGroup = h('select', { id: 'device-add-group', 'aria-label': 'Add this device to a group' },
@@ -109,14 +177,22 @@ export async function mountDevicePage(root, session, isCurrent, id) {
         h('p', { class: 'subtitle' }, h('code', {}, id), ' · ', enrolled === null ? 'enrollment state unknown'
           : enrolled ? 'enrolled in the MDM' : 'not enrolled yet: inventory record only')),
       h('div', { class: 'editor-side' }, h('div', { class: 'editor-actions' },
-        h('button', { type: 'button', id: 'edit-device', onclick: () => {
+        h('button', { type: 'button', id: 'reconcile-device', 'data-write': true, onclick: async () => {
+          try {
+            const out = await api.reconcile(id);
+            await remount(`Reconciled: ${out.commands_queued} command${out.commands_queued === 1 ? '' : 's'} queued.`);
+          } catch (err) {
+            note.textContent = `Not reconciled: ${err.message}`;
+          }
+        } }, 'Reconcile now'),
+        h('button', { type: 'button', id: 'edit-device', 'data-write': true, onclick: () => {
           const form = deviceForm({ device, onCancel: () => { editBox.hidden = true; },
             onSaved: async () => { await session.reloadInventory(); await mountDevicePage(root, session, isCurrent, id); } });
           replaceChildren(editBox, h('h2', {}, 'Edit device'), form.element);
           editBox.hidden = false;
           form.focus();
         } }, 'Edit'),
-        h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-device', onclick: async () => {
+        h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-device', 'data-write': true, onclick: async () => {
           const ok = await session.confirm(`Delete the device record “${device.device_name || id}”?`,
             { title: 'Delete device?', action: 'Delete' });
           if (!ok) return;
@@ -134,16 +210,21 @@ export async function mountDevicePage(root, session, isCurrent, id) {
         h('dd', { dataset: { fact: k } }, factValue(device, k))]))),
     h('section', { class: 'card', 'aria-labelledby': 'policies-title' }, h('h2', { id: 'policies-title' }, 'Policies'),
       policyRows.length ? h('table', { class: 'data', id: 'device-policies' },
-        h('thead', {}, h('tr', {}, ['Policy', 'Receives it', 'Status', 'Installed / wanted version', 'Last error',
-          'Last command'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ['Policy', 'Receives it', 'Status', 'Installed / wanted version', 'Delivery',
+          'Certificate', 'Last error', 'Last command', ''].map((t) => h('th', { scope: 'col' },
+          t || h('span', { class: 'visually-hidden' }, 'Actions'))))),
         h('tbody', {}, policyRows))
         : h('p', { class: 'empty' }, 'No policy targets this device.')),
     h('section', { class: 'card', 'aria-labelledby': 'groups-title' }, h('h2', { id: 'groups-title' }, 'Groups'),
       memberOf.length ? h('ul', { class: 'plain-list', id: 'device-groups' }, memberOf.map((g) => h('li', {},
         h('a', { href: `#/group/${encodeURIComponent(g.id)}` }, g.name || g.id), ' ',
-        h('button', { type: 'button', class: 'small ghost', 'aria-label': `Remove from ${g.name || g.id}`,
+        h('button', { type: 'button', class: 'small ghost', 'data-write': true, 'aria-label': `Remove from ${g.name || g.id}`,
           onclick: () => setGroup(g, false) }, 'Remove'))))
         : h('p', { class: 'empty' }, 'Not in any group.'),
-      h('div', { class: 'row-tools' }, addGroup, h('button', { type: 'button', class: 'small', id: 'device-add-group-go',
+      h('div', { class: 'row-tools' }, addGroup, h('button', { type: 'button', class: 'small', id: 'device-add-group-go', 'data-write': true,
         onclick: () => { const g = groups.find((x) => x.id === addGroup.value); if (g) setGroup(g, true); } }, 'Add'))));
+  const [history, certificates] = await Promise.all([commandHistory(id, remount), certificatesSection(id)]);
+  if (!isCurrent()) return;
+  root.append(history, certificates);
+  root.dataset.deviceLoaded = id;
 }

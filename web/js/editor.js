@@ -14,6 +14,7 @@ import { setChecker } from './set-diagnostics.js';
 import { variableChecker } from './variable-check.js';
 import { mergeDiagnostics } from './diagnostics-view.js';
 import { POLICY_FILE_TYPES, readPolicyFile, downloadText } from './policy-files.js';
+import { policyHistory } from './policy-history.js';
 
 /** Where the editor shows a diagnostic instead of the field its path names: the core puts "Attest needs
  *  Hardware Bound" at HardwareBound (the value it suggests changing), but the admin's action was Attest. */
@@ -71,9 +72,9 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
   // Focus moves here after a save (the Save button is then disabled), so it can hold focus.
   const saveStatus = h('p', { class: 'save-status', id: 'save-status', role: 'status', 'aria-live': 'polite',
     tabindex: '-1' });
-  const saveButton = h('button', { type: 'button', class: 'primary', id: 'save-policy',
+  const saveButton = h('button', { type: 'button', class: 'primary', id: 'save-policy', 'data-write': true,
     'aria-describedby': 'save-status', onclick: () => save() }, 'Save');
-  const deleteButton = h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-policy',
+  const deleteButton = h('button', { type: 'button', class: 'ghost danger-text', id: 'delete-policy', 'data-write': true,
     hidden: !savedId, onclick: () => remove() }, 'Delete');
   const fileInput = h('input', { type: 'file', accept: POLICY_FILE_TYPES, class: 'visually-hidden',
     id: 'open-json-file', tabindex: '-1', onchange: () => openFile() });
@@ -143,6 +144,13 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
     variableFix,
     tablist,
     Object.values(panels));
+  // Versions of a saved policy, their diff against the current one, and restore (which reloads the editor).
+  const versionHistory = policyHistory({ session, isDirty: () => isDirty(), onRestored: (stored, from) => {
+    session.flash = `Restored version ${from} as version ${stored.version}.`;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } });
+  root.append(versionHistory.element);
+  versionHistory.refresh(savedId);
 
   // ---- validation loop ---------------------------------------------------------------------------------
   let lastCounts = { errors: 0, warnings: 0, infos: 0 };
@@ -273,6 +281,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       saving = false;
       validate();
       session.onSaved(savedId);
+      versionHistory.refresh(savedId);
       // Save is disabled now (nothing to save): keep focus on the page, on the sentence that says what happened.
       saveStatus.focus();
       if (active() === 'assignment') assignment.render();
@@ -342,6 +351,10 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
   }
 
   if (opened && opened.note) saveMessage = opened.note;
+  if (session.flash) {
+    saveMessage = session.flash;
+    session.flash = null;
+  }
   renderLists();
   activate('settings', false);
   validate();

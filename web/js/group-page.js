@@ -62,7 +62,7 @@ export async function mountGroupPage(root, session, isCurrent, id) {
           h('th', { scope: 'row' }, h('a', { href: `#/device/${encodeURIComponent(m)}` }, d.device_name || m),
             byId.has(m) ? null : h('span', { class: 'badge badge-warn' }, 'not in inventory')),
           h('td', {}, d.platform || ''), h('td', {}, d.os_version || ''), h('td', {}, d.serial_number || ''),
-          h('td', { class: 'actions' }, h('button', { type: 'button', class: 'small ghost',
+          h('td', { class: 'actions' }, h('button', { type: 'button', class: 'small ghost', 'data-write': true,
             'aria-label': `Remove ${d.device_name || m}`, onclick: () => {
               const nextRow = shown[i + 1] || shown[i - 1];
               save(members.filter((x) => x !== m), `Removed ${d.device_name || m}.`,
@@ -85,7 +85,7 @@ export async function mountGroupPage(root, session, isCurrent, id) {
       h('p', { class: 'help', role: 'status' }, found.length > MAX_RESULTS
         ? `${found.length} devices match; showing ${MAX_RESULTS}. Type more to narrow.` : `${found.length} match.`),
       h('ul', { class: 'plain-list', id: 'add-results' }, found.slice(0, MAX_RESULTS).map((d) => h('li', {},
-        h('button', { type: 'button', class: 'small', dataset: { device: d.id }, 'aria-label': `Add ${d.device_name || d.id}`,
+        h('button', { type: 'button', class: 'small', 'data-write': true, dataset: { device: d.id }, 'aria-label': `Add ${d.device_name || d.id}`,
           onclick: () => save([...members, d.id], `Added ${d.device_name || d.id}.`, '#add-search') }, 'Add'),
         ' ', d.device_name || d.id, h('span', { class: 'dev-sub' }, ` · ${[d.platform, d.os_version, d.serial_number]
           .filter(Boolean).join(' · ')}`)))));

@@ -55,7 +55,7 @@ export async function mountGroupsPage(root, session, isCurrent) {
   h('div', { class: 'inline-fields' },
     h('div', { class: 'field' }, h('label', { for: 'group-name', class: 'field-label' }, 'Name'), name),
     h('div', { class: 'field' }, h('label', { for: 'group-id', class: 'field-label' }, 'Id'), id),
-    h('button', { type: 'submit', class: 'primary' }, 'Create group')),
+    h('button', { type: 'submit', class: 'primary', 'data-write': true }, 'Create group')),
   createError);
 
   const rows = groups.map((g) => {
@@ -63,7 +63,7 @@ export async function mountGroupsPage(root, session, isCurrent) {
     const label = g.name || g.id;
     const cell = h('th', { scope: 'row' }, h('a', { href: `#/group/${encodeURIComponent(g.id)}`, class: 'group-link' }, label),
       h('div', { class: 'dev-sub' }, h('code', {}, g.id)));
-    const rename = h('button', { type: 'button', class: 'small ghost', 'aria-label': `Rename ${label}`, onclick: () => {
+    const rename = h('button', { type: 'button', class: 'small ghost', 'data-write': true, 'aria-label': `Rename ${label}`, onclick: () => {
       const input = h('input', { type: 'text', value: label, 'aria-label': `New name for ${label}`, class: 'rename-input' });
       const form = h('form', { class: 'rename-form', onsubmit: async (e) => {
         e.preventDefault();
@@ -79,7 +79,7 @@ export async function mountGroupsPage(root, session, isCurrent) {
       input.focus();
       input.select();
     } }, 'Rename');
-    const del = h('button', { type: 'button', class: 'small ghost danger-text', 'aria-label': `Delete ${label}`,
+    const del = h('button', { type: 'button', class: 'small ghost danger-text', 'data-write': true, 'aria-label': `Delete ${label}`,
       onclick: async () => {
         const more = targeting.length ? ` ${targeting.length} polic${targeting.length === 1 ? 'y targets' : 'ies target'} it.` : '';
         const ok = await session.confirm(`Delete the group “${label}”? Its devices stay in the inventory.${more}`,

@@ -55,7 +55,7 @@ export async function mountPolicyList(root, session) {
     const c = p.counts || {};
     const doc = p.document || {};
     const url = doc.payload && doc.payload.DirectoryURL;
-    const del = h('button', { type: 'button', class: 'ghost small danger-text', 'aria-label': `Delete ${p.name}`,
+    const del = h('button', { type: 'button', class: 'ghost small danger-text', 'data-write': true, 'aria-label': `Delete ${p.name}`,
       onclick: async () => {
         const ok = await session.confirm(`Delete “${p.name}”? Devices that have its profile get it removed.`);
         if (!ok) return;

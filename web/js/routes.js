@@ -4,6 +4,7 @@ import { mountDevicesPage } from './devices-page.js';
 import { mountDevicePage } from './device-page.js';
 import { mountGroupsPage } from './groups-page.js';
 import { mountGroupPage } from './group-page.js';
+import { mountAuditPage } from './audit-page.js';
 
 /** {nav, mount(root, session, isCurrent)} for `hash`, or null when it is not a fleet page. */
 export function pageFor(hash) {
@@ -11,6 +12,7 @@ export function pageFor(hash) {
   if (path === '#/dashboard' || path === '#/' || path === '#') return { nav: 'nav-dashboard', mount: mountDashboard };
   if (path === '#/devices') return { nav: 'nav-devices', mount: mountDevicesPage };
   if (path === '#/groups') return { nav: 'nav-groups', mount: mountGroupsPage };
+  if (path === '#/audit') return { nav: 'nav-audit', mount: mountAuditPage };
   let m = /^#\/device\/(.+)$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]);

@@ -17,11 +17,12 @@ async function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts the server. binary: path of the acmepolicy CLI; webRoot, wasmRoot: what it serves at / and /pkg/.
- * Resolves to {url, token, api(method, path, body), close()}; rejects with the server's log when it does
+ * Starts the server. binary: path of the acmepolicy CLI; webRoot, wasmRoot: what it serves at / and /pkg/;
+ * extra: more `serve` arguments (e.g. a NanoMDM URL). Resolves to {url, token, database, api(method, path,
+ * body, token?), close()}; rejects with the server's log when it does
  * not become healthy within 15 s.
  */
-export async function startAcmepolicyServer({ binary, webRoot, wasmRoot }) {
+export async function startAcmepolicyServer({ binary, webRoot, wasmRoot, extra = [] }) {
   const dir = await mkdtemp(path.join(tmpdir(), 'acmepolicy-portal-'));
   const tokenFile = path.join(dir, 'acmepolicy.token');
   let log = '';
@@ -30,7 +31,7 @@ export async function startAcmepolicyServer({ binary, webRoot, wasmRoot }) {
     const url = `http://127.0.0.1:${port}/`;
     const child = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`,
       '--database', `sqlite:${path.join(dir, 'acmepolicy.db')}`, '--admin-token-file', tokenFile,
-      '--web-root', webRoot, '--wasm-root', wasmRoot], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--web-root', webRoot, '--wasm-root', wasmRoot, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d) => { log += d; });
     child.stderr.on('data', (d) => { log += d; });
     let exited = false;
@@ -40,17 +41,17 @@ export async function startAcmepolicyServer({ binary, webRoot, wasmRoot }) {
         const r = await fetch(`${url}api/v1/health`);
         if (r.ok) {
           const token = (await readFile(tokenFile, 'utf8')).trim();
-          const api = async (method, p, body) => {
+          const api = async (method, p, body, as = token) => {
             const res = await fetch(`${url}api/v1${p}`, {
               method,
-              headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+              headers: { Authorization: `Bearer ${as}`, 'Content-Type': 'application/json' },
               body: body === undefined ? undefined : JSON.stringify(body),
             });
             const text = await res.text();
             return { status: res.status, body: text ? JSON.parse(text) : null };
           };
           return {
-            url, token, api, log: () => log,
+            url, token, api, log: () => log, database: `sqlite:${path.join(dir, 'acmepolicy.db')}`,
             close: async () => {
               if (!exited) {
                 child.kill('SIGTERM');
