@@ -110,6 +110,8 @@ export async function mountDevicePage(root, session, isCurrent, id) {
     } else if (r && r.excluded) {
       receives = `no: ${r.excluded.message || r.excluded.reason}`;
     }
+    // Whether it receives the policy: the server's resolution, else the core's explanation here.
+    const gets = r ? Boolean(r.included) : why ? why.included : null;
     const delivery = r && r.included && r.included.delivery;
     const cert = a && a.certificate;
     const retryable = a && a.last_command_uuid && (a.dead || a.status === 'failed');
@@ -117,8 +119,8 @@ export async function mountDevicePage(root, session, isCurrent, id) {
     const waiting = ['not-enrolled', 'waiting for enrollment'];
     let shown = ['none', '—'];
     if (a) shown = a.status === 'pending' && enrolled === false ? waiting : [a.status, a.status];
-    else if (why && !why.included) shown = ['excluded', 'not sent'];
-    else if (why && why.included) shown = enrolled === false ? waiting : ['pending', 'pending'];
+    else if (gets === false) shown = ['excluded', 'not sent'];
+    else if (gets === true) shown = enrolled === false ? waiting : ['pending', 'pending'];
     return h('tr', { dataset: { policy: p.id } },
       h('th', { scope: 'row' }, h('a', { href: `#/policy/${encodeURIComponent(p.id)}` }, p.name)),
       h('td', { class: 'receives' }, receives),
@@ -209,11 +211,11 @@ export async function mountDevicePage(root, session, isCurrent, id) {
       h('dl', { class: 'facts', id: 'device-facts' }, FACTS.map(([k, label]) => [h('dt', {}, label),
         h('dd', { dataset: { fact: k } }, factValue(device, k))]))),
     h('section', { class: 'card', 'aria-labelledby': 'policies-title' }, h('h2', { id: 'policies-title' }, 'Policies'),
-      policyRows.length ? h('table', { class: 'data', id: 'device-policies' },
+      policyRows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'device-policies' },
         h('thead', {}, h('tr', {}, ['Policy', 'Receives it', 'Status', 'Installed / wanted version', 'Delivery',
           'Certificate', 'Last error', 'Last command', ''].map((t) => h('th', { scope: 'col' },
           t || h('span', { class: 'visually-hidden' }, 'Actions'))))),
-        h('tbody', {}, policyRows))
+        h('tbody', {}, policyRows)))
         : h('p', { class: 'empty' }, 'No policy targets this device.')),
     h('section', { class: 'card', 'aria-labelledby': 'groups-title' }, h('h2', { id: 'groups-title' }, 'Groups'),
       memberOf.length ? h('ul', { class: 'plain-list', id: 'device-groups' }, memberOf.map((g) => h('li', {},
