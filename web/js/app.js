@@ -15,6 +15,11 @@ const session = {
   core: null,
   coreError: '',
   inventory: null,
+  // Settles once the inventory loaded at sign-in is in (or failed): every page but the device list (which
+  // pages on the server) waits for it.
+  inventoryReady: Promise.resolve(),
+  // Settles once the wasm core is loaded (or failed); the same pages wait for it.
+  coreReady: Promise.resolve(),
   editor: null,
   confirm,
   requireToken,
@@ -127,13 +132,28 @@ async function connect(signedOutMessage = '') {
   }
   session.online = true;
   setConnection('pending', signedOutMessage ? 'Signed out' : 'Sign-in needed');
+  let me = null;
   for (;;) {
     if (!getToken()) {
       const ok = await requireToken(signedOutMessage);
       if (!ok) return;
     }
     try {
-      await loadInventory();
+      // Who the token is; this checks it too. The inventory then loads beside the first page (older
+      // servers have no /whoami: the inventory checks the token there, and their tokens are the admin's).
+      me = await api.whoami().catch((err) => { if (err.status === 404) return null; throw err; });
+      if (me) {
+        // Opening on the device list: its first page goes first, then the whole inventory (or after 3 s).
+        const first = /^#\/devices(\?|$)/.test(location.hash)
+          ? new Promise((resolve) => {
+            window.addEventListener('acmepolicy:first-rows', resolve, { once: true });
+            setTimeout(resolve, 3000);
+          }) : Promise.resolve();
+        session.inventoryReady = first.then(() => loadInventory()).catch(() => {});
+      } else {
+        await loadInventory();
+        me = { name: '', scope: 'admin' };
+      }
       break;
     } catch (err) {
       setToken('');
@@ -141,8 +161,6 @@ async function connect(signedOutMessage = '') {
       if (!ok) return;
     }
   }
-  // Who the token is (older servers have no /whoami: their tokens are the admin's).
-  const me = await api.whoami().catch(() => ({ name: '', scope: 'admin' }));
   session.scope = me.scope || 'admin';
   session.tokenName = me.name || '';
   applyScope(session.scope);
@@ -203,6 +221,7 @@ async function route() {
   page.hidden = true;
   session.editor = null;
   if (m) {
+    await Promise.all([session.inventoryReady, session.coreReady]);
     editor.hidden = false;
     // Never leave the previous policy's fields on screen while the next one loads.
     editor.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading…' }));
@@ -215,11 +234,16 @@ async function route() {
   } else if (other) {
     page.hidden = false;
     page.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Loading…' }));
+    // Only the device list needs neither the core nor the whole inventory: it opens without waiting.
+    if (other.nav !== 'nav-devices' || !hash.startsWith('#/devices')) {
+      await Promise.all([session.inventoryReady, session.coreReady]);
+    }
     $(other.nav).setAttribute('aria-current', 'page');
     // The devices page rewrites its query in the address (no hashchange): "current" is this route's turn.
     const turn = routeTurn;
     await other.mount(page, session, () => turn === routeTurn);
   } else {
+    await Promise.all([session.inventoryReady, session.coreReady]);
     list.hidden = false;
     $('nav-policies').setAttribute('aria-current', 'page');
     await mountPolicyList(list, session);
@@ -231,11 +255,13 @@ async function start() {
   setConnection('pending', 'Connecting…');
   const corePromise = loadCore().then((core) => { session.core = core; })
     .catch((err) => { session.coreError = err.message; });
-  await Promise.all([corePromise, connect()]);
-  if (session.coreError) {
+  session.coreReady = corePromise;
+  await connect();
+  corePromise.then(() => {
+    if (!session.coreError) return;
     const current = $('banner').hidden ? '' : $('banner').textContent;
     showBanner([session.coreError, current].filter(Boolean).join(' '));
-  }
+  });
   window.addEventListener('hashchange', route);
   $('sign-out').addEventListener('click', () => signOut());
   window.addEventListener('beforeunload', (event) => {

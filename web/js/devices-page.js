@@ -98,6 +98,7 @@ export async function mountDevicesPage(root, session, isCurrent) {
     if (first) {
       metrics.deviceList.push(performance.now() - started);
       if (metrics.deviceListSinceLoad === null) metrics.deviceListSinceLoad = performance.now();
+      window.dispatchEvent(new Event('acmepolicy:first-rows'));
     }
   }
 
@@ -264,10 +265,9 @@ export async function mountDevicesPage(root, session, isCurrent) {
   // The table appears with the server's first answer (until then the status says "Loading…").
   status.textContent = 'Loading…';
   await load();
-  if (!session.inventory) {
-    try {
-      groups = await api.listGroups();
-      if (isCurrent()) renderBulk();
-    } catch { /* the bulk menu stays empty */ }
-  }
+  // The groups for "Add to group" come with the inventory loaded at sign-in.
+  await session.inventoryReady;
+  if (session.inventory) groups = session.inventory.groups;
+  else groups = await api.listGroups().catch(() => []);
+  if (isCurrent() && answer) renderBulk();
 }
