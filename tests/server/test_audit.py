@@ -20,7 +20,10 @@ class AuditTestCase(unittest.TestCase):
         self.workdir = self._tmp.__enter__()
         self.nanomdm = FakeNanoMDM()
         self.nanomdm.start()
-        self.server = Server(self.workdir, nanomdm=self.nanomdm).start()
+        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database()).start()
+
+    def make_database(self):
+        return None
 
     def tearDown(self):
         try:

@@ -9,6 +9,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_fixture  # noqa: E402
 from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+import test_audit  # noqa: E402
 import test_hostile  # noqa: E402
 import test_identity  # noqa: E402
 import test_lifecycle  # noqa: E402
@@ -79,6 +80,21 @@ class PostgresDeviceErrorRetried(test_outbox.DeviceErrorRetried):
 
 
 class PostgresSerialTakeover(test_identity.SerialTakeover):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresAuditLog(test_audit.AuditLog):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresPolicyVersions(test_audit.PolicyVersions):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresDevicePaging(test_audit.DevicePaging):
     def make_database(self):
         return postgres.new_database()
 
