@@ -30,13 +30,25 @@ PolicyVersionRow to_version(const Row& r) {
 
 const char* kVersionColumns = "policy_id, version, name, document, saved_at, actor_name, actor_scope, restored_from";
 
+// Built one by one: GCC 12 warns (falsely) about a braced list of mixed SqlValue alternatives here.
+std::vector<SqlValue> params_of(const AuditRow& row) {
+    std::vector<SqlValue> p;
+    for (const std::string* text : {&row.at, &row.actor_name, &row.actor_scope, &row.action, &row.method, &row.path,
+                                    &row.target_type, &row.target_id})
+        p.emplace_back(*text);
+    p.emplace_back(row.status);
+    p.push_back(opt_text(row.before));
+    p.push_back(opt_text(row.after));
+    p.emplace_back(row.request_id);
+    return p;
+}
+
 }  // namespace
 
 void insert_audit(Db& db, const AuditRow& row) {
     db.query("INSERT INTO audit_log (at, actor_name, actor_scope, action, method, path, target_type, target_id, "
              "status, before_json, after_json, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-             {row.at, row.actor_name, row.actor_scope, row.action, row.method, row.path, row.target_type,
-              row.target_id, row.status, opt_text(row.before), opt_text(row.after), row.request_id});
+             params_of(row));
 }
 
 std::vector<AuditRow> audit_rows(Db& db, const AuditFilter& f) {
@@ -85,11 +97,16 @@ std::vector<AuditRow> audit_rows(Db& db, const AuditFilter& f) {
 
 void insert_policy_version(Db& db, const PolicyVersionRow& v) {
     db.query("DELETE FROM policy_versions WHERE policy_id = $1 AND version = $2", {v.policy_id, v.version});
-    SqlValue restored = nullptr;
-    if (v.restored_from) restored = *v.restored_from;
+    std::vector<SqlValue> p;
+    p.emplace_back(v.policy_id);
+    p.emplace_back(v.version);
+    for (const std::string* text : {&v.name, &v.document, &v.saved_at, &v.actor_name, &v.actor_scope})
+        p.emplace_back(*text);
+    if (v.restored_from) p.emplace_back(*v.restored_from);
+    else p.emplace_back(nullptr);
     db.query(std::string("INSERT INTO policy_versions (") + kVersionColumns +
                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-             {v.policy_id, v.version, v.name, v.document, v.saved_at, v.actor_name, v.actor_scope, restored});
+             p);
 }
 
 std::vector<PolicyVersionRow> policy_versions(Db& db, const std::string& policy_id) {
