@@ -1,6 +1,6 @@
 // The portal's data shaping (no browser): documents survive a round trip through the form state, pasted
-// subjects become rows, CSV and the device list's query behave. No validation rule lives here: that is the
-// wasm core's job.
+// subjects become rows, CSV and the device list's query behave, version diffs and certificate figures add
+// up. No validation rule lives here: that is the wasm core's job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSlashSubject, stateFromDocument, documentFromState, newPolicyState }
@@ -113,4 +113,33 @@ test('device list query: the hash round-trips; filters, search and numeric sorti
   assert.deepEqual(ids(filterDevices(devices, { ...base, q: 'ANA@' }, null)), ['b']);
   const status = { a: 'failed', b: 'none', c: 'failed', d: 'pending' };
   assert.deepEqual(ids(filterDevices(devices, { ...base, status: 'failed' }, (id) => status[id])), ['a', 'c']);
+});
+
+test('the version diff marks removed and added lines and keeps the rest; JSON is compared with sorted keys', async () => {
+  const { lineDiff, canonicalJson } = await import('../../web/js/line-diff.js');
+  assert.deepEqual(lineDiff('a\nb\nc', 'a\nx\nc'), [{ op: ' ', text: 'a' }, { op: '-', text: 'b' },
+    { op: '+', text: 'x' }, { op: ' ', text: 'c' }]);
+  assert.deepEqual(lineDiff('', 'new'), [{ op: '-', text: '' }, { op: '+', text: 'new' }]);
+  assert.ok(lineDiff('same\ntext', 'same\ntext').every((l) => l.op === ' '));
+  assert.equal(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 0 }], c: 3 } }),
+    canonicalJson({ a: { c: 3, d: [2, { y: 0, z: 1 }] }, b: 1 }));
+  const before = canonicalJson({ payload: { KeySize: 256, KeyType: 'ECSECPrimeRandom' } });
+  const after = canonicalJson({ payload: { KeySize: 384, KeyType: 'ECSECPrimeRandom' } });
+  const changed = lineDiff(before, after).filter((l) => l.op !== ' ');
+  assert.deepEqual(changed.map((l) => `${l.op}${l.text.trim()}`), ['-"KeySize": 256,', '+"KeySize": 384,']);
+});
+
+test('certificate expiry is worded in whole days; renewal days sum per series and per week', async () => {
+  const { expiryText, daysLeft } = await import('../../web/js/device-certificates.js');
+  const now = Date.parse('2026-12-01T12:00:00Z');
+  assert.equal(expiryText('2026-12-13T13:00:00Z', now), 'expires in 12 days (2026-12-13)');
+  assert.equal(expiryText('2026-12-02T11:00:00Z', now), 'expires in 0 days (2026-12-02)');
+  assert.equal(expiryText('2026-11-28T12:00:00Z', now), 'expired 3 days ago (2026-11-28)');
+  assert.equal(daysLeft('not a date', now), null);
+  const { totals, weeks } = await import('../../web/js/expiry-chart.js');
+  const days = Array.from({ length: 10 }, (_, i) => ({ date: `2026-12-${String(i + 1).padStart(2, '0')}`,
+    expiring: i, renewals_planned: 1, renewed: i % 2 }));
+  assert.deepEqual(totals(days), { expiring: 45, renewals_planned: 10, renewed: 5 });
+  assert.deepEqual(weeks(days).map((w) => [w.from, w.to, w.expiring]), [['2026-12-01', '2026-12-07', 21],
+    ['2026-12-08', '2026-12-10', 24]]);
 });

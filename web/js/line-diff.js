@@ -21,12 +21,13 @@ export function lineDiff(before, after) {
       out.push({ op: ' ', text: a[i] });
       i += 1;
       j += 1;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push({ op: '+', text: b[j] });
-      j += 1;
-    } else {
+    } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // On a tie the removal comes first: "- old" above "+ new".
       out.push({ op: '-', text: a[i] });
       i += 1;
+    } else {
+      out.push({ op: '+', text: b[j] });
+      j += 1;
     }
   }
   return out;
