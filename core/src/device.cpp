@@ -9,18 +9,21 @@
 namespace acmepolicy {
 namespace {
 
-constexpr std::array<std::pair<Platform, const char*>, 6> kPlatforms = {{{Platform::iOS, "iOS"},
+constexpr std::array<std::pair<Platform, const char*>, kPlatformCount> kPlatforms = {{{Platform::iOS, "iOS"},
                                                                         {Platform::iPadOS, "iPadOS"},
                                                                         {Platform::macOS, "macOS"},
                                                                         {Platform::tvOS, "tvOS"},
                                                                         {Platform::watchOS, "watchOS"},
                                                                         {Platform::visionOS, "visionOS"}}};
-constexpr std::array<std::pair<Enrollment, const char*>, 4> kEnrollments = {
+constexpr std::array<std::pair<Enrollment, const char*>, kEnrollmentCount> kEnrollments = {
     {{Enrollment::ade, "ade"}, {Enrollment::device, "device"}, {Enrollment::user, "user"}, {Enrollment::none, "none"}}};
 
-const std::array<const char*, 11> kDeviceKeys = {"id",           "serial_number", "udid",       "enrollment_id",
-                                                 "platform",     "os_version",    "product_name", "enrollment",
-                                                 "supervised",   "device_name",   "user_email"};
+template <typename Enum, std::size_t N>
+std::vector<const char*> spellings(const std::array<std::pair<Enum, const char*>, N>& table) {
+    std::vector<const char*> out;
+    for (const auto& entry : table) out.push_back(entry.second);
+    return out;
+}
 
 // The enum value spelled `text` in a (value, spelling) table, or nullopt.
 template <typename Enum, std::size_t N>
@@ -56,6 +59,23 @@ const char* to_string(Enrollment enrollment) noexcept {
     return "none";
 }
 
+const std::vector<DeviceKeyInfo>& device_record_keys() {
+    static const std::vector<DeviceKeyInfo> table = {
+        {"id", "string", true, {}},
+        {"serial_number", "string", false, {}},
+        {"udid", "string", false, {}},
+        {"enrollment_id", "string", false, {}},
+        {"platform", "string", false, spellings(kPlatforms)},
+        {"os_version", "string", false, {}},
+        {"product_name", "string", false, {}},
+        {"enrollment", "string", false, spellings(kEnrollments)},
+        {"supervised", "boolean", false, {}},
+        {"device_name", "string", false, {}},
+        {"user_email", "string", false, {}},
+    };
+    return table;
+}
+
 std::optional<std::string> DeviceRecord::variable(std::string_view name) const {
     if (name == "serial_number") return serial_number;
     if (name == "udid") return udid;
@@ -74,7 +94,7 @@ std::optional<DeviceRecord> read_device(const nlohmann::json& value, const std::
     const std::size_t errors_before = report.diagnostics().size();
     for (const auto& item : value.items()) {
         bool known = false;
-        for (const char* key : kDeviceKeys) known = known || item.key() == key;
+        for (const DeviceKeyInfo& key : device_record_keys()) known = known || item.key() == key.name;
         if (!known)
             report.error("device.unknown_key", json_pointer_append(path, item.key()),
                          "\"" + item.key() + "\" is not a device record field; the fields are id, serial_number, "

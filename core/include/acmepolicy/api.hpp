@@ -32,6 +32,16 @@ struct ApiResult {
 /// {"version": "0.1.0", "schema_version": 1, "abi_version": 1}
 ApiResult api_version();
 
+/// The core's tables, for hosts to build pickers and constants from (never to copy): {"schema_version",
+/// "version", "variables": [{"name", "enrollment": {"ade", "device", "user"}, "always_available"}],
+/// "device_record_keys": [{"name", "type", "required", "values"?}], "payload_keys": [{"name", "type",
+/// "required", "platforms": {"iOS": "16.0", ...}, "default"?, "keys"?}], "key_sizes": [{"key_type",
+/// "hardware_bound", "allowed", "sizes"? | "min", "max", "multiple_of", "weak_below"?, "weak"?}], "codes":
+/// [{"code", "severity", "meaning"}], "assignment": {"exclusion_reasons", "warnings",
+/// "fallback_conditions", "minimum_os_version"}, "attestation_hardware": {"source", "families": [{"prefix",
+/// "device", "ignored_on", "first_capable_major" (null: none attests), "first_chip"}]}}. See docs/schema.md.
+ApiResult api_schema();
+
 /// Validates one policy document. options_json: {} or {"now": "2026-11-28T12:00:00Z"} ("" = {}).
 /// json: {"valid": bool, "diagnostics": [...]}; status invalid_input when valid is false.
 ApiResult api_validate(std::string_view policy_json, std::string_view options_json);

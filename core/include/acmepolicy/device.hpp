@@ -1,9 +1,11 @@
 // The device record: what acmepolicy knows about one enrolled device (a public JSON contract).
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -13,6 +15,8 @@ namespace acmepolicy {
 
 enum class Platform { iOS, iPadOS, macOS, tvOS, watchOS, visionOS };
 enum class Enrollment { ade, device, user, none };
+constexpr std::size_t kPlatformCount = 6;    // Platform values, 0..kPlatformCount-1
+constexpr std::size_t kEnrollmentCount = 4;  // Enrollment values, 0..kEnrollmentCount-1
 
 const char* to_string(Platform platform) noexcept;      // "iOS", "iPadOS", ...
 const char* to_string(Enrollment enrollment) noexcept;  // "ade", "device", "user", "none"
@@ -38,6 +42,17 @@ struct DeviceRecord {
     /// field (the renderer derives it) and gives nullopt here.
     std::optional<std::string> variable(std::string_view name) const;
 };
+
+/// One key of the device-record document. `type` is "string" or "boolean"; `values` lists the spellings
+/// an enumerated string takes (platform, enrollment), empty otherwise.
+struct DeviceKeyInfo {
+    const char* name;
+    const char* type;
+    bool required;
+    std::vector<const char*> values;
+};
+/// Every key a device record may have, in the documented order (the reader accepts exactly these).
+const std::vector<DeviceKeyInfo>& device_record_keys();
 
 /// Reads a device record from parsed JSON, reporting problems under `path` (e.g. "/devices/3").
 /// Unknown keys, wrong types, an unknown platform or enrollment → errors (`device.*` codes).

@@ -28,6 +28,9 @@ struct AttestationFamily {
 /// not tell Apple silicon from a T2 chip.
 const std::vector<AttestationFamily>& attestation_families();
 
+/// Where the table comes from, in one sentence (published by schema() beside the table).
+const char* attestation_hardware_source() noexcept;
+
 /// The family of a well-formed identifier ("iPad7,5" → the iPad row) and its major number; nullptr for
 /// anything else ("", "iPhone", "Mac14,2", "iphone10,3", "iPad8,1 "): those are unknown, never guessed.
 const AttestationFamily* attestation_family(std::string_view product_name, std::uint32_t* major = nullptr) noexcept;

@@ -37,6 +37,7 @@ enum class AssignmentWarning : std::uint8_t {
     attestation_unsupported,      // Attest is on but the chip predates the A11 (info when unknown)
     client_identifier_collision,  // another device of the policy presents the same ClientIdentifier
 };
+constexpr std::size_t kAssignmentWarningCount = 2;
 const char* to_string(AssignmentWarning warning) noexcept;
 
 /// What a policy's `fallback.when` can name: the findings of resolution that another policy can remedy.

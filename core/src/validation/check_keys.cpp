@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "acmepolicy/payload_keys.hpp"
 #include "validation/codes.hpp"
 #include "validation/rules.hpp"
 #include "validation/suggest.hpp"
@@ -20,17 +21,13 @@ const std::vector<std::pair<std::string, std::string>> kKeyTypeAliases = {
     {"kSecAttrKeyTypeECSECPrimeRandom", "ECSECPrimeRandom"},          {"kSecAttrKeyTypeRSA", "RSA"},
     {"RSA-2048", "RSA"},               {"RSA2048", "RSA"},
 };
-constexpr std::int64_t kCurveSizes[] = {192, 256, 384, 521};
-
-bool is_curve_size(std::int64_t size) {
-    for (auto s : kCurveSizes)
-        if (s == size) return true;
-    return false;
-}
+// The sizes of each (KeyType, HardwareBound) come from the one key-size table (payload_keys.hpp).
+const KeySizeRule& rule_of(const char* key_type, bool hardware_bound) { return *key_size_rule(key_type, hardware_bound); }
 
 std::int64_t nearest_curve(std::int64_t size) {
-    std::int64_t best = kCurveSizes[0];
-    for (auto s : kCurveSizes) {
+    const auto& curves = rule_of("ECSECPrimeRandom", false).sizes;
+    std::int64_t best = curves.front();
+    for (auto s : curves) {
         const auto d = size > s ? size - s : s - size;
         const auto bd = size > best ? size - best : best - size;
         if (d < bd) best = s;
@@ -39,26 +36,30 @@ std::int64_t nearest_curve(std::int64_t size) {
 }
 
 void check_rsa_size(std::int64_t size, Report& report) {
-    if (size < 1024 || size > 4096 || size % 8 != 0) {
-        std::string hint = size % 8 != 0 && size >= 1024 && size <= 4096
-                               ? " (" + std::to_string(size) + " is not a multiple of 8)"
+    const KeySizeRule& rsa = rule_of("RSA", false);
+    if (!rsa.accepts(size)) {
+        std::string hint = size % rsa.multiple_of != 0 && size >= rsa.min && size <= rsa.max
+                               ? " (" + std::to_string(size) + " is not a multiple of " + std::to_string(rsa.multiple_of) + ")"
                                : std::string();
         emit(report, Code::keysize_rsa_range, "/payload/KeySize",
-             "KeySize " + std::to_string(size) + " is not a valid RSA key size" + hint +
-                 ": use a multiple of 8 from 1024 to 4096, such as 2048 or 3072.");
-    } else if (size < 2048) {
+             "KeySize " + std::to_string(size) + " is not a valid RSA key size" + hint + ": use a multiple of " +
+                 std::to_string(rsa.multiple_of) + " from " + std::to_string(rsa.min) + " to " +
+                 std::to_string(rsa.max) + ", such as 2048 or 3072.");
+    } else if (rsa.is_weak(size)) {
         emit(report, Code::keysize_rsa_weak, "/payload/KeySize",
-             "An RSA KeySize of " + std::to_string(size) + " bits is weak; use 2048 or more.");
+             "An RSA KeySize of " + std::to_string(size) + " bits is weak; use " + std::to_string(rsa.weak_below) +
+                 " or more.");
     }
 }
 
 void check_ec_size(std::int64_t size, Report& report) {
-    if (!is_curve_size(size)) {
+    const KeySizeRule& ec = rule_of("ECSECPrimeRandom", false);
+    if (!ec.accepts(size)) {
         emit(report, Code::keysize_ec_curve, "/payload/KeySize",
              "KeySize " + std::to_string(size) +
                  " is not an EC curve size (ECSECPrimeRandom takes 192, 256, 384 or 521); did you mean " +
                  std::to_string(nearest_curve(size)) + "?");
-    } else if (size == 192) {
+    } else if (ec.is_weak(size)) {
         emit(report, Code::keysize_ec_weak, "/payload/KeySize",
              "KeySize 192 (P-192) is weak, and the declarative ACME credential (iOS 17+) does not accept it; use 256 "
              "or 384.");
@@ -83,11 +84,12 @@ void check_keys(const PolicyDraft& draft, Report& report) {
         if (is_ec) check_ec_size(p.key_size, report);
     }
     if (draft.has_hardware_bound && p.hardware_bound) {
-        if (is_rsa)
+        if (is_rsa && !rule_of("RSA", true).allowed)
             emit(report, Code::hardwarebound_key_type, "/payload/KeyType",
                  "HardwareBound is true, but the Secure Enclave makes only elliptic-curve keys: set KeyType to "
                  "\"ECSECPrimeRandom\" with KeySize 256 or 384 (or set HardwareBound to false).");
-        else if (is_ec && draft.has_key_size && (p.key_size == 192 || p.key_size == 521))
+        else if (is_ec && draft.has_key_size && rule_of("ECSECPrimeRandom", false).accepts(p.key_size) &&
+                 !rule_of("ECSECPrimeRandom", true).accepts(p.key_size))
             emit(report, Code::hardwarebound_key_size, "/payload/KeySize",
                  "HardwareBound is true, but the Secure Enclave supports only P-256 and P-384: set KeySize to 256 or "
                  "384 (or set HardwareBound to false).");

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "acmepolicy/payload_keys.hpp"
 #include "validation/codes.hpp"
 #include "validation/draft.hpp"
 #include "validation/rules.hpp"
@@ -18,11 +19,18 @@ using nlohmann::json;
 const std::vector<std::string> kTopKeys = {"schema_version", "id",      "name",            "notes",
                                            "server_profile", "delivery", "payload", "ca_certificates", "targets",
                                            "fallback",       "renewal"};
-const std::vector<std::string> kPayloadKeys = {
-    "DirectoryURL", "ClientIdentifier", "KeyType",        "KeySize",          "HardwareBound",     "Attest",
-    "Subject",      "SubjectAltName",   "UsageFlags",     "ExtendedKeyUsage", "KeyIsExtractable",  "AllowAllAppsAccess"};
-const std::vector<std::string> kSubjectAltNameKeys = {"rfc822Name", "dNSName", "uniformResourceIdentifier",
-                                                      "ntPrincipalName"};
+// The payload's keys and SubjectAltName's, from the one table of payload keys (payload_keys.hpp).
+const std::vector<std::string> kPayloadKeys = [] {
+    std::vector<std::string> names;
+    for (const PayloadKeyInfo& key : payload_keys()) names.emplace_back(key.name);
+    return names;
+}();
+const std::vector<std::string> kSubjectAltNameKeys = [] {
+    std::vector<std::string> names;
+    for (const PayloadKeyInfo& key : payload_keys())
+        if (std::string(key.name) == "SubjectAltName") names.assign(key.subkeys.begin(), key.subkeys.end());
+    return names;
+}();
 const std::vector<std::string> kTargetKeys = {"device_groups", "devices"};
 
 // Spellings seen in other MDM tools and older drafts of Apple's documentation.
