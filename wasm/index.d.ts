@@ -319,6 +319,48 @@ export interface VersionInfo {
   abi_version: number;
 }
 
+/** schema(): the core's own tables (docs/schema.md). Build pickers and constants from it; never copy it. */
+export interface Schema {
+  schema_version: number;
+  version: string;
+  /** Template variables; `enrollment` tells whether a device of that enrollment type can provide it. */
+  variables: { name: string; enrollment: Record<'ade' | 'device' | 'user', boolean>; always_available: boolean }[];
+  device_record_keys: { name: string; type: 'string' | 'boolean'; required: boolean; values?: string[] }[];
+  /** Payload keys; `platforms` maps a platform (iOS covers iPadOS) to the first OS version reading the key. */
+  payload_keys: {
+    name: string;
+    type: 'string' | 'integer' | 'boolean' | 'array' | 'dictionary';
+    required: boolean;
+    platforms: Partial<Record<'iOS' | 'macOS' | 'tvOS' | 'visionOS' | 'watchOS', string>>;
+    default?: boolean | number | string;
+    keys?: string[];
+  }[];
+  /** Per KeyType and HardwareBound: a list of sizes (curves) or a range (RSA); `allowed` false: none. */
+  key_sizes: {
+    key_type: 'RSA' | 'ECSECPrimeRandom';
+    hardware_bound: boolean;
+    allowed: boolean;
+    sizes?: number[];
+    min?: number;
+    max?: number;
+    multiple_of?: number;
+    weak_below?: number;
+    weak?: number[];
+  }[];
+  codes: { code: string; severity: Severity; meaning: string }[];
+  assignment: {
+    exclusion_reasons: string[];
+    warnings: string[];
+    fallback_conditions: string[];
+    minimum_os_version: string;
+  };
+  attestation_hardware: {
+    source: string;
+    families: { prefix: string; device: string; ignored_on: string; first_capable_major: number | null;
+                first_chip: string }[];
+  };
+}
+
 /** Allocation figures of the module, for leak checks. */
 export interface MemoryStats {
   /** Bytes currently allocated by malloc inside the module. */
@@ -333,6 +375,8 @@ export interface MemoryStats {
  */
 export interface AcmePolicy {
   version(): VersionInfo;
+  /** The core's tables: variables, keys, key sizes, codes, assignment names, attestation hardware. */
+  schema(): Schema;
   validate(policy: Document<Policy>, options?: TimeOptions): ValidateResult;
   validateSet(policies: DocumentList<Policy>, options?: TimeOptions): ValidateSetResult;
   render(policy: Document<Policy>, options?: RenderOptions): RenderResult;

@@ -238,6 +238,12 @@ function createApi(module) {
       return JSON.parse(call(m._acmepolicy_wasm_version).json);
     },
 
+    // The core's tables (variables, device-record and payload keys, key sizes, codes, hardware), built by
+    // the core at each call: hosts build pickers and constants from it instead of copying lists.
+    schema() {
+      return JSON.parse(call(m._acmepolicy_wasm_schema).json);
+    },
+
     validate(policy, options) {
       const opts = optionsObject(options, 'validate(policy, options): options');
       const raw = call(m._acmepolicy_wasm_validate, documentText(policy, 'validate(policy): policy'),

@@ -215,6 +215,12 @@ static void test_conventions(void) {
     acmepolicy_free(&json);
     CHECK(acmepolicy_version_json(NULL) == ACMEPOLICY_NULL_ARGUMENT, "acmepolicy_version_json(NULL)");
 
+    CHECK(acmepolicy_schema(NULL) == ACMEPOLICY_NULL_ARGUMENT, "acmepolicy_schema(NULL)");
+    CHECK(acmepolicy_schema(&json) == ACMEPOLICY_OK, "acmepolicy_schema");
+    CHECK(is_json_object(&json), "acmepolicy_schema");
+    CHECK(contains(&json, "\"attestation_hardware\":{"), "acmepolicy_schema");
+    acmepolicy_free(&json);
+
     /* Status names are fixed, unknown values are named "unknown". */
     CHECK(strcmp(acmepolicy_status_string(ACMEPOLICY_OK), "ok") == 0, "status_string");
     CHECK(strcmp(acmepolicy_status_string(ACMEPOLICY_INVALID_INPUT), "invalid_input") == 0, "status_string");

@@ -71,6 +71,10 @@ EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_version() {
     return publish(acmepolicy::api_version());
 }
 
+EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_schema() {
+    return publish(acmepolicy::api_schema());
+}
+
 EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_validate(const char* policy, std::uint32_t policy_size,
                                                           const char* options, std::uint32_t options_size) {
     return publish(acmepolicy::api_validate(view(policy, policy_size), view(options, options_size)));

@@ -118,6 +118,14 @@ ACMEPOLICY_API unsigned acmepolicy_version_number(void);
 ACMEPOLICY_API acmepolicy_status acmepolicy_version_json(acmepolicy_buffer *out_json);
 
 /*
+ * The core's tables as one JSON document, for building pickers and constants instead of copying them:
+ * {"schema_version", "version", "variables", "device_record_keys", "payload_keys", "key_sizes", "codes",
+ *  "assignment", "attestation_hardware"} (docs/schema.md gives every member). Always ACMEPOLICY_OK unless
+ * out_json is NULL or memory runs out. Free out_json with acmepolicy_buffer_free.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_schema(acmepolicy_buffer *out_json);
+
+/*
  * Validates one policy document. options: {} or {"now": "2026-11-28T12:00:00Z"}.
  * out_json: {"valid": bool, "diagnostics": [...]}. Status ACMEPOLICY_INVALID_INPUT when valid is false.
  */

@@ -63,6 +63,10 @@ acmepolicy_status acmepolicy_version_json(acmepolicy_buffer* out_json) {
     return cross({}, out_json, nullptr, [] { return acmepolicy::api_version(); });
 }
 
+acmepolicy_status acmepolicy_schema(acmepolicy_buffer* out_json) {
+    return cross({}, out_json, nullptr, [] { return acmepolicy::api_schema(); });
+}
+
 acmepolicy_status acmepolicy_validate(const char* policy_json, size_t policy_json_len, const char* options_json,
                                       size_t options_json_len, acmepolicy_buffer* out_json) {
     const Input policy{"policy_json", policy_json, policy_json_len, Cap::document};
