@@ -356,9 +356,11 @@ int Engine::queue_profile_removal(Db& db, const std::string& device_id, const st
     return 1;
 }
 
-std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json& document,
-                                                   const std::string& policy_id) {
-    std::set<std::string> out;
+namespace {
+
+/// The devices one policy document targets (groups' members and devices) and those holding state for it.
+void add_devices_of(Store& store, Db& db, const nlohmann::json& document, const std::string& policy_id,
+                    std::set<std::string>& out) {
     if (document.is_object()) {
         auto targets = document.find("targets");
         if (targets != document.end() && targets->is_object()) {
@@ -368,11 +370,22 @@ std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json&
             if (auto g = targets->find("device_groups"); g != targets->end() && g->is_array())
                 for (const auto& id : *g)
                     if (id.is_string())
-                        if (auto group = store_.group(db, id.get<std::string>()))
+                        if (auto group = store.group(db, id.get<std::string>()))
                             out.insert(group->devices.begin(), group->devices.end());
         }
     }
-    for (const auto& a : store_.assignments_of_policy(db, policy_id)) out.insert(a.device_id);
+    for (const auto& a : store.assignments_of_policy(db, policy_id)) out.insert(a.device_id);
+}
+
+}  // namespace
+
+std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json& document,
+                                                   const std::string& policy_id) {
+    std::set<std::string> out;
+    add_devices_of(store_, db, document, policy_id, out);
+    // A fallback receives the devices its primaries hand over: those primaries' devices concern it too.
+    for (const auto& primary : primaries_of(store_.policies(db), policy_id))
+        add_devices_of(store_, db, nlohmann::json::parse(primary.document, nullptr, false), primary.id, out);
     return {out.begin(), out.end()};
 }
 
@@ -424,6 +437,11 @@ nlohmann::json Engine::resolution(Db& db) {
     if (list && list->is_array()) {
         for (auto& p : *list) {
             std::string pid = p.value("id", "");
+            if (p.contains("included_via_fallback") && p["included_via_fallback"].is_array())
+                for (auto& moved : p["included_via_fallback"]) {
+                    auto it = status.find({moved.value("policy", ""), moved.value("device", "")});
+                    moved["status"] = it == status.end() ? "pending" : it->second;  // of the policy it receives
+                }
             if (!p.contains("included") || !p["included"].is_array()) continue;
             for (auto& inc : p["included"]) {
                 auto it = status.find({pid, inc.value("device", "")});
@@ -436,10 +454,14 @@ nlohmann::json Engine::resolution(Db& db) {
 
 namespace {
 
-nlohmann::json counts_json(std::size_t included, std::size_t excluded, int installed, int pending, int failed) {
-    return {{"targeted", included + excluded}, {"included", included}, {"excluded", excluded},
+/// `targeted` counts every candidate: included, excluded, and handed to a fallback (`moved`).
+nlohmann::json counts_json(std::size_t included, std::size_t excluded, std::size_t moved, int installed, int pending,
+                           int failed) {
+    return {{"targeted", included + excluded + moved}, {"included", included}, {"excluded", excluded},
             {"installed", installed}, {"pending", pending}, {"failed", failed}};
 }
+
+std::size_t size_of(const nlohmann::json* list) { return list ? list->size() : 0; }
 
 const nlohmann::json* array_member(const nlohmann::json& object, const char* key) {
     auto it = object.find(key);
@@ -461,7 +483,8 @@ nlohmann::json Engine::counts_of(const nlohmann::json& policy_entry) {
             pending += s == "pending";
             failed += s == "failed";
         }
-    return counts_json(included ? included->size() : 0, excluded ? excluded->size() : 0, installed, pending, failed);
+    return counts_json(size_of(included), size_of(excluded), size_of(array_member(policy_entry, "included_via_fallback")),
+                       installed, pending, failed);
 }
 
 std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
@@ -484,9 +507,23 @@ std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
                 pending += s == "pending";
                 failed += s == "failed";
             }
-        out[pid] = counts_json(included ? included->size() : 0, excluded ? excluded->size() : 0, installed, pending,
-                               failed);
+        out[pid] = counts_json(size_of(included), size_of(excluded), size_of(array_member(p, "included_via_fallback")),
+                               installed, pending, failed);
     }
+    return out;
+}
+
+nlohmann::json Engine::device_fallbacks(Db& db, const std::string& device_id) {
+    nlohmann::json out = nlohmann::json::array();
+    std::vector<std::string> ids{device_id};
+    Inventory inventory = load_inventory(store_, db, &ids);
+    if (!inventory.find_device(device_id)) return out;
+    LoadedPolicies policies = load_policies(store_, db, *this);
+    const nlohmann::json resolved = to_json(inventory, policies.checks, resolve(inventory, policies.checks));
+    for (const auto& p : resolved.value("policies", nlohmann::json::array()))
+        for (const auto& moved : p.value("included_via_fallback", nlohmann::json::array()))
+            out.push_back({{"primary", p.value("id", "")}, {"policy", moved.value("policy", "")},
+                           {"reason", moved.value("reason", "")}, {"message", moved.value("message", "")}});
     return out;
 }
 

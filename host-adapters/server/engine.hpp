@@ -31,6 +31,10 @@ struct StoredPolicy {
     nlohmann::json attention = nlohmann::json::array();  // today's findings, each with severity "warning"
 };
 
+/// The policies whose fallback chain (one level or more) leads to `policy_id`, by document; cycles are
+/// followed once. See engine_fallback.cpp.
+std::vector<PolicyRow> primaries_of(const std::vector<PolicyRow>& policies, const std::string& policy_id);
+
 class Engine {
 public:
     /// `base` carries the identifier prefix, client-token secret, signing identity and DDM base URL.
@@ -66,6 +70,10 @@ public:
 
     /// The counts of one policy entry of resolution() (its "included" entries carrying "status").
     static nlohmann::json counts_of(const nlohmann::json& policy_entry);
+
+    /// The fallbacks `device_id` receives instead of a primary, as [{"primary", "policy" (the fallback it
+    /// receives), "reason" (the fallback condition), "message"}], by primary id; [] for an unknown device.
+    nlohmann::json device_fallbacks(Db& db, const std::string& device_id);
 
     /// Renders a stored policy for a stored device ("mobileconfig" or "ddm"); signed when the server has a
     /// signing identity. nullopt when the policy or device does not exist.

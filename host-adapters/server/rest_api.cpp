@@ -472,7 +472,8 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
             json conflicts = json::array();
             for (const auto& c : ctx.store->identity_conflicts(db, p[0])) conflicts.push_back(conflict_json(c));
             out = json{{"device", p[0]}, {"enrolled", row->enrolled}, {"assignments", list},
-                       {"identity_conflicts", conflicts}};
+                       {"identity_conflicts", conflicts},
+                       {"included_via_fallback", ctx.engine->device_fallbacks(db, p[0])}};
         });
         if (!out) return send_error(res, 404, "device.not_found", "No device has id \"" + p[0] + "\".");
         send_json(res, 200, *out);

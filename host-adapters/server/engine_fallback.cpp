@@ -1,0 +1,43 @@
+// Which stored policies hand devices to a given policy through their fallback chain, so that an edit of a
+// fallback (or its creation after its primary) reconciles the devices its primaries hand over.
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "server/engine.hpp"
+
+namespace acmepolicy::server {
+namespace {
+
+/// The id a stored document's fallback names, or "" (documents were accepted by the core: no re-validation).
+std::string fallback_id(const PolicyRow& row) {
+    const auto document = nlohmann::json::parse(row.document, nullptr, false);
+    if (!document.is_object()) return "";
+    const auto fallback = document.find("fallback");
+    if (fallback == document.end() || !fallback->is_object()) return "";
+    const auto policy = fallback->find("policy");
+    return policy != fallback->end() && policy->is_string() ? policy->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::vector<PolicyRow> primaries_of(const std::vector<PolicyRow>& policies, const std::string& policy_id) {
+    std::vector<std::string> names;  // fallback id per row
+    names.reserve(policies.size());
+    for (const auto& row : policies) names.push_back(fallback_id(row));
+    std::vector<PolicyRow> out;
+    std::set<std::string> reached{policy_id};
+    std::vector<std::string> frontier{policy_id};
+    while (!frontier.empty()) {
+        const std::string target = frontier.back();
+        frontier.pop_back();
+        for (std::size_t i = 0; i < policies.size(); ++i) {
+            if (names[i] != target || !reached.insert(policies[i].id).second) continue;
+            out.push_back(policies[i]);
+            frontier.push_back(policies[i].id);
+        }
+    }
+    return out;
+}
+
+}  // namespace acmepolicy::server
