@@ -123,6 +123,26 @@ RenderResult remove_profile_command(const std::string& policy_id, const std::str
     return rendered;
 }
 
+/// A device moving between a primary and its fallback keeps the old profile (and its identity) until the
+/// new one is installed: true while a fallback-related policy of the device is being installed now, or is
+/// still pending or failed (and not itself being removed). The device's acknowledgement reconciles it again
+/// (mdm_webhook.cpp).
+bool replacement_pending(const std::vector<PolicyRow>& policies,
+                         const std::map<std::pair<std::string, std::string>, AssignmentRow>& current,
+                         const std::set<std::pair<std::string, std::string>>& installing,
+                         const std::set<std::pair<std::string, std::string>>& removing, const std::string& device,
+                         const std::string& removed) {
+    for (const auto& [key, other] : installing)
+        if (key == device && fallback_related(policies, removed, other)) return true;
+    for (const auto& [key, a] : current) {
+        if (key.first != device || key.second == removed || removing.count(key) ||
+            !fallback_related(policies, removed, key.second))
+            continue;
+        if (a.status == "pending" || a.status == "failed") return true;
+    }
+    return false;
+}
+
 std::string new_command_uuid() {
     auto uuid = crypto::uuid_v4(random_bytes(16));
     return uuid ? *uuid : std::string();
@@ -196,10 +216,19 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
 
     int queued = 0;
     const std::int64_t due = now_ms();
+    std::set<std::pair<std::string, std::string>> installing, removing;  // (device, policy) in this plan
+    for (const auto& action : planned.actions)
+        (action.kind == PlanActionKind::remove ? removing : installing).insert({action.device_id, action.policy_id});
     for (const auto& action : planned.actions) {
         if (action.kind == PlanActionKind::remove && policies.frozen.count(action.policy_id)) {
             // Only an admin's edit, unassignment or delete removes a profile; an invalid policy never does.
             log_warn("profile kept: its policy needs attention",
+                     {{"device", action.device_id}, {"policy", action.policy_id}});
+            continue;
+        }
+        if (action.kind == PlanActionKind::remove &&
+            replacement_pending(policies.rows, current, installing, removing, action.device_id, action.policy_id)) {
+            log_info("removal waits for the replacement to be installed",
                      {{"device", action.device_id}, {"policy", action.policy_id}});
             continue;
         }

@@ -35,6 +35,13 @@ struct StoredPolicy {
 /// followed once. See engine_fallback.cpp.
 std::vector<PolicyRow> primaries_of(const std::vector<PolicyRow>& policies, const std::string& policy_id);
 
+/// True when one of the two policies is on the other's fallback chain (a device can move between them).
+bool fallback_related(const std::vector<PolicyRow>& policies, const std::string& a, const std::string& b);
+
+/// True when the device of `installed` (just acknowledged) still has the profile of a policy fallback-related
+/// to it installed: the removal that waited for this install can go now (reconcile the device).
+bool holds_fallback_related(Store& store, Db& db, const AssignmentRow& installed);
+
 class Engine {
 public:
     /// `base` carries the identifier prefix, client-token secret, signing identity and DDM base URL.

@@ -1,5 +1,6 @@
-// Which stored policies hand devices to a given policy through their fallback chain, so that an edit of a
-// fallback (or its creation after its primary) reconciles the devices its primaries hand over.
+// Fallback relations between stored policies: which policies hand devices to a given one (so that an edit
+// of a fallback, or its creation after its primary, reconciles the devices its primaries hand over), and
+// whether two policies are primary and fallback of each other (so that a move waits for the replacement).
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,33 @@ std::vector<PolicyRow> primaries_of(const std::vector<PolicyRow>& policies, cons
         }
     }
     return out;
+}
+
+bool fallback_related(const std::vector<PolicyRow>& policies, const std::string& a, const std::string& b) {
+    if (a == b) return false;
+    auto reaches = [&](const std::string& from, const std::string& to) {
+        std::set<std::string> seen{from};
+        std::string at = from;
+        for (;;) {
+            std::string next;
+            for (const auto& row : policies)
+                if (row.id == at) next = fallback_id(row);
+            if (next.empty() || !seen.insert(next).second) return false;
+            if (next == to) return true;
+            at = next;
+        }
+    };
+    return reaches(a, b) || reaches(b, a);
+}
+
+bool holds_fallback_related(Store& store, Db& db, const AssignmentRow& installed) {
+    std::vector<PolicyRow> policies;
+    for (const auto& a : store.assignments_of_device(db, installed.device_id)) {
+        if (a.policy_id == installed.policy_id || a.status != "installed") continue;
+        if (policies.empty()) policies = store.policies(db);
+        if (fallback_related(policies, a.policy_id, installed.policy_id)) return true;
+    }
+    return false;
 }
 
 }  // namespace acmepolicy::server

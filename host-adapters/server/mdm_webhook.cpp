@@ -248,6 +248,9 @@ std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::stri
                 }
                 a->last_error.clear();
                 store.save_assignment(db, *a);
+                // A move between primary and fallback removes the old profile only now (engine.cpp).
+                if (command->request_type == "InstallProfile" && holds_fallback_related(store, db, *a))
+                    return {command->device_id};
             }
         } else if (status == "Error" || status == "CommandFormatError") {
             std::string error = error_chain_json(payload, status);

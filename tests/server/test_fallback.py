@@ -190,20 +190,52 @@ class FallbackFlow(unittest.TestCase):
         _, record = self.server.api("GET", f"/devices/{byod.enrollment_id}", expect=200)
         record.update({"enrollment": "ade", "serial_number": "C02BYOD0001", "udid": str(uuid.uuid4()).upper()})
         self.server.api("PUT", f"/devices/{byod.enrollment_id}", record, expect=200)
+        commands = self.wait_for(byod.enrollment_id, 2)
+        self.assertEqual([c[:2] for c in commands], [("InstallProfile", FALLBACK), ("InstallProfile", PRIMARY)])
+        self.assertEqual(self.status(byod.enrollment_id)["included_via_fallback"], [])
+        # The fallback's profile (the device's identity) stays until the primary's is installed.
+        self.assertEqual(self.assignment(byod.enrollment_id, FALLBACK)["status"], "installed")
+        self.acknowledge(byod, commands[1][2])
         commands = self.wait_for(byod.enrollment_id, 3)
         self.assertEqual([c[:2] for c in commands],
                          [("InstallProfile", FALLBACK), ("InstallProfile", PRIMARY), ("RemoveProfile", FALLBACK)])
-        self.assertEqual(self.status(byod.enrollment_id)["included_via_fallback"], [])
 
         # And the other way: the iPhone's record becomes a User Enrollment one; it gets the fallback first.
         _, record = self.server.api("GET", f"/devices/{iphone.enrollment_id}", expect=200)
         record["enrollment"] = "user"
         self.server.api("PUT", f"/devices/{iphone.enrollment_id}", record, expect=200)
+        commands = self.wait_for(iphone.enrollment_id, 2)
+        self.assertEqual([c[:2] for c in commands], [("InstallProfile", PRIMARY), ("InstallProfile", FALLBACK)])
+        self.assertEqual([f["reason"] for f in self.status(iphone.enrollment_id)["included_via_fallback"]],
+                         ["user_enrollment"])
+        self.acknowledge(iphone, commands[1][2])
         commands = self.wait_for(iphone.enrollment_id, 3)
         self.assertEqual([c[:2] for c in commands],
                          [("InstallProfile", PRIMARY), ("InstallProfile", FALLBACK), ("RemoveProfile", PRIMARY)])
-        self.assertEqual([f["reason"] for f in self.status(iphone.enrollment_id)["included_via_fallback"]],
-                         ["user_enrollment"])
+
+    def test_a_move_whose_new_profile_fails_keeps_the_old_one(self):
+        iphone, _, _ = self.fleet()
+        self.acknowledge(iphone, self.wait_for(iphone.enrollment_id, 1)[0][2])
+        wait_until(lambda: (self.assignment(iphone.enrollment_id, PRIMARY) or {}).get("status") == "installed",
+                   what="primary installed")
+        _, record = self.server.api("GET", f"/devices/{iphone.enrollment_id}", expect=200)
+        record["enrollment"] = "user"
+        self.server.api("PUT", f"/devices/{iphone.enrollment_id}", record, expect=200)
+        install = self.wait_for(iphone.enrollment_id, 2)[1]
+        self.assertEqual(install[:2], ("InstallProfile", FALLBACK))
+        # The device cannot get the fallback's certificate (say the ACME server refuses it).
+        chain = [{"ErrorCode": 12, "ErrorDomain": "ACMEErrorDomain", "LocalizedDescription": "refused",
+                  "USEnglishDescription": "The ACME server refused the request."}]
+        self.assertEqual(iphone.report(install[2], "Error", error_chain=chain)[0], 200)
+        wait_until(lambda: (self.assignment(iphone.enrollment_id, FALLBACK) or {}).get("status") == "failed",
+                   what="fallback failed")
+        # Another reconcile of the device (a group edit) still does not remove the primary's profile.
+        self.server.api("PUT", "/groups/g-fleet/members",
+                        {"devices": ["ENR-IPHONE", "ENR-IPAD", "ENR-BYOD"]}, expect=200)
+        self.server.api("PUT", f"/devices/{iphone.enrollment_id}", record, expect=200)
+        self.assertEqual([c[:2] for c in self.commands_for(iphone.enrollment_id)],
+                         [("InstallProfile", PRIMARY), ("InstallProfile", FALLBACK)])
+        self.assertEqual(self.assignment(iphone.enrollment_id, PRIMARY)["status"], "installed")
 
     def test_a_fallback_created_after_its_primary_takes_the_devices_over(self):
         ipad = Device(self.server, enrollment_id="ENR-IPAD", serial="DMPIPAD0711", product="iPad7,11")
@@ -219,6 +251,9 @@ class FallbackFlow(unittest.TestCase):
                    what="primary installed")
         # Creating the fallback reconciles the primary's devices: fallback installed, then primary removed.
         self.server.api("POST", "/policies", fallback_policy(), expect=201)
+        install = self.wait_for(ipad.enrollment_id, 2)[1]
+        self.assertEqual(install[:2], ("InstallProfile", FALLBACK))
+        self.acknowledge(ipad, install[2])
         commands = self.wait_for(ipad.enrollment_id, 3)
         self.assertEqual([c[:2] for c in commands],
                          [("InstallProfile", PRIMARY), ("InstallProfile", FALLBACK), ("RemoveProfile", PRIMARY)])
