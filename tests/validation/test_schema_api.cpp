@@ -91,8 +91,8 @@ TEST(Schema, KeySizesAreWhatValidationAccepts) {
         const KeySizeRule* typed = key_size_rule(rule["key_type"].get<std::string>().c_str(), rule["hardware_bound"]);
         ASSERT_NE(typed, nullptr);
         for (std::int64_t size : {0, 128, 192, 200, 256, 384, 521, 1016, 1024, 2047, 2048, 3072, 4096, 4104}) {
-            const PolicyCheck check =
-                check_policy(policy_with_key(rule["key_type"], rule["hardware_bound"], size));
+            const std::string text = policy_with_key(rule["key_type"], rule["hardware_bound"], size);
+            const PolicyCheck check = check_policy(std::string_view(text));
             bool refused = false, weak = false;
             for (const auto& d : check.report.diagnostics()) {
                 const bool about_size = d.code.rfind("keysize.", 0) == 0 || d.code.rfind("hardwarebound.", 0) == 0;
