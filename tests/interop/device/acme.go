@@ -149,11 +149,21 @@ func generateKey(keyType string, size int) (crypto.Signer, error) {
 }
 
 // attestationPayload is the device-attest-01 answer: {"attObj": base64url(CBOR attestation object)}, the
-// WebAuthn-style object Apple devices send (fmt "apple", x5c chain, empty authData). When the payload does
-// not ask for attestation or the hardware cannot attest, the device says so in the draft's "error" member.
+// WebAuthn-style object Apple devices send (fmt "apple", x5c chain, empty authData).
+//
+// An Apple device answers device-attest-01 whether or not it attests: Apple's ACMECertificate documentation
+// says the server responds with device-attest-01 and the device replies with a WebAuthn attestation
+// statement "that contains the attestation if the device obtained one". When the payload does not ask for
+// attestation, or the hardware ignores Attest (A10X and earlier), the statement carries none: WebAuthn's
+// "none" format, an empty attStmt. (step-ca validates device-attest-01 only with an attestation, so it
+// refuses this answer.)
 func (d *Device) attestationPayload(p *acmePayload, key crypto.Signer, token string) (json.RawMessage, error) {
 	if !p.Attest || !d.cfg.CanAttest {
-		return json.Marshal(map[string]string{"error": "attestation unavailable on this device"})
+		attObj, err := cbor.Marshal(map[string]any{"fmt": "none", "attStmt": map[string]any{}, "authData": []byte{}})
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]string{"attObj": base64.RawURLEncoding.EncodeToString(attObj)})
 	}
 	nonce := sha256.Sum256([]byte(token))
 	exts := []pkix.Extension{

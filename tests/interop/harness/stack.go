@@ -79,6 +79,8 @@ type StackOptions struct {
 	// Hook runs host-adapters/go/cmd/nanomdm-hook instead of `acmepolicy serve` (and step-ca without an
 	// authorising webhook: the hook has none).
 	Hook bool
+	// FallbackProvisioner gives step-ca a second ACME provisioner for fallback policies (StepCAOptions).
+	FallbackProvisioner bool
 }
 
 // NewStack starts NanoMDM, acmepolicy serve and step-ca for one test; they stop when it ends.
@@ -108,10 +110,11 @@ func NewStack(t testing.TB, opts StackOptions) *Stack {
 			webhook = ""
 		}
 		s.StepCA = StartStepCA(t, s.Bins.StepCA, s.Dir, StepCAOptions{
-			AttestationRoot: s.AttestCA,
-			WebhookURL:      webhook,
-			TrustPEMFile:    s.trustFile,
-			CertDuration:    opts.CertDuration,
+			AttestationRoot:     s.AttestCA,
+			WebhookURL:          webhook,
+			TrustPEMFile:        s.trustFile,
+			CertDuration:        opts.CertDuration,
+			FallbackProvisioner: opts.FallbackProvisioner,
 		})
 	}
 	webhookURL := acmeURL + "/webhook"

@@ -19,13 +19,16 @@ import (
 
 // StepCA is a real step-ca (cmd/step-ca) with one ACME provisioner that offers only device-attest-01 in
 // Apple's format, trusting the scenario's test attestation root, and an AUTHORIZING webhook pointing at
-// acmepolicy's /webhook/step-ca.
+// acmepolicy's /webhook/step-ca; with StepCAOptions.FallbackProvisioner, a second ACME provisioner for a
+// fallback policy (see there).
 type StepCA struct {
-	Proc          *Proc
-	URL           string // https://127.0.0.1:PORT
-	DirectoryURL  string // the ACME directory of the provisioner
-	Root          *CA    // the CA's root: the device's ACME client trusts it
-	WebhookSecret string // base64, as step-ca hands it out
+	Proc         *Proc
+	URL          string // https://127.0.0.1:PORT
+	DirectoryURL string // the ACME directory of the provisioner
+	// FallbackDirectoryURL is the second provisioner's ACME directory ("" without FallbackProvisioner).
+	FallbackDirectoryURL string
+	Root                 *CA    // the CA's root: the device's ACME client trusts it
+	WebhookSecret        string // base64, as step-ca hands it out
 }
 
 // StepCAOptions tune the provisioner.
@@ -34,9 +37,15 @@ type StepCAOptions struct {
 	WebhookURL      string        // acmepolicy's https://.../webhook/step-ca; empty: no webhook
 	TrustPEMFile    string        // CA bundle step-ca trusts for the webhook's TLS (SSL_CERT_FILE)
 	CertDuration    time.Duration // issued certificates' lifetime (default 24 h)
+	// FallbackProvisioner adds a second ACME provisioner, "acme-fallback", for the policy that devices
+	// without attestation fall back to: device-attest-01 (the only challenge Apple devices answer, with or
+	// without Attest) in every format step-ca knows, trusting the same test root, and no webhook. step-ca
+	// has no way to validate device-attest-01 without an attestation, so it cannot issue to such devices.
+	FallbackProvisioner bool
 }
 
 const stepProvisioner = "acme-da"
+const stepFallbackProvisioner = "acme-fallback"
 
 // StartStepCA writes ca.json, seeds the provisioner into step-ca's database and starts the server.
 //
@@ -89,6 +98,9 @@ func StartStepCA(t testing.TB, bin, dir string, opts StepCAOptions) *StepCA {
 	p.Start(t)
 	s := &StepCA{Proc: p, URL: fmt.Sprintf("https://127.0.0.1:%d", port), Root: root, WebhookSecret: secret}
 	s.DirectoryURL = s.URL + "/acme/" + stepProvisioner + "/directory"
+	if opts.FallbackProvisioner {
+		s.FallbackDirectoryURL = s.URL + "/acme/" + stepFallbackProvisioner + "/directory"
+	}
 	WaitHTTP(t, p, s.URL+"/health", TLSTrusting(root.Cert), 30*time.Second)
 	return s
 }
@@ -125,6 +137,21 @@ func seedProvisioner(t testing.TB, dbPath string, opts StepCAOptions, secret str
 		}}
 	}
 	check(t, adb.CreateProvisioner(context.Background(), prov))
+	if !opts.FallbackProvisioner {
+		return
+	}
+	fallback := &linkedca.ACMEProvisioner{
+		Challenges: []linkedca.ACMEProvisioner_ChallengeType{linkedca.ACMEProvisioner_DEVICE_ATTEST_01},
+		AttestationFormats: []linkedca.ACMEProvisioner_AttestationFormatType{
+			linkedca.ACMEProvisioner_APPLE, linkedca.ACMEProvisioner_STEP, linkedca.ACMEProvisioner_TPM},
+		AttestationRoots: acme.AttestationRoots,
+	}
+	check(t, adb.CreateProvisioner(context.Background(), &linkedca.Provisioner{
+		Type:    linkedca.Provisioner_ACME,
+		Name:    stepFallbackProvisioner,
+		Details: &linkedca.ProvisionerDetails{Data: &linkedca.ProvisionerDetails_ACME{ACME: fallback}},
+		Claims:  prov.Claims,
+	}))
 }
 
 func check(t testing.TB, err error) {

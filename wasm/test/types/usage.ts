@@ -27,6 +27,14 @@ export async function usage(): Promise<void> {
   const { version, schema_version, abi_version } = acme.version();
   const versionText: string = `${version} ${schema_version + abi_version}`;
 
+  const tables = acme.schema();
+  const curves: number[] = tables.key_sizes.filter((r) => r.key_type === 'ECSECPrimeRandom')[0]?.sizes ?? [];
+  const userless: string[] = tables.variables.filter((v) => !v.enrollment.user).map((v) => v.name);
+  const firstMajor: number | null = tables.attestation_hardware.families[0].first_capable_major;
+  // @ts-expect-error a code's severity is error, warning or info
+  const badSeverity: 'fatal' = tables.codes[0].severity;
+  void [curves, userless, firstMajor, badSeverity];
+
   const checked: ValidateResult = acme.validate(policy, { now: '2026-11-28T12:00:00Z' });
   const fromText = acme.validate(JSON.stringify(policy), { now: new Date() });
   const first: Diagnostic | undefined = checked.diagnostics[0];
