@@ -18,11 +18,12 @@ constexpr std::array<std::pair<Platform, const char*>, kPlatformCount> kPlatform
 constexpr std::array<std::pair<Enrollment, const char*>, kEnrollmentCount> kEnrollments = {
     {{Enrollment::ade, "ade"}, {Enrollment::device, "device"}, {Enrollment::user, "user"}, {Enrollment::none, "none"}}};
 
+/// A key of enumerated values, spelled as in a (value, spelling) table.
 template <typename Enum, std::size_t N>
-std::vector<const char*> spellings(const std::array<std::pair<Enum, const char*>, N>& table) {
-    std::vector<const char*> out;
-    for (const auto& entry : table) out.push_back(entry.second);
-    return out;
+DeviceKeyInfo enumerated(const char* name, const std::array<std::pair<Enum, const char*>, N>& table) {
+    DeviceKeyInfo key{name, "string", false, {}, N};
+    for (std::size_t i = 0; i < N; ++i) key.values[i] = table[i].second;
+    return key;
 }
 
 // The enum value spelled `text` in a (value, spelling) table, or nullopt.
@@ -61,17 +62,17 @@ const char* to_string(Enrollment enrollment) noexcept {
 
 const std::vector<DeviceKeyInfo>& device_record_keys() {
     static const std::vector<DeviceKeyInfo> table = {
-        {"id", "string", true, {}},
-        {"serial_number", "string", false, {}},
-        {"udid", "string", false, {}},
-        {"enrollment_id", "string", false, {}},
-        {"platform", "string", false, spellings(kPlatforms)},
-        {"os_version", "string", false, {}},
-        {"product_name", "string", false, {}},
-        {"enrollment", "string", false, spellings(kEnrollments)},
-        {"supervised", "boolean", false, {}},
-        {"device_name", "string", false, {}},
-        {"user_email", "string", false, {}},
+        {"id", "string", true, {}, 0},
+        {"serial_number", "string", false, {}, 0},
+        {"udid", "string", false, {}, 0},
+        {"enrollment_id", "string", false, {}, 0},
+        enumerated("platform", kPlatforms),
+        {"os_version", "string", false, {}, 0},
+        {"product_name", "string", false, {}, 0},
+        enumerated("enrollment", kEnrollments),
+        {"supervised", "boolean", false, {}, 0},
+        {"device_name", "string", false, {}, 0},
+        {"user_email", "string", false, {}, 0},
     };
     return table;
 }

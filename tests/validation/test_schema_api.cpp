@@ -100,7 +100,9 @@ TEST(Schema, KeySizesAreWhatValidationAccepts) {
                 weak = weak || (about_size && d.severity == Severity::warning);
             }
             EXPECT_EQ(!refused, typed->accepts(size)) << rule.dump() << " " << size;
-            if (!refused) EXPECT_EQ(weak, typed->is_weak(size)) << rule.dump() << " " << size;
+            if (!refused) {
+                EXPECT_EQ(weak, typed->is_weak(size)) << rule.dump() << " " << size;
+            }
         }
     }
     EXPECT_EQ(s["key_sizes"][0], (json{{"key_type", "RSA"}, {"hardware_bound", false}, {"allowed", true}, {"min", 1024},
@@ -142,9 +144,10 @@ TEST(Schema, AssignmentNamesAndTheHardwareTable) {
         }
         const auto first = family["first_capable_major"].get<std::uint32_t>();
         EXPECT_EQ(attestation_support(prefix + std::to_string(first) + ",1"), AttestationSupport::supported) << prefix;
-        if (first > 0)
+        if (first > 0) {
             EXPECT_EQ(attestation_support(prefix + std::to_string(first - 1) + ",11"), AttestationSupport::unsupported)
                 << prefix;
+        }
     }
     EXPECT_EQ(attestation_support("iPad7,11"), AttestationSupport::unsupported);  // iPad 7th generation, A10
 }

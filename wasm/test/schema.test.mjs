@@ -83,7 +83,8 @@ describe('schema', () => {
   test('the hardware table decides the attestation warning', () => {
     const family = schema.attestation_hardware.families.find((f) => f.prefix === 'iPad');
     assert.ok(schema.attestation_hardware.source.includes('com.apple.security.acme'));
-    const make = (id, product) => ({ ...goodDevice(), id, platform: 'iPadOS', product_name: product });
+    const make = (id, product) =>
+      ({ ...goodDevice(), id, serial_number: `S-${id}`, platform: 'iPadOS', product_name: product });
     const inventory = {
       devices: [make('d-old', `iPad${family.first_capable_major - 1},11`), make('d-new', `iPad${family.first_capable_major},1`),
                 make('d-odd', 'iPad')],

@@ -43,13 +43,14 @@ struct DeviceRecord {
     std::optional<std::string> variable(std::string_view name) const;
 };
 
-/// One key of the device-record document. `type` is "string" or "boolean"; `values` lists the spellings
-/// an enumerated string takes (platform, enrollment), empty otherwise.
+/// One key of the device-record document. `type` is "string" or "boolean"; the first `value_count`
+/// entries of `values` are the spellings an enumerated string takes (platform, enrollment).
 struct DeviceKeyInfo {
     const char* name;
     const char* type;
     bool required;
-    std::vector<const char*> values;
+    const char* values[kPlatformCount > kEnrollmentCount ? kPlatformCount : kEnrollmentCount];
+    std::size_t value_count;
 };
 /// Every key a device record may have, in the documented order (the reader accepts exactly these).
 const std::vector<DeviceKeyInfo>& device_record_keys();

@@ -3,6 +3,7 @@
 // tables, and schema() (api.hpp) publishes them, so that hosts never keep a copy.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -14,14 +15,15 @@ constexpr std::size_t kSchemaPlatformCount = 5;
 const char* to_string(SchemaPlatform platform) noexcept;  // "iOS", "macOS", ...
 
 /// One payload key. `introduced[p]` is the first OS version of platform p that reads the key, or nullptr
-/// when that platform ignores it (Apple's "n/a"). `subkeys` lists a dictionary's keys, in format order.
+/// when that platform ignores it (Apple's "n/a"). `subkeys` lists a dictionary's keys in format order,
+/// ending at the first nullptr. Plain data (no allocation), so the table costs the wasm module little.
 struct PayloadKeyInfo {
     const char* name;           // "DirectoryURL"
     const char* type;           // "string", "integer", "boolean", "array", "dictionary"
     bool required;
     const char* default_value;  // JSON text of Apple's default ("false"), or nullptr for none
     const char* introduced[kSchemaPlatformCount];
-    std::vector<const char*> subkeys;
+    const char* subkeys[5];
 };
 
 /// Every payload key, in the order the policy format lists them.
@@ -35,10 +37,12 @@ struct KeySizeRule {
     const char* key_type;  // "RSA" or "ECSECPrimeRandom"
     bool hardware_bound;
     bool allowed;
-    std::vector<std::int64_t> sizes;
+    std::int64_t sizes[4];  // the first size_count entries
+    std::size_t size_count;
     std::int64_t min, max, multiple_of;
     std::int64_t weak_below;
-    std::vector<std::int64_t> weak;
+    std::int64_t weak[1];  // the first weak_count entries
+    std::size_t weak_count;
 
     /// True when `size` is valid for this combination (weak sizes included).
     bool accepts(std::int64_t size) const noexcept;

@@ -1,5 +1,12 @@
 // api_schema: the core's own tables as one JSON document, built at run time from the tables validation,
 // device reading and resolution use, so that no host keeps a copy (docs/schema.md).
+//
+// The document is written with a few string appends rather than nlohmann::json values: the wasm module
+// carries this file, and building a JSON tree of this size inline costs several times the code.
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "acmepolicy/api.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/hardware.hpp"
@@ -13,7 +20,92 @@
 namespace acmepolicy {
 namespace {
 
-using nlohmann::json;
+/// Compact JSON output: members and elements are separated by the writer; strings are escaped (the tables
+/// hold UTF-8 text, passed through as it is).
+class Writer {
+public:
+    std::string text;
+
+    Writer& open(char bracket) {
+        separate();
+        text += bracket;
+        first_ = true;
+        return *this;
+    }
+    Writer& close(char bracket) {
+        text += bracket;
+        first_ = false;
+        return *this;
+    }
+    Writer& key(const char* name) {
+        separate();
+        quote(name);
+        text += ':';
+        first_ = true;  // the value follows without a comma
+        return *this;
+    }
+    Writer& string(const char* value) {
+        separate();
+        quote(value);
+        return *this;
+    }
+    Writer& string(const std::string& value) { return string(value.c_str()); }
+    Writer& number(long long value) {
+        separate();
+        text += std::to_string(value);
+        return *this;
+    }
+    Writer& boolean(bool value) {
+        separate();
+        text += value ? "true" : "false";
+        return *this;
+    }
+    Writer& raw(const char* json) {
+        separate();
+        text += json;
+        return *this;
+    }
+    Writer& member(const char* name, const char* value) { return key(name).string(value); }
+    Writer& member(const char* name, bool value) { return key(name).boolean(value); }
+    Writer& member(const char* name, long long value) { return key(name).number(value); }
+    template <typename List>
+    Writer& strings(const char* name, const List& values) {
+        key(name).open('[');
+        for (const auto& v : values) string(v);
+        return close(']');
+    }
+    Writer& numbers(const char* name, const std::int64_t* values, std::size_t count) {
+        key(name).open('[');
+        for (std::size_t i = 0; i < count; ++i) number(static_cast<long long>(values[i]));
+        return close(']');
+    }
+
+private:
+    bool first_ = true;
+
+    void separate() {
+        if (!first_) text += ',';
+        first_ = false;
+    }
+    void quote(const char* s) {
+        text += '"';
+        for (; *s; ++s) {
+            const unsigned char c = static_cast<unsigned char>(*s);
+            if (c == '"' || c == '\\') {
+                text += '\\';
+                text += static_cast<char>(c);
+            } else if (c < 0x20) {
+                static const char* hex = "0123456789abcdef";
+                text += "\\u00";
+                text += hex[c >> 4];
+                text += hex[c & 15];
+            } else {
+                text += static_cast<char>(c);
+            }
+        }
+        text += '"';
+    }
+};
 
 /// A record with every field, so that availability depends on the enrollment type alone.
 DeviceRecord full_record(Enrollment enrollment) {
@@ -26,118 +118,133 @@ DeviceRecord full_record(Enrollment enrollment) {
 
 /// Per variable: whether a device of each enrollment type can provide it (its record holding every
 /// field), and whether even a record with nothing but its id provides it (device_id, client_token).
-json variables() {
-    json list = json::array();
+void variables(Writer& w) {
+    w.key("variables").open('[');
     const auto& names = variable_names();
     for (std::size_t v = 0; v < names.size() && v < detail::kVariableCount; ++v) {
-        json enrollment = json::object();
+        w.open('{').member("name", names[v].c_str()).key("enrollment").open('{');
         bool always = true;
         for (std::size_t e = 0; e < kEnrollmentCount; ++e) {
             const auto type = static_cast<Enrollment>(e);
             if (type == Enrollment::none) continue;  // an unenrolled device receives no policy
-            enrollment[to_string(type)] = ((detail::available_variables(full_record(type)) >> v) & 1u) != 0;
+            w.member(to_string(type), ((detail::available_variables(full_record(type)) >> v) & 1u) != 0);
             DeviceRecord bare;
             bare.id = "d";
             bare.enrollment = type;
             always = always && ((detail::available_variables(bare) >> v) & 1u) != 0;
         }
-        list.push_back(json{{"name", names[v]}, {"enrollment", std::move(enrollment)}, {"always_available", always}});
+        w.close('}').member("always_available", always).close('}');
     }
-    return list;
+    w.close(']');
 }
 
-json device_keys() {
-    json list = json::array();
+void device_keys(Writer& w) {
+    w.key("device_record_keys").open('[');
     for (const DeviceKeyInfo& key : device_record_keys()) {
-        json entry = {{"name", key.name}, {"type", key.type}, {"required", key.required}};
-        if (!key.values.empty()) entry["values"] = key.values;
-        list.push_back(std::move(entry));
-    }
-    return list;
-}
-
-json payload() {
-    json list = json::array();
-    for (const PayloadKeyInfo& key : payload_keys()) {
-        json platforms = json::object();
-        for (std::size_t p = 0; p < kSchemaPlatformCount; ++p)
-            if (key.introduced[p]) platforms[to_string(static_cast<SchemaPlatform>(p))] = key.introduced[p];
-        json entry = {{"name", key.name}, {"type", key.type}, {"required", key.required},
-                      {"platforms", std::move(platforms)}};
-        if (key.default_value) entry["default"] = json::parse(key.default_value);
-        if (!key.subkeys.empty()) entry["keys"] = key.subkeys;
-        list.push_back(std::move(entry));
-    }
-    return list;
-}
-
-json key_sizes() {
-    json list = json::array();
-    for (const KeySizeRule& rule : key_size_rules()) {
-        json entry = {{"key_type", rule.key_type}, {"hardware_bound", rule.hardware_bound}, {"allowed", rule.allowed}};
-        if (rule.allowed && !rule.sizes.empty()) {
-            entry["sizes"] = rule.sizes;
-        } else if (rule.allowed) {
-            entry["min"] = rule.min;
-            entry["max"] = rule.max;
-            entry["multiple_of"] = rule.multiple_of;
+        w.open('{').member("name", key.name).member("type", key.type).member("required", key.required);
+        if (key.value_count > 0) {
+            w.key("values").open('[');
+            for (std::size_t i = 0; i < key.value_count; ++i) w.string(key.values[i]);
+            w.close(']');
         }
-        if (rule.weak_below > 0) entry["weak_below"] = rule.weak_below;
-        if (!rule.weak.empty()) entry["weak"] = rule.weak;
-        list.push_back(std::move(entry));
+        w.close('}');
     }
-    return list;
+    w.close(']');
 }
 
-json codes() {
-    json list = json::array();
+void payload(Writer& w) {
+    w.key("payload_keys").open('[');
+    for (const PayloadKeyInfo& key : payload_keys()) {
+        w.open('{').member("name", key.name).member("type", key.type).member("required", key.required);
+        w.key("platforms").open('{');
+        for (std::size_t p = 0; p < kSchemaPlatformCount; ++p)
+            if (key.introduced[p]) w.member(to_string(static_cast<SchemaPlatform>(p)), key.introduced[p]);
+        w.close('}');
+        if (key.default_value) w.key("default").raw(key.default_value);
+        if (key.subkeys[0]) {
+            w.key("keys").open('[');
+            for (const char* const* sub = key.subkeys; sub < key.subkeys + 5 && *sub; ++sub) w.string(*sub);
+            w.close(']');
+        }
+        w.close('}');
+    }
+    w.close(']');
+}
+
+void key_sizes(Writer& w) {
+    w.key("key_sizes").open('[');
+    for (const KeySizeRule& rule : key_size_rules()) {
+        w.open('{').member("key_type", rule.key_type).member("hardware_bound", rule.hardware_bound);
+        w.member("allowed", rule.allowed);
+        if (rule.allowed && rule.size_count > 0) {
+            w.numbers("sizes", rule.sizes, rule.size_count);
+        } else if (rule.allowed) {
+            w.member("min", static_cast<long long>(rule.min)).member("max", static_cast<long long>(rule.max));
+            w.member("multiple_of", static_cast<long long>(rule.multiple_of));
+        }
+        if (rule.weak_below > 0) w.member("weak_below", static_cast<long long>(rule.weak_below));
+        if (rule.weak_count > 0) w.numbers("weak", rule.weak, rule.weak_count);
+        w.close('}');
+    }
+    w.close(']');
+}
+
+void codes(Writer& w) {
+    w.key("codes").open('[');
     const validation::CodeInfo* table = validation::code_table();
     for (std::size_t i = 0; i < validation::code_count(); ++i)
-        list.push_back(json{{"code", table[i].name},
-                            {"severity", to_string(table[i].severity)},
-                            {"meaning", table[i].meaning}});
-    return list;
+        w.open('{')
+            .member("code", table[i].name)
+            .member("severity", to_string(table[i].severity))
+            .member("meaning", table[i].meaning)
+            .close('}');
+    w.close(']');
 }
 
-json assignment() {
-    json reasons = json::array(), warnings = json::array(), conditions = json::array();
+void assignment(Writer& w) {
+    std::vector<const char*> reasons, warnings, conditions;
     for (std::size_t i = 0; i < kExclusionReasonCount; ++i) reasons.push_back(to_string(static_cast<ExclusionReason>(i)));
     for (std::size_t i = 0; i < kAssignmentWarningCount; ++i)
         warnings.push_back(to_string(static_cast<AssignmentWarning>(i)));
     for (std::size_t i = 0; i < kFallbackConditionCount; ++i)
         conditions.push_back(to_string(static_cast<FallbackCondition>(i)));
-    return json{{"exclusion_reasons", std::move(reasons)},
-                {"warnings", std::move(warnings)},
-                {"fallback_conditions", std::move(conditions)},
-                {"minimum_os_version", std::to_string(kMinimumOsVersion.major) + "." +
-                                           std::to_string(kMinimumOsVersion.minor)}};
+    const std::string minimum =
+        std::to_string(kMinimumOsVersion.major) + "." + std::to_string(kMinimumOsVersion.minor);
+    w.key("assignment").open('{');
+    w.strings("exclusion_reasons", reasons).strings("warnings", warnings).strings("fallback_conditions", conditions);
+    w.member("minimum_os_version", minimum.c_str()).close('}');
 }
 
-json hardware() {
-    json families = json::array();
+void hardware(Writer& w) {
+    w.key("attestation_hardware").open('{').member("source", attestation_hardware_source());
+    w.key("families").open('[');
     for (const AttestationFamily& family : attestation_families()) {
-        json entry = {{"prefix", family.prefix}, {"device", family.device}, {"ignored_on", family.ignored_on}};
-        if (family.first_capable == kNoModelAttests) entry["first_capable_major"] = nullptr;
-        else entry["first_capable_major"] = family.first_capable;
-        entry["first_chip"] = family.first_chip;
-        families.push_back(std::move(entry));
+        w.open('{').member("prefix", family.prefix).member("device", family.device);
+        w.member("ignored_on", family.ignored_on).key("first_capable_major");
+        if (family.first_capable == kNoModelAttests) w.raw("null");
+        else w.number(family.first_capable);
+        w.member("first_chip", family.first_chip).close('}');
     }
-    return json{{"source", attestation_hardware_source()}, {"families", std::move(families)}};
+    w.close(']').close('}');
 }
 
 }  // namespace
 
 ApiResult api_schema() {
     return detail::guarded([] {
-        return detail::api_json(ApiStatus::ok, json{{"schema_version", 1},
-                                                    {"version", ACMEPOLICY_VERSION_STRING},
-                                                    {"variables", variables()},
-                                                    {"device_record_keys", device_keys()},
-                                                    {"payload_keys", payload()},
-                                                    {"key_sizes", key_sizes()},
-                                                    {"codes", codes()},
-                                                    {"assignment", assignment()},
-                                                    {"attestation_hardware", hardware()}});
+        Writer w;
+        w.open('{').member("schema_version", 1LL).member("version", ACMEPOLICY_VERSION_STRING);
+        variables(w);
+        device_keys(w);
+        payload(w);
+        key_sizes(w);
+        codes(w);
+        assignment(w);
+        hardware(w);
+        w.close('}');
+        ApiResult result;
+        result.json = std::move(w.text);
+        return result;
     });
 }
 

@@ -25,9 +25,10 @@ const std::vector<std::pair<std::string, std::string>> kKeyTypeAliases = {
 const KeySizeRule& rule_of(const char* key_type, bool hardware_bound) { return *key_size_rule(key_type, hardware_bound); }
 
 std::int64_t nearest_curve(std::int64_t size) {
-    const auto& curves = rule_of("ECSECPrimeRandom", false).sizes;
-    std::int64_t best = curves.front();
-    for (auto s : curves) {
+    const KeySizeRule& ec = rule_of("ECSECPrimeRandom", false);
+    std::int64_t best = ec.sizes[0];
+    for (std::size_t i = 0; i < ec.size_count; ++i) {
+        const std::int64_t s = ec.sizes[i];
         const auto d = size > s ? size - s : s - size;
         const auto bd = size > best ? size - best : best - size;
         if (d < bd) best = s;

@@ -51,20 +51,20 @@ const std::vector<PayloadKeyInfo>& payload_keys() {
 
 bool KeySizeRule::accepts(std::int64_t size) const noexcept {
     if (!allowed) return false;
-    if (!sizes.empty()) return std::find(sizes.begin(), sizes.end(), size) != sizes.end();
+    if (size_count > 0) return std::find(sizes, sizes + size_count, size) != sizes + size_count;
     return size >= min && size <= max && multiple_of > 0 && size % multiple_of == 0;
 }
 
 bool KeySizeRule::is_weak(std::int64_t size) const noexcept {
-    return accepts(size) && (size < weak_below || std::find(weak.begin(), weak.end(), size) != weak.end());
+    return accepts(size) && (size < weak_below || std::find(weak, weak + weak_count, size) != weak + weak_count);
 }
 
 const std::vector<KeySizeRule>& key_size_rules() {
     static const std::vector<KeySizeRule> table = {
-        {"RSA", false, true, {}, 1024, 4096, 8, 2048, {}},
-        {"RSA", true, false, {}, 0, 0, 0, 0, {}},
-        {"ECSECPrimeRandom", false, true, {192, 256, 384, 521}, 0, 0, 0, 0, {192}},
-        {"ECSECPrimeRandom", true, true, {256, 384}, 0, 0, 0, 0, {}},
+        {"RSA", false, true, {}, 0, 1024, 4096, 8, 2048, {}, 0},
+        {"RSA", true, false, {}, 0, 0, 0, 0, 0, {}, 0},
+        {"ECSECPrimeRandom", false, true, {192, 256, 384, 521}, 4, 0, 0, 0, 0, {192}, 1},
+        {"ECSECPrimeRandom", true, true, {256, 384}, 2, 0, 0, 0, 0, {}, 0},
     };
     return table;
 }

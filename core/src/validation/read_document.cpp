@@ -28,7 +28,8 @@ const std::vector<std::string> kPayloadKeys = [] {
 const std::vector<std::string> kSubjectAltNameKeys = [] {
     std::vector<std::string> names;
     for (const PayloadKeyInfo& key : payload_keys())
-        if (std::string(key.name) == "SubjectAltName") names.assign(key.subkeys.begin(), key.subkeys.end());
+        if (std::string(key.name) == "SubjectAltName")
+            for (const char* const* sub = key.subkeys; sub < key.subkeys + 5 && *sub; ++sub) names.emplace_back(*sub);
     return names;
 }();
 const std::vector<std::string> kTargetKeys = {"device_groups", "devices"};
