@@ -229,7 +229,25 @@ def fallback_examples(tmp):
           f"install the fallback before removing the primary: {d7}")
 
 
+
+def schema_command():
+    """`acmepolicy schema`: the core's tables, the same document compact or --pretty; the hardware table there
+    is the one resolution applies (an iPad below the first attesting major is handed to the fallback)."""
+    code, out, err = run("schema")
+    check(code == 0 and out.endswith("}\n") and "\n" not in out[:-1], f"schema prints one line of JSON: {code} {err}")
+    compact = json.loads(out)
+    code, pretty, _ = run("schema", "--pretty")
+    check(code == 0 and json.loads(pretty) == compact and pretty.count("\n") > 50, "--pretty is the same document")
+    code, _, err = run("schema", "--nope")
+    check(code == 2 and "usage: acmepolicy schema" in err, f"an unknown argument is a usage error: {code} {err}")
+    ipad = [f for f in compact["attestation_hardware"]["families"] if f["prefix"] == "iPad"][0]
+    code, out, err = run("explain", "--inventory", INVENTORY, ATTESTED, NO_ATTEST, "--device", "d-0007")
+    check(f"iPad{ipad['first_capable_major'] - 1},5 cannot attest: gets Corp ACME (no attestation) instead" in out,
+          f"explain hands the old iPad (below major {ipad['first_capable_major']}) over: {out} {err}")
+
+
 with tempfile.TemporaryDirectory() as tmp:
+    schema_command()
     fallback_examples(tmp)
     resolve_examples()
     resolve_broken_inputs(tmp)
