@@ -67,7 +67,10 @@ class FallbackFlow(unittest.TestCase):
         self._tmp = TempDir()
         self.workdir = self._tmp.__enter__()
         self.nanomdm = FakeNanoMDM().start()
-        self.server = Server(self.workdir, nanomdm=self.nanomdm).start()
+        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database()).start()
+
+    def make_database(self):
+        return None  # a temporary SQLite file (test_postgres.py runs the same flow on PostgreSQL)
 
     def tearDown(self):
         try:
