@@ -107,33 +107,29 @@ private:
     }
 };
 
-/// A record with every field, so that availability depends on the enrollment type alone.
-DeviceRecord full_record(Enrollment enrollment) {
-    DeviceRecord device;
-    device.id = "d";
-    device.serial_number = device.udid = device.enrollment_id = device.device_name = device.user_email = "x";
-    device.enrollment = enrollment;
-    return device;
-}
-
-/// Per variable: whether a device of each enrollment type can provide it (its record holding every
-/// field), and whether even a record with nothing but its id provides it (device_id, client_token).
+/// Per variable: whether a device of each enrollment type can provide it (a record holding every field,
+/// so that only the enrollment type decides), and whether even a record with nothing but its id provides
+/// it (device_id, client_token). Unenrolled devices receive no policy and are left out.
 void variables(Writer& w) {
+    DeviceRecord full, bare;
+    full.id = bare.id = "d";
+    full.serial_number = full.udid = full.enrollment_id = full.device_name = full.user_email = "x";
+    detail::VariableMask by_type[kEnrollmentCount] = {};
+    detail::VariableMask always = static_cast<detail::VariableMask>(~0u);
+    for (std::size_t e = 0; e < kEnrollmentCount; ++e) {
+        full.enrollment = bare.enrollment = static_cast<Enrollment>(e);
+        by_type[e] = detail::available_variables(full);
+        if (static_cast<Enrollment>(e) != Enrollment::none)
+            always = static_cast<detail::VariableMask>(always & detail::available_variables(bare));
+    }
     w.key("variables").open('[');
     const auto& names = variable_names();
     for (std::size_t v = 0; v < names.size() && v < detail::kVariableCount; ++v) {
         w.open('{').member("name", names[v].c_str()).key("enrollment").open('{');
-        bool always = true;
-        for (std::size_t e = 0; e < kEnrollmentCount; ++e) {
-            const auto type = static_cast<Enrollment>(e);
-            if (type == Enrollment::none) continue;  // an unenrolled device receives no policy
-            w.member(to_string(type), ((detail::available_variables(full_record(type)) >> v) & 1u) != 0);
-            DeviceRecord bare;
-            bare.id = "d";
-            bare.enrollment = type;
-            always = always && ((detail::available_variables(bare) >> v) & 1u) != 0;
-        }
-        w.close('}').member("always_available", always).close('}');
+        for (std::size_t e = 0; e < kEnrollmentCount; ++e)
+            if (static_cast<Enrollment>(e) != Enrollment::none)
+                w.member(to_string(static_cast<Enrollment>(e)), ((by_type[e] >> v) & 1u) != 0);
+        w.close('}').member("always_available", ((always >> v) & 1u) != 0).close('}');
     }
     w.close(']');
 }
