@@ -68,12 +68,6 @@ public:
     Writer& member(const char* name, const char* value) { return key(name).string(value); }
     Writer& member(const char* name, bool value) { return key(name).boolean(value); }
     Writer& member(const char* name, long long value) { return key(name).number(value); }
-    template <typename List>
-    Writer& strings(const char* name, const List& values) {
-        key(name).open('[');
-        for (const auto& v : values) string(v);
-        return close(']');
-    }
     Writer& numbers(const char* name, const std::int64_t* values, std::size_t count) {
         key(name).open('[');
         for (std::size_t i = 0; i < count; ++i) number(static_cast<long long>(values[i]));
@@ -198,17 +192,14 @@ void codes(Writer& w) {
 }
 
 void assignment(Writer& w) {
-    std::vector<const char*> reasons, warnings, conditions;
-    for (std::size_t i = 0; i < kExclusionReasonCount; ++i) reasons.push_back(to_string(static_cast<ExclusionReason>(i)));
-    for (std::size_t i = 0; i < kAssignmentWarningCount; ++i)
-        warnings.push_back(to_string(static_cast<AssignmentWarning>(i)));
-    for (std::size_t i = 0; i < kFallbackConditionCount; ++i)
-        conditions.push_back(to_string(static_cast<FallbackCondition>(i)));
-    const std::string minimum =
-        std::to_string(kMinimumOsVersion.major) + "." + std::to_string(kMinimumOsVersion.minor);
-    w.key("assignment").open('{');
-    w.strings("exclusion_reasons", reasons).strings("warnings", warnings).strings("fallback_conditions", conditions);
-    w.member("minimum_os_version", minimum.c_str()).close('}');
+    w.key("assignment").open('{').key("exclusion_reasons").open('[');
+    for (std::size_t i = 0; i < kExclusionReasonCount; ++i) w.string(to_string(static_cast<ExclusionReason>(i)));
+    w.close(']').key("warnings").open('[');
+    for (std::size_t i = 0; i < kAssignmentWarningCount; ++i) w.string(to_string(static_cast<AssignmentWarning>(i)));
+    w.close(']').key("fallback_conditions").open('[');
+    for (std::size_t i = 0; i < kFallbackConditionCount; ++i) w.string(to_string(static_cast<FallbackCondition>(i)));
+    const std::string minimum = std::to_string(kMinimumOsVersion.major) + "." + std::to_string(kMinimumOsVersion.minor);
+    w.close(']').member("minimum_os_version", minimum.c_str()).close('}');
 }
 
 void hardware(Writer& w) {

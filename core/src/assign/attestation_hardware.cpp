@@ -31,10 +31,8 @@ const std::vector<AttestationFamily>& attestation_families() {
 }
 
 const char* attestation_hardware_source() noexcept {
-    return "Apple's device-management schema (github.com/apple/device-management), profile "
-           "com.apple.security.acme, note \"ACME attestation hardware support\": iPhone and iPad with an A11 Bionic "
-           "or later and all M-series chips, Apple TV with an A12 Bionic or later, Apple Watch S4 or later and every "
-           "Vision Pro; the chips mapped to the model identifiers Apple gives them (ProductName).";
+    return "Apple's device-management schema, com.apple.security.acme, note \"ACME attestation hardware support\", "
+           "mapped to model identifiers (ProductName)";
 }
 
 const AttestationFamily* attestation_family(std::string_view product_name, std::uint32_t* major) noexcept {
