@@ -44,6 +44,28 @@ TEST(RenderIdentity, ByteIdenticalAcrossRunsAndRenderers) {
     EXPECT_EQ(renderer.render(&device, RenderFormat::mobileconfig).bytes, first);
 }
 
+TEST(RenderIdentity, RenewalGenerationChangesEveryUuidButNotTheIdentifier) {
+    const DeviceRecord device = sample_device();
+    RenderOptions renewed = sample_options();
+    renewed.renewal = 0;
+    EXPECT_EQ(render_xml(sample_policy(), device, renewed), render_xml(sample_policy(), device, sample_options()));
+    const auto base = uuids_in(render_xml(sample_policy(), device, sample_options()));
+    std::set<std::string> seen(base.begin(), base.end());
+    for (std::int64_t generation : {1, 2, 10}) {
+        renewed.renewal = generation;
+        const auto uuids = uuids_in(render_xml(sample_policy(), device, renewed));
+        ASSERT_EQ(uuids.size(), base.size());
+        for (const auto& u : uuids) EXPECT_TRUE(seen.insert(u).second) << "generation " << generation << " reused " << u;
+        EXPECT_EQ(profile_identity(sample_policy(), device, renewed).payload_uuid, uuids.back());
+        EXPECT_EQ(profile_identity(sample_policy(), device, renewed).payload_identifier,
+                  profile_identity(sample_policy(), device, sample_options()).payload_identifier);
+        // The template a reused renderer builds gives the same UUIDs as the one-off render.
+        PolicyRenderer renderer(sample_policy(), renewed);
+        for (int i = 0; i < 3; ++i)
+            EXPECT_EQ(uuids_in(renderer.render(&device, RenderFormat::mobileconfig).bytes), uuids);
+    }
+}
+
 TEST(RenderIdentity, OneFieldChangeChangesUuidsButNotTheIdentifier) {
     const std::string base = render_xml(sample_policy(), sample_device(), sample_options());
     const auto base_uuids = uuids_in(base);

@@ -57,6 +57,11 @@ struct RenderOptions {
     std::optional<std::string> command_uuid;
     /// Random bytes supplied by the host: 16 for a CommandUUID, the rest (if any) seed ECDSA signing.
     std::string random_bytes;
+    /// The renewal generation of this device's profile (0: never renewed). A host renewing a certificate
+    /// sends the profile again with the next generation: every PayloadUUID changes (the PayloadIdentifier
+    /// stays), so the device replaces the profile and runs a fresh ACME order. Generation 0 gives exactly
+    /// the UUIDs of a render without it.
+    std::int64_t renewal = 0;
 };
 
 /// What identifies the installed profile: its top-level PayloadIdentifier (stable per policy) and its

@@ -64,6 +64,8 @@ PreparedPolicy prepare(const Policy& policy, const RenderOptions& options) {
     p.policy = policy;
     p.options = options;
     p.top_identifier = options.identifier_prefix + "." + policy.id;
+    p.uuid_policy_name = policy.id;
+    if (options.renewal > 0) p.uuid_policy_name += std::string("\0renewal:", 9) + std::to_string(options.renewal);
     Report& report = p.report;
 
     if (!is_reverse_dns(options.identifier_prefix))

@@ -36,6 +36,9 @@ struct PreparedPolicy {
     Policy policy;
     RenderOptions options;
     std::string top_identifier;  // <prefix>.<policy id>
+    /// The policy part of every PayloadUUID's name: the policy id, followed by "\0renewal:N" from
+    /// generation 1 on (RenderOptions::renewal), so a renewed profile gets new UUIDs.
+    std::string uuid_policy_name;
 
     TemplateField client_identifier;
     std::vector<std::vector<std::pair<std::string, TemplateField>>> subject;  // RDNs of (type, value)

@@ -93,7 +93,7 @@ plist::Dict top_payload(const PreparedPolicy& prepared, plist::Array content) {
 }
 
 BuiltProfile build_profile(const PreparedPolicy& prepared, const ResolvedValues& values) {
-    const std::string& policy_id = prepared.policy.id;
+    const std::string& policy_id = prepared.uuid_policy_name;  // the policy id, with the renewal generation
     std::string scratch;
     scratch.reserve(2048);
 

@@ -169,7 +169,7 @@ std::unique_ptr<ProfileTemplate> ProfileTemplate::make(const PreparedPolicy& pre
 
     t->uuid_prefix_ = detail::uuid_bytes(crypto::kAcmepolicyUuidNamespace);
     append_canonical_string(t->uuid_prefix_, "acmepolicy.render.v1");
-    append_canonical_string(t->uuid_prefix_, prepared.policy.id);
+    append_canonical_string(t->uuid_prefix_, prepared.uuid_policy_name);
     t->head_.update(t->uuid_prefix_);
     t->head_.update(std::string_view("s\0\0\0\0\0\0\0", 8));
     for (std::size_t i = 0; i < roots; ++i) {
