@@ -60,6 +60,16 @@ const std::vector<OptionSpec>& option_specs() {
         {"install-retry-seconds", "S", "first re-install after a device answered Error, doubled per attempt "
                                        "(default 3600)"},
         {"max-install-attempts", "N", "installs of one policy version before the assignment is dead (default 5)"},
+        {"inventory-interval-hours", "H", "ask every enrolled device for DeviceInformation, ProfileList and "
+                                          "CertificateList this often, jittered (default 24; 0: never)"},
+        {"renewal-min-interval-hours", "H", "never send a device's profile again for renewal more often (default 6)"},
+        {"renewal-timeout-hours", "H", "a renewal whose new certificate does not appear within this is "
+                                       "renewal_failed (default 24)"},
+        {"renewal-spread-hours", "H", "renewals are spread with a per-device jitter over this (default 12)"},
+        {"issuer-chain", "PEM", "the ACME servers' intermediate certificates: device certificates they issue "
+                                "are matched to policies through them"},
+        {"max-commands-per-minute", "N", "certificate-related commands (inventory, renewals) this instance "
+                                         "sends per minute at most (default 600)"},
     };
     return specs;
 }
@@ -297,10 +307,11 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
             if (comma > start) c.dm_trusted_proxies.push_back(list.substr(start, comma - start));
     }
     get("stepca-webhook-secret", c.stepca_webhook_secret);
-    for (const char* name : {"signing-cert", "signing-key", "signing-chain", "tls-cert", "tls-key"}) {
+    for (const char* name : {"signing-cert", "signing-key", "signing-chain", "tls-cert", "tls-key", "issuer-chain"}) {
         auto it = values.find(name);
         if (it != values.end() && !readable(it->second)) bad(name, "cannot read file '" + it->second + "'");
     }
+    get("issuer-chain", c.issuer_chain);
     get("signing-cert", c.signing_cert);
     get("signing-key", c.signing_key);
     get("signing-chain", c.signing_chain);
@@ -384,6 +395,26 @@ std::optional<ServerConfig> parse_config(const std::vector<std::string>& args,
     if (!c.dm_asset_link_key.empty() && c.ddm_base_url.rfind("https://", 0) != 0)
         bad("dm-asset-link-key", "signed links need --ddm-base-url: the public https:// URL of this server's "
                                  "/dm-assets (e.g. https://acmepolicy.example.com/dm-assets) that devices can reach");
+    // The certificate lifecycle (docs/lifecycle.md): hours may be fractions, for short-lived test certificates.
+    struct Hours { const char* name; double* into; bool zero_allowed; };
+    for (Hours h : {Hours{"inventory-interval-hours", &c.inventory_interval_hours, true},
+                    Hours{"renewal-min-interval-hours", &c.renewal_min_interval_hours, true},
+                    Hours{"renewal-timeout-hours", &c.renewal_timeout_hours, false},
+                    Hours{"renewal-spread-hours", &c.renewal_spread_hours, true}}) {
+        auto it = values.find(h.name);
+        if (it == values.end()) continue;
+        double v = 0;
+        if (!parse_number(it->second, v) || v > 8760 || (!h.zero_allowed && v <= 0))
+            bad(h.name, "'" + it->second + "' must be a number of hours from " + (h.zero_allowed ? "0" : "above 0") +
+                            " to 8760 (e.g. 0.5)");
+        else *h.into = v;
+    }
+    if (auto it = values.find("max-commands-per-minute"); it != values.end()) {
+        double v = 0;
+        if (!parse_number(it->second, v) || v < 1 || v > 100000 || v != static_cast<int>(v))
+            bad("max-commands-per-minute", "'" + it->second + "' must be a whole number from 1 to 100000");
+        else c.max_commands_per_minute = static_cast<int>(v);
+    }
     if (ok && !is_loopback_host(c.listen_host) && c.webhook_hmac_key.empty() && !c.insecure_webhook) {
         err << "acmepolicy serve: refusing to listen on " << c.listen_host
             << " without --webhook-hmac-key, because anyone who reaches that address could forge MDM check-ins "

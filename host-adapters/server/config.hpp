@@ -42,6 +42,13 @@ struct ServerConfig {
     double retry_base_seconds = 2.0;   // first retry delay of a failed enqueue, doubled each attempt
     double retry_max_seconds = 300.0;  // cap of that delay
     double poll_seconds = 1.0;         // how often the outbox looks for due commands
+    // The certificate lifecycle (docs/lifecycle.md).
+    double inventory_interval_hours = 24.0;   // DeviceInformation/ProfileList/CertificateList cadence; 0: never
+    double renewal_min_interval_hours = 6.0;  // never re-send a profile for renewal more often
+    double renewal_timeout_hours = 24.0;      // no new certificate within this: renewal_failed
+    double renewal_spread_hours = 12.0;       // per-device jitter of scheduled renewals
+    int max_commands_per_minute = 600;        // certificate-related commands of this instance
+    std::string issuer_chain;  // PEM file: the ACME server's intermediates, for matching certificates to policies
 
     bool sqlite() const { return database.rfind("sqlite:", 0) == 0; }
     bool postgres() const {

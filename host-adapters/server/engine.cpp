@@ -15,6 +15,7 @@
 #include "acmepolicy/resolve.hpp"
 #include "server/asset_links.hpp"
 #include "server/clock.hpp"
+#include "server/lifecycle_store.hpp"
 #include "server/log.hpp"
 
 namespace acmepolicy::server {
@@ -143,6 +144,19 @@ bool replacement_pending(const std::vector<PolicyRow>& policies,
     return false;
 }
 
+/// The renewal generation of each (device, policy) of these devices that was renewed (RenderOptions::renewal).
+std::map<std::pair<std::string, std::string>, std::int64_t> generations_of(Db& db, const std::vector<std::string>& ids) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> out;
+    for (const auto& r : renewal_generations(db, ids)) out[{r.device_id, r.policy_id}] = r.generation;
+    return out;
+}
+
+std::int64_t generation_in(const std::map<std::pair<std::string, std::string>, std::int64_t>& generations,
+                           const std::string& device_id, const std::string& policy_id) {
+    auto it = generations.find({device_id, policy_id});
+    return it == generations.end() ? 0 : it->second;
+}
+
 std::string new_command_uuid() {
     auto uuid = crypto::uuid_v4(random_bytes(16));
     return uuid ? *uuid : std::string();
@@ -205,9 +219,13 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
     state.normalize();
 
     RenderOptions options = base_;
+    // A renewed certificate's profile carries its renewal generation, so its UUIDs differ from the last ones.
+    const auto generations = generations_of(db, {enrolled.begin(), enrolled.end()});
     Plan planned = plan(inventory, policies.checks, resolution, state,
                         [&](const PlanPair& pair, Report& report) -> std::optional<ProfileIdentity> {
-                            ProfileIdentity identity = profile_identity(pair.policy, pair.device, options, &report);
+                            RenderOptions pair_options = options;
+                            pair_options.renewal = generation_in(generations, pair.device.id, pair.policy.id);
+                            ProfileIdentity identity = profile_identity(pair.policy, pair.device, pair_options, &report);
                             if (identity.payload_uuid.empty()) return std::nullopt;
                             return identity;
                         });
@@ -241,6 +259,7 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
         command_options.command_uuid = new_command_uuid();
         command_options.random_bytes = random_bytes(48);
         command_options.signing_time = due / 1000;
+        command_options.renewal = generation_in(generations, action.device_id, action.policy_id);
         RenderResult rendered;
         bool deferred = false;
         const PolicyRow* policy_row = nullptr;
@@ -645,6 +664,7 @@ std::optional<RenderResult> Engine::render_for(Db& db, const std::string& policy
     RenderOptions options = base_;
     options.signing_time = now_ms() / 1000;
     options.random_bytes = random_bytes(48);
+    options.renewal = generation_in(generations_of(db, {device_id}), device_id, policy_id);
     return render(*checked.policy, &*record, format, options);
 }
 

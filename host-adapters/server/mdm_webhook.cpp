@@ -10,6 +10,7 @@
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/plist.hpp"
 #include "server/engine.hpp"
+#include "server/inventory.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/webhook_event.hpp"
@@ -369,7 +370,10 @@ WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, con
             }
             ctx.store->insert_event(db, row);
             auto to_reconcile = apply_event(ctx, db, topic, event, inner, payload ? &*payload : nullptr, ids);
-            return to_reconcile.empty() ? 0 : reconcile_devices(ctx, db, to_reconcile);
+            int n = to_reconcile.empty() ? 0 : reconcile_devices(ctx, db, to_reconcile);
+            // After the profiles: inventory requests and answers (inventory.hpp).
+            if (!ids.user_channel) n += after_mdm_event(ctx, db, topic, inner, to_reconcile);
+            return n;
         });
     } catch (const DbError& e) {
         if (e.conflict && !event_id.empty()) {

@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include "server/inventory.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
 
@@ -166,6 +167,7 @@ void Outbox::run() {
         try {
             prune_events_if_due();
             retry_failed_installs();
+            lifecycle_pass(ctx_);  // inventories and renewals that are due (inventory.hpp)
             claimed = drain();
         } catch (const std::exception& e) {
             log_error("outbox pass failed", {{"error", e.what()}});

@@ -14,6 +14,7 @@
 #include "server/outbox.hpp"
 #include "server/request_context.hpp"
 #include "server/rest_audit.hpp"
+#include "server/rest_certificates.hpp"
 #include "server/rest_outbox.hpp"
 #include "server/store_audit.hpp"
 
@@ -467,6 +468,7 @@ void add_rest_routes(Router& r, ServerContext& ctx) {
                               {"installed_version", a.installed_version ? json(*a.installed_version) : json(nullptr)},
                               {"last_error", error}, {"last_command_uuid", a.last_command_uuid}};
                 entry.update(delivery_json(*ctx.store, db, a));
+                entry.update(certificate_status_json(db, a));
                 list.push_back(std::move(entry));
             }
             json conflicts = json::array();

@@ -22,6 +22,7 @@
 #include "server/mdm_webhook.hpp"
 #include "server/outbox.hpp"
 #include "server/rest_api.hpp"
+#include "server/rest_certificates.hpp"
 #include "server/rest_outbox.hpp"
 #include "server/router.hpp"
 #include "server/declarative.hpp"
@@ -256,6 +257,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     Router router;
     add_rest_routes(router, ctx);
     add_outbox_routes(router, ctx);
+    add_certificate_routes(router, ctx);
     router.add("POST", "/webhook", [&ctx](const httplib::Request& req, httplib::Response& res, const Params&) {
         WebhookReply reply = handle_mdm_webhook(ctx, req.body, req.get_header_value("X-Hmac-Signature"));
         send_json(res, reply.status, reply.body);

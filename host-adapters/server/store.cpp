@@ -189,6 +189,52 @@ CREATE TABLE policy_versions (
 INSERT INTO policy_versions (policy_id, version, name, document, saved_at, actor_name, actor_scope)
   SELECT id, version, name, document, updated_at, '', '' FROM policies;
 )SQL",
+        // 13: the life of a certificate: each device's certificates as its last CertificateList answer
+        // listed them, the inventory schedule, and per device and policy the renewal state.
+        R"SQL(
+CREATE TABLE device_certificates (
+  device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  sha256 TEXT NOT NULL,
+  common_name TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  serial TEXT NOT NULL,
+  not_before BIGINT NOT NULL,
+  not_after BIGINT NOT NULL,
+  key_type TEXT NOT NULL,
+  key_bits BIGINT NOT NULL,
+  is_identity BIGINT NOT NULL,
+  policy_id TEXT,
+  reported_at TEXT NOT NULL,
+  PRIMARY KEY (device_id, sha256));
+CREATE TABLE device_inventory (
+  device_id TEXT PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+  next_inventory_at BIGINT NOT NULL,
+  requested_at BIGINT,
+  information_at BIGINT,
+  profiles_at BIGINT,
+  certificates_at BIGINT);
+CREATE INDEX device_inventory_next ON device_inventory (next_inventory_at);
+CREATE TABLE certificate_renewals (
+  device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+  policy_id TEXT NOT NULL,
+  generation BIGINT NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  cert_sha256 TEXT NOT NULL DEFAULT '',
+  cert_serial TEXT NOT NULL DEFAULT '',
+  cert_not_before BIGINT,
+  cert_not_after BIGINT,
+  renew_at BIGINT,
+  last_renewal_at BIGINT,
+  started_at BIGINT,
+  old_sha256 TEXT NOT NULL DEFAULT '',
+  renewed_not_after BIGINT,
+  renewed_at BIGINT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (device_id, policy_id));
+CREATE INDEX certificate_renewals_renew_at ON certificate_renewals (renew_at);
+)SQL",
     };
     return list;
 }

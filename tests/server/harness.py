@@ -217,7 +217,7 @@ class Server:
     """The real `acmepolicy serve` on 127.0.0.1 with a temporary SQLite file (or a given database URL)."""
 
     def __init__(self, workdir, nanomdm=None, hmac_key=None, database=None, extra=(), port=None, token=None,
-                 env=None, listen_host="127.0.0.1"):
+                 env=None, listen_host="127.0.0.1", inventory=False):
         self.workdir = workdir
         self.port = port or free_port()
         self.database = database or f"sqlite:{os.path.join(workdir, 'acmepolicy.db')}"
@@ -230,6 +230,9 @@ class Server:
         self.log_path = None
         self.env = dict(env or {})  # e.g. ACMEPOLICY_TEST_CLOCK_OFFSET_SECONDS to move the server's clock
         self.listen_host = listen_host
+        # The suites about other things see only the commands they cause: the inventory commands
+        # (DeviceInformation, ProfileList, CertificateList) are off unless a test asks for them.
+        self.inventory = inventory
 
     def args(self):
         a = [BINARY, "serve", "--listen", f"{self.listen_host}:{self.port}", "--database", self.database,
@@ -240,6 +243,8 @@ class Server:
             a += [f"--{flavour}-url", self.nanomdm.url, f"--{flavour}-api-key", self.nanomdm.api_key]
         if self.hmac_key:
             a += ["--webhook-hmac-key", self.hmac_key]
+        if not self.inventory and "--inventory-interval-hours" not in self.extra:
+            a += ["--inventory-interval-hours", "0"]
         return a + self.extra
 
     def start(self):
@@ -368,10 +373,12 @@ class Device:
     def check_out(self):
         return self.send(self.event("mdm.CheckOut", {"MessageType": "CheckOut", "UDID": self.udid}))
 
-    def report(self, command_uuid, status, error_chain=None):
+    def report(self, command_uuid, status, error_chain=None, answer=None):
+        """Reports a command's result; `answer` adds the command's result keys (e.g. QueryResponses)."""
         message = {"UDID": self.udid, "CommandUUID": command_uuid, "Status": status}
         if error_chain is not None:
             message["ErrorChain"] = error_chain
+        message.update(answer or {})
         return self.send(self.event("mdm.Connect", message, ack={"command_uuid": command_uuid, "status": status}))
 
 

@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pg_fixture  # noqa: E402
 from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 import test_audit  # noqa: E402
+import test_certificates  # noqa: E402
 import test_fallback  # noqa: E402
 import test_hostile  # noqa: E402
 import test_identity  # noqa: E402
@@ -44,6 +45,11 @@ class PostgresWebhookFlow(test_server.WebhookFlow):
 
 
 class PostgresFallbackFlow(test_fallback.FallbackFlow):
+    def make_database(self):
+        return postgres.new_database()
+
+
+class PostgresCertificateLifecycle(test_certificates.CertificateLifecycle):
     def make_database(self):
         return postgres.new_database()
 
