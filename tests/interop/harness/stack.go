@@ -81,6 +81,9 @@ type StackOptions struct {
 	Hook bool
 	// FallbackProvisioner gives step-ca a second ACME provisioner for fallback policies (StepCAOptions).
 	FallbackProvisioner bool
+	// IssuerChain gives acmepolicy step-ca's intermediate (--issuer-chain), so the certificates it issues
+	// are matched to their policies (renewal scenarios).
+	IssuerChain bool
 }
 
 // NewStack starts NanoMDM, acmepolicy serve and step-ca for one test; they stop when it ends.
@@ -125,6 +128,9 @@ func NewStack(t testing.TB, opts StackOptions) *Stack {
 		dmKey := randomToken()
 		nanoExtra = []string{"-dm", acmeURL + "/dm/", "-dm-send-hmac-key", dmKey, "-auth-proxy-url", acmeURL + "/dm-assets/"}
 		serveArgs = append(append([]string(nil), serveArgs...), "--mdm-public-url", s.Front.URL, "--dm-hmac-key", dmKey)
+	}
+	if opts.IssuerChain && s.StepCA != nil {
+		serveArgs = append(append([]string(nil), serveArgs...), "--issuer-chain", filepath.Join(s.Dir, "stepca-intermediate.crt"))
 	}
 	if opts.Hook {
 		s.Hook = StartHook(t, s.Bins.Hook, s.Dir, acmePort, nanoURL, apiKey, hmacKey)
