@@ -88,7 +88,7 @@ func TestScenario9Renewal(t *testing.T) {
 	t.Logf("renewals in %s with %s certificates: %d; smallest remaining validity at renewal: %s", run, validity,
 		renewals, smallest.Round(time.Second))
 	// Every certificate lives two minutes (three as stated) and is renewed once less than half its stated
-	// validity remains: at least two renewals fit in the run, each before the expiry.
+	// validity remains: at least three renewals fit in the run, each before the expiry.
 	if renewals < 3 {
 		t.Fatalf("%d renewals in %s, want at least 3", renewals, run)
 	}
