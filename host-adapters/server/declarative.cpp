@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "acmepolicy/crypto.hpp"
+#include "server/inventory.hpp"
 #include "server/json_body.hpp"
 #include "server/log.hpp"
 #include "server/mdm_webhook.hpp"
@@ -199,7 +200,12 @@ void add_declarative_routes(Router& router, ServerContext& ctx) {
             Served s = served_to(ctx, db, enrollment);
             if (s.device_id.empty()) return false;
             ctx.store->insert_event(db, EventRow{"dm.status", s.device_id, report.dump(), "", "applied", "", ""});
+            std::size_t installed_before = 0, installed_after = 0;
+            for (const auto& a : ctx.store->assignments_of_device(db, s.device_id)) installed_before += a.status == "installed";
             queued = apply_status(ctx, db, s, report);
+            for (const auto& a : ctx.store->assignments_of_device(db, s.device_id)) installed_after += a.status == "installed";
+            // A credential went on (or was renewed): see the certificate it obtained (inventory.hpp).
+            if (installed_after > installed_before && queue_inventory(ctx, db, s.device_id) > 0) queued = true;
             return true;
         });
         if (!known) return send_error(res, 404, "dm.unknown_enrollment", "No enrolled device has this enrollment id.");

@@ -600,6 +600,8 @@ std::vector<Engine::Declarative> Engine::declarative_for(Db& db, const std::stri
             options.ddm_data_url_query =
                 asset_link_query(asset_link_key_, d.policy_id, device_id,
                                  asset_link_expiry(clock_now_ms() / 1000, asset_link_period_));
+        // A renewed credential is a changed declaration (RenderOptions::renewal): the device enrols again.
+        options.renewal = generation_in(generations_of(db, {device_id}), device_id, d.policy_id);
         d.rendered = render(*check.policy, &device, RenderFormat::ddm, options);
         if (d.rendered.ok()) out.push_back(std::move(d));
         else log_warn("cannot render the declarative credential", {{"device", device_id}, {"policy", d.policy_id}});

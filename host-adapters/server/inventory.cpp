@@ -32,7 +32,7 @@ std::string command_plist(const std::string& request_type, const std::string& co
         // administrator needs to recognise the device.
         plist::Array queries;
         for (const char* q : {"OSVersion", "BuildVersion", "ProductName", "ModelName", "Model", "SerialNumber", "UDID",
-                              "DeviceName", "IsSupervised", "EnrollmentID"})
+                              "DeviceName", "IsSupervised"})
             queries.emplace_back(plist::Value(q));
         command.emplace_back("Queries", std::move(queries));
     } else {
@@ -243,7 +243,13 @@ int lifecycle_pass(ServerContext& ctx) {
     if (ctx.config.inventory_interval_hours > 0) {
         const std::int64_t now = now_ms();
         // Devices enrolled before the server asked for inventories: spread over one interval by their id.
-        auto unscheduled = store.read_transaction([&](Db& db) { return enrolled_without_inventory(db, 500); });
+        // Rare (a TokenUpdate schedules every new enrollment), so looked for once a minute.
+        static std::int64_t last_unscheduled_scan = 0;
+        std::vector<std::string> unscheduled;
+        if (now - last_unscheduled_scan >= 60'000) {
+            last_unscheduled_scan = now;
+            unscheduled = store.read_transaction([&](Db& db) { return enrolled_without_inventory(db, 5000); });
+        }
         if (!unscheduled.empty())
             store.transaction([&](Db& db) {
                 for (const auto& id : unscheduled) {

@@ -21,14 +21,11 @@ std::optional<DeviceRecord> record_of(const DeviceRow& row) {
     return read_device(json, "", ignored);
 }
 
-/// Whether renewing makes sense: the profile is on the device as far as the server knows, and it went as a
-/// profile (a declarative credential is not renewed by the server yet, see docs/lifecycle.md).
+/// Whether renewing makes sense: the profile (or declarative credential) is on the device as far as the
+/// server knows.
 bool renewable(ServerContext& ctx, Db& db, const std::string& device_id, const std::string& policy_id) {
     auto a = ctx.store->assignment(db, device_id, policy_id);
-    if (!a || a->status != "installed") return false;
-    if (a->last_command_uuid.empty()) return true;
-    auto last = ctx.store->command(db, a->last_command_uuid);
-    return !last || last->request_type != "DeclarativeManagement";
+    return a && a->status == "installed";
 }
 
 RenewalDecision decide(const ServerConfig& config, const RenewalRow& r, const Policy& policy, std::int64_t now) {
@@ -36,7 +33,8 @@ RenewalDecision decide(const ServerConfig& config, const RenewalRow& r, const Po
     return decide_renewal(validity, renewal_rule(policy), r.last_renewal_at, r.device_id, renewal_options(config, now));
 }
 
-/// Starts a renewal: the next generation changes the profile's UUIDs, and reconciling sends it.
+/// Starts a renewal: the next generation changes the profile's UUIDs (and a declarative credential's
+/// ServerTokens), and reconciling sends it (InstallProfile, or DeclarativeManagement to synchronise).
 int start_renewal(ServerContext& ctx, Db& db, RenewalRow& r, const RenewalDecision& decision, std::int64_t now) {
     r.generation += 1;
     r.state = "renewing";

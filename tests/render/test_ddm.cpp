@@ -73,6 +73,24 @@ TEST(RenderDdm, ServerTokensFollowContent) {
     EXPECT_EQ(a["declarations"][1]["ServerToken"], b["declarations"][1]["ServerToken"]);
 }
 
+TEST(RenderDdm, RenewalChangesTheCredentialAndIdentityTokensOnly) {
+    const DeviceRecord device = sample_device();
+    const auto base = nlohmann::json::parse(render_ddm(sample_policy(), &device, ddm_options()).bytes);
+    RenderOptions renewed = ddm_options();
+    renewed.renewal = 0;
+    EXPECT_EQ(nlohmann::json::parse(render_ddm(sample_policy(), &device, renewed).bytes), base);
+    renewed.renewal = 1;
+    const auto one = nlohmann::json::parse(render_ddm(sample_policy(), &device, renewed).bytes);
+    renewed.renewal = 2;
+    const auto two = nlohmann::json::parse(render_ddm(sample_policy(), &device, renewed).bytes);
+    for (int i : {0, 1}) {  // the credential asset and the identity configuration
+        EXPECT_NE(one["declarations"][i]["ServerToken"], base["declarations"][i]["ServerToken"]);
+        EXPECT_NE(two["declarations"][i]["ServerToken"], one["declarations"][i]["ServerToken"]);
+    }
+    EXPECT_EQ(one["declarations"][2]["ServerToken"], base["declarations"][2]["ServerToken"]);  // the activation
+    EXPECT_EQ(one["credential"], base["credential"]);  // the same credential document, asked for again
+}
+
 TEST(RenderDdm, MacOsOnlyKeysAreLeftOutWithAWarning) {
     Policy policy = sample_policy();
     policy.payload.key_is_extractable = true;

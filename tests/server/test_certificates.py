@@ -4,7 +4,11 @@ PayloadIdentifier), renewal_failed after the timeout, throttling and the fleet v
 (made with the openssl CLI); the server's clock is moved with ACMEPOLICY_TEST_CLOCK_OFFSET_SECONDS so a
 certificate issued today is near its expiry."""
 
+import base64
 import datetime
+import hashlib
+import hmac
+import json
 import os
 import plistlib
 import subprocess
@@ -289,6 +293,79 @@ class CertificateLifecycle(unittest.TestCase):
         time.sleep(1.0)
         self.assertEqual([c[1]["Command"]["RequestType"] for c in self.nanomdm.received()], ["InstallProfile"])
 
+
+class DeclarativeRenewal(unittest.TestCase):
+    """A declaratively delivered credential is renewed by changing its declarations' ServerTokens: the
+    server sends DeclarativeManagement and serves the changed declarations (docs/lifecycle.md)."""
+
+    DM_KEY = "dm-renewal-key"
+
+    def setUp(self):
+        self._tmp = TempDir()
+        self.workdir = self._tmp.__enter__()
+        self.nanomdm = FakeNanoMDM().start()
+        self.pki = Pki(self.workdir)
+        env = {"ACMEPOLICY_TEST_CLOCK_OFFSET_SECONDS": str(85 * DAY)}
+        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database(), env=env,
+                             inventory=True, extra=["--mdm-public-url", "https://mdm.example.com",
+                                                    "--dm-hmac-key", self.DM_KEY]).start()
+
+    def tearDown(self):
+        try:
+            self.nanomdm.stop()
+            self.server.stop()
+        finally:
+            self._tmp.__exit__(None, None, None)
+
+    def make_database(self):
+        return None
+
+    def dm(self, method, endpoint, body=b""):
+        headers = {"X-Enrollment-ID": "ENR-1", "X-Enrollment-Type": "Device",
+                   "X-Hmac-Signature": base64.b64encode(hmac.new(self.DM_KEY.encode(), body, hashlib.sha256)
+                                                        .digest()).decode()}
+        status, _, payload = self.server.request(method, "/dm/" + endpoint, auth=False, headers=headers,
+                                                 raw=body if method == "PUT" else None)
+        self.assertEqual(status, 200, payload)
+        return json.loads(payload) if payload[:1] == b"{" else None
+
+    def report_installed(self):
+        items = self.dm("GET", "declaration-items")
+        report = {"StatusItems": {"management": {"declarations": {"configurations": [
+            {"identifier": "com.example.acmepolicy.corp-acme.identity", "active": True, "valid": "valid",
+             "server-token": items["Declarations"]["Configurations"][0]["ServerToken"]}]}}}}
+        self.dm("PUT", "status", json.dumps(report).encode())
+        return items
+
+    def test_a_declarative_credential_expiring_in_5_days_gets_new_server_tokens(self):
+        policy = policy_document()
+        policy["delivery"] = "declarative"
+        policy["ca_certificates"] = [self.pki.pem]
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-1"]}, expect=201)
+        self.server.api("POST", "/policies", policy, expect=201)
+        device = Device(self.server, enrollment_id="ENR-1", serial="CERT0001", os_version="17.5")
+        device.enroll()
+        wait_until(lambda: self.nanomdm.received("DeclarativeManagement"), what="DeclarativeManagement")
+        before = self.report_installed()
+        lists = len(self.nanomdm.received("CertificateList"))
+        command = wait_until(lambda: len(self.nanomdm.received("CertificateList")) > lists
+                             and self.nanomdm.received("CertificateList"), what="CertificateList after the status")
+        der, _ = self.pki.device_certificate("CERT0001", 90)
+        device.report(command[-1][1]["CommandUUID"], "Acknowledged",
+                      answer={"CertificateList": [{"CommonName": "CERT0001", "Data": der, "IsIdentity": True}]})
+        wait_until(lambda: len(self.nanomdm.received("DeclarativeManagement")) >= 2, what="a renewal sync")
+        self.assertEqual(self.nanomdm.received("InstallProfile"), [])
+        after = self.dm("GET", "declaration-items")
+        self.assertNotEqual(after["DeclarationsToken"], before["DeclarationsToken"])
+        self.assertNotEqual(after["Declarations"]["Assets"][0]["ServerToken"],
+                            before["Declarations"]["Assets"][0]["ServerToken"])
+        _, st = self.server.api("GET", "/devices/ENR-1/status", expect=200)
+        self.assertEqual(st["assignments"][0]["renewal"]["status"], "renewing")
+        self.assertEqual(st["assignments"][0]["status"], "pending")
+        # The device applies the changed declarations and reports them active: installed again.
+        self.report_installed()
+        _, st = self.server.api("GET", "/devices/ENR-1/status", expect=200)
+        self.assertEqual(st["assignments"][0]["status"], "installed")
 
 if __name__ == "__main__":
     unittest.main()

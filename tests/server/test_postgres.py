@@ -54,6 +54,11 @@ class PostgresCertificateLifecycle(test_certificates.CertificateLifecycle):
         return postgres.new_database()
 
 
+class PostgresDeclarativeRenewal(test_certificates.DeclarativeRenewal):
+    def make_database(self):
+        return postgres.new_database()
+
+
 class PostgresWrongTypes(test_hostile.WrongTypes):
     def make_database(self):
         return postgres.new_database()

@@ -40,10 +40,14 @@ std::string base_url(const PreparedPolicy& prepared) {
     return base;
 }
 
-// ServerToken: the SHA-256 (hex, 64 characters) of the declaration's compact JSON without its ServerToken.
-void set_server_token(nlohmann::json& declaration) {
+// ServerToken: the SHA-256 (hex, 64 characters) of the declaration's compact JSON without its ServerToken,
+// followed by "\0renewal:N" from renewal generation 1 on (RenderOptions::renewal): a renewed credential is
+// a changed declaration, which the device applies again (a fresh ACME order).
+void set_server_token(nlohmann::json& declaration, std::int64_t renewal = 0) {
     declaration.erase("ServerToken");
-    declaration["ServerToken"] = crypto::to_hex(crypto::sha256(declaration.dump()));
+    std::string material = declaration.dump();
+    if (renewal > 0) material += std::string("\0renewal:", 9) + std::to_string(renewal);
+    declaration["ServerToken"] = crypto::to_hex(crypto::sha256(material));
 }
 
 }  // namespace
@@ -155,13 +159,13 @@ BuiltDdm build_ddm(const PreparedPolicy& prepared, const ResolvedValues& values)
           {"Authentication", {{"Type", prepared.options.ddm_authentication}}},
           {"Accessible", prepared.options.ddm_accessible}}},
     };
-    set_server_token(asset);
+    set_server_token(asset, prepared.options.renewal);
     nlohmann::json identity = {
         {"Type", "com.apple.configuration.security.identity"},
         {"Identifier", prepared.top_identifier + ".identity"},
         {"Payload", {{"CredentialAssetReference", asset_id}}},
     };
-    set_server_token(identity);
+    set_server_token(identity, prepared.options.renewal);
     // A configuration applies only once an activation names it (Apple: declarationbase, activations).
     nlohmann::json activation = {
         {"Type", "com.apple.activation.simple"},
