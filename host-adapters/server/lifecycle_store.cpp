@@ -19,7 +19,7 @@ SqlValue value(const std::optional<std::int64_t>& v) {
 
 const char* kCertificateColumns =
     "device_id, sha256, common_name, subject, issuer, serial, not_before, not_after, key_type, key_bits, "
-    "is_identity, COALESCE(policy_id, ''), reported_at";
+    "is_identity, COALESCE(policy_id, ''), reported_at, data";
 
 const char* kRenewalColumns =
     "device_id, policy_id, generation, state, reason, cert_sha256, cert_serial, cert_not_before, cert_not_after, "
@@ -61,10 +61,10 @@ void replace_device_certificates(Db& db, const std::string& device_id, const std
         SqlValue policy = c.policy_id.empty() ? SqlValue(nullptr) : SqlValue(c.policy_id);
         // The same certificate twice in one answer is one row.
         db.query("INSERT INTO device_certificates (device_id, sha256, common_name, subject, issuer, serial, not_before, "
-                 "not_after, key_type, key_bits, is_identity, policy_id, reported_at) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+                 "not_after, key_type, key_bits, is_identity, policy_id, reported_at, data) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING",
                  {device_id, c.sha256, c.common_name, c.subject, c.issuer, c.serial, c.not_before, c.not_after,
-                  c.key_type, c.key_bits, static_cast<std::int64_t>(c.is_identity ? 1 : 0), policy, now});
+                  c.key_type, c.key_bits, static_cast<std::int64_t>(c.is_identity ? 1 : 0), policy, now, c.data});
     }
 }
 
@@ -87,6 +87,7 @@ std::vector<StoredCertificate> device_certificates(Db& db, const std::string& de
         c.is_identity = r.integer(10) != 0;
         c.policy_id = r.text(11);
         c.reported_at = r.text(12);
+        c.data = r.text(13);
         out.push_back(std::move(c));
     }
     return out;

@@ -15,6 +15,7 @@ namespace acmepolicy::server {
 /// One certificate a device reported, with the policy the core matched it to ("" for none).
 struct StoredCertificate {
     std::string device_id, sha256, common_name, subject, issuer, serial, key_type, policy_id, reported_at;
+    std::string data;  // the DER, base64 (the CertificateList entry's Data), for the inventory export
     std::int64_t not_before = 0, not_after = 0, key_bits = 0;
     bool is_identity = false;
 };

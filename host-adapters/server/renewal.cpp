@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "acmepolicy/crypto.hpp"
 #include "acmepolicy/device.hpp"
 #include "server/inventory.hpp"
 #include "server/log.hpp"
@@ -185,6 +186,7 @@ int apply_certificate_list(ServerContext& ctx, Db& db, const std::string& device
         s.not_after = c.info.not_after;
         s.is_identity = c.is_identity;
         s.policy_id = matched_policy[i];
+        s.data = crypto::base64_encode(c.info.der);
         stored.push_back(std::move(s));
     }
     replace_device_certificates(db, device_id, stored);

@@ -72,6 +72,28 @@ void add_certificate_routes(Router& r, ServerContext& ctx) {
         send_json(res, 200, *out);
     });
 
+    // The certificate inventory document of docs/lifecycle.md, for `acmepolicy certificates --inventory`.
+    r.add("GET", "/api/v1/certificates/inventory", [&ctx](const httplib::Request&, httplib::Response& res,
+                                                           const Params&) {
+        json devices = json::array();
+        ctx.store->read_transaction([&](Db& db) {
+            for (const auto& row : ctx.store->devices(db)) {
+                auto certs = device_certificates(db, row.id);
+                if (certs.empty()) continue;
+                json entries = json::array(), policies = json::array(), last_renewal = json::object();
+                for (const auto& c : certs)
+                    entries.push_back({{"CommonName", c.common_name}, {"Data", c.data}, {"IsIdentity", c.is_identity}});
+                for (const auto& a : ctx.store->assignments_of_device(db, row.id))
+                    if (a.status != "removed" && a.status != "removing") policies.push_back(a.policy_id);
+                for (const auto& rr : renewals_of_device(db, row.id))
+                    if (rr.last_renewal_at) last_renewal[rr.policy_id] = format_rfc3339(*rr.last_renewal_at);
+                devices.push_back({{"device", json::parse(row.record, nullptr, false)}, {"certificates", entries},
+                                   {"policies", policies}, {"last_renewal", last_renewal}});
+            }
+        });
+        send_json(res, 200, {{"devices", devices}});
+    });
+
     r.add("GET", "/api/v1/renewals", [&ctx](const httplib::Request& req, httplib::Response& res, const Params&) {
         auto days = days_param(req, res);
         if (!days) return;

@@ -9,7 +9,7 @@
 
 namespace acmepolicy::server {
 
-/// GET /api/v1/devices/{id}/certificates and GET /api/v1/renewals?days=N.
+/// GET /api/v1/devices/{id}/certificates, GET /api/v1/certificates/inventory and GET /api/v1/renewals?days=N.
 void add_certificate_routes(Router& router, ServerContext& ctx);
 
 /// The assignment's `certificate` ({not_after, serial, fingerprint} of the certificate matched to its

@@ -206,6 +206,7 @@ CREATE TABLE device_certificates (
   is_identity BIGINT NOT NULL,
   policy_id TEXT,
   reported_at TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (device_id, sha256));
 CREATE TABLE device_inventory (
   device_id TEXT PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,

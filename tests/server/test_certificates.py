@@ -252,6 +252,24 @@ class CertificateLifecycle(unittest.TestCase):
         planned = datetime.datetime.strptime(renew_at, "%Y-%m-%dT%H:%M:%SZ")
         self.assertGreaterEqual((expiry - planned).total_seconds(), 30 * DAY - 12 * 3600 - 1)
         self.assertLessEqual((expiry - planned).total_seconds(), 30 * DAY)
+        # The export is the inventory document of `acmepolicy certificates`: the CLI plans the same renewal.
+        _, export = self.server.api("GET", "/certificates/inventory", expect=200)
+        self.assertEqual([d["device"]["id"] for d in export["devices"]], ["ENR-1"])
+        self.assertEqual(export["devices"][0]["policies"], ["corp-acme"])
+        _, stored = self.server.api("GET", "/policies/corp-acme", expect=200)
+        inventory_file, policy_file = os.path.join(self.workdir, "export.json"), os.path.join(self.workdir, "p.json")
+        with open(inventory_file, "w") as f:
+            json.dump(export, f)
+        with open(policy_file, "w") as f:
+            json.dump(stored["document"], f)
+        server_now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=50)
+        cli = subprocess.run([self.server.args()[0], "certificates", "--inventory", inventory_file, policy_file,
+                              "--format", "json", "--now", server_now.strftime("%Y-%m-%dT%H:%M:%SZ")],
+                             capture_output=True, text=True)
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        plan = json.loads(cli.stdout)
+        self.assertEqual([(r["device"], r["policy"], r["state"], r["renew_at"]) for r in plan["renewals"]],
+                         [("ENR-1", "corp-acme", "ok", renew_at)])
         self.assertEqual(self.server.api("GET", "/renewals?days=0")[0], 400)
         self.assertEqual(self.server.api("GET", "/renewals?days=abc")[0], 400)
         self.assertEqual(self.server.api("GET", "/devices/nobody/certificates")[0], 404)
