@@ -644,7 +644,18 @@ Engine::QueuedRender Engine::render_queued_install(Db& db, const CommandRow& com
     inputs.command_uuid = command.command_uuid;
     inputs.random_bytes = random_bytes(48);
     inputs.signing_time = now_ms() / 1000;
-    RenderResult rendered = slot.renderer->render(&*record, RenderFormat::install_command, inputs);
+    // A renewed certificate's profile carries its renewal generation in its UUIDs, which the shared renderer
+    // was prepared without: renewals are rare, so they get a renderer of their own.
+    const std::int64_t generation = generation_in(generations_of(db, {command.device_id}), command.device_id,
+                                                  command.policy_id);
+    RenderResult rendered;
+    if (generation > 0) {
+        RenderOptions options = base_;
+        options.renewal = generation;
+        rendered = PolicyRenderer(*slot.policy, options).render(&*record, RenderFormat::install_command, inputs);
+    } else {
+        rendered = slot.renderer->render(&*record, RenderFormat::install_command, inputs);
+    }
     if (!rendered.ok()) {
         out.outcome = QueuedRender::failed;
         for (const auto& d : rendered.report.diagnostics()) out.diagnostics.push_back(to_json(d));
