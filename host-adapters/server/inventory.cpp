@@ -259,7 +259,11 @@ int lifecycle_pass(ServerContext& ctx) {
                 }
             });
         for (const auto& id : store.read_transaction([&](Db& db) { return inventory_due(db, now, 100); }))
-            queued += store.transaction([&](Db& db) { return queue_inventory(ctx, db, id); });
+            queued += store.transaction([&](Db& db) {
+                // One instance asks; queue_inventory schedules the next time properly.
+                if (!claim_due_inventory(db, id, now, next_inventory_ms(ctx.config, now))) return 0;
+                return queue_inventory(ctx, db, id);
+            });
     }
     queued += renewal_pass(ctx);
     return queued;

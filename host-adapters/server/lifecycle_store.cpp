@@ -134,6 +134,13 @@ std::vector<RenewalRow> renewals_timed_out(Db& db, std::int64_t started_before, 
                            {started_before});
 }
 
+bool claim_due_renewal(Db& db, const std::string& device_id, const std::string& policy_id, std::int64_t renew_at) {
+    return !db.query("UPDATE certificate_renewals SET renew_at = NULL WHERE device_id = $1 AND policy_id = $2 AND "
+                     "renew_at = $3 RETURNING device_id",
+                     {device_id, policy_id, renew_at})
+                .empty();
+}
+
 std::vector<RenewalRow> renewal_generations(Db& db, const std::vector<std::string>& device_ids) {
     std::vector<RenewalRow> out;
     for (const auto& id : device_ids)
@@ -165,6 +172,13 @@ void schedule_inventory(Db& db, const std::string& device_id, std::int64_t next,
              "ON CONFLICT (device_id) DO UPDATE SET next_inventory_at = excluded.next_inventory_at, "
              "requested_at = COALESCE(excluded.requested_at, device_inventory.requested_at)",
              {device_id, next, value(requested)});
+}
+
+bool claim_due_inventory(Db& db, const std::string& device_id, std::int64_t now, std::int64_t next) {
+    return !db.query("UPDATE device_inventory SET next_inventory_at = $3 WHERE device_id = $1 AND "
+                     "next_inventory_at <= $2 RETURNING device_id",
+                     {device_id, now, next})
+                .empty();
 }
 
 void note_inventory_answer(Db& db, const std::string& device_id, const char* kind, std::int64_t at) {

@@ -49,6 +49,9 @@ void save_renewal(Db& db, const RenewalRow& row);
 /// Rows whose renew_at has come (not renewing), and rows renewing since before `started_before`.
 std::vector<RenewalRow> renewals_due(Db& db, std::int64_t now, int limit);
 std::vector<RenewalRow> renewals_timed_out(Db& db, std::int64_t started_before, int limit);
+/// Takes a due renewal for this instance: clears its renew_at if it is still `renew_at`. False when another
+/// instance took it first (several instances share one PostgreSQL database).
+bool claim_due_renewal(Db& db, const std::string& device_id, const std::string& policy_id, std::int64_t renew_at);
 /// The renewal generation of every (device, policy) of these devices that has one above 0.
 std::vector<RenewalRow> renewal_generations(Db& db, const std::vector<std::string>& device_ids);
 
@@ -56,6 +59,9 @@ std::vector<RenewalRow> renewal_generations(Db& db, const std::vector<std::strin
 std::vector<std::string> inventory_due(Db& db, std::int64_t now, int limit);
 std::vector<std::string> enrolled_without_inventory(Db& db, int limit);
 void schedule_inventory(Db& db, const std::string& device_id, std::int64_t next, std::optional<std::int64_t> requested);
+/// Takes a due inventory for this instance by moving its next time to `next`; false when it was not due any
+/// more (another instance took it).
+bool claim_due_inventory(Db& db, const std::string& device_id, std::int64_t now, std::int64_t next);
 /// Records that an answer of `kind` ("information", "profiles", "certificates") arrived.
 void note_inventory_answer(Db& db, const std::string& device_id, const char* kind, std::int64_t at);
 

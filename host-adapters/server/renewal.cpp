@@ -219,6 +219,7 @@ int renewal_pass(ServerContext& ctx) {
         queued += store.transaction([&](Db& db) -> int {
             auto r = renewal_of(db, due.device_id, due.policy_id);
             if (!r || r->state == "renewing" || !r->renew_at || *r->renew_at > now) return 0;
+            if (!claim_due_renewal(db, r->device_id, r->policy_id, *r->renew_at)) return 0;  // another instance's
             auto device = ctx.store->device(db, r->device_id);
             auto policy = stored_policy(ctx, db, r->policy_id);
             if (!device || !device->enrolled || !policy || !r->has_certificate()) {
