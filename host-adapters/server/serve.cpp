@@ -253,6 +253,9 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     const int threads = config.threads;
     http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     http->set_payload_max_length(kMaxBody);
+    // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds the body until
+    // the client's delayed ACK (~40 ms on Linux) and every keep-alive answer waits that long.
+    http->set_tcp_nodelay(true);
 
     Router router;
     add_rest_routes(router, ctx);
