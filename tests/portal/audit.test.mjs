@@ -279,12 +279,33 @@ test('certificates and renewals render from their routes (intercepted); without 
   assert.match(rows[1], /CN=ENR1SERIAL[\s\S]*expires in 12 days[\s\S]*ACME identity/);
   await screenshotBoth(page, artifacts, 'device-certificates');
 
+  // A server without the lifecycle routes (404): the dashboard says so instead of breaking.
   await page.unroute('**/api/v1/devices/*/certificates');
   await page.unroute('**/api/v1/renewals?*');
+  const missing = (route) => route.fulfill({ status: 404, contentType: 'application/json',
+    body: JSON.stringify({ error: { code: 'http.not_found', message: 'Nothing is here.' } }) });
+  await page.route('**/api/v1/devices/*/certificates', missing);
+  await page.route('**/api/v1/renewals?*', missing);
   await page.goto(`${server.url}#/dashboard`);
   await page.waitForSelector('#expiry-card #no-certificate-data');
   assert.match(await page.locator('#expiry-card').innerText(), /No certificate data/);
   await page.waitForSelector('#status-cards');
+  await page.unroute('**/api/v1/devices/*/certificates');
+  await page.unroute('**/api/v1/renewals?*');
+
+  // This server's own route (the seeded fleet has reported no certificates): the card follows its answer, a
+  // day per column, or "no certificate data yet" when it has no days.
+  const real = await server.api('GET', '/renewals?days=90');
+  assert.equal(real.status, 200, JSON.stringify(real.body));
+  await page.reload();  // the same #/dashboard again: a reload, since a goto to the same hash does nothing
+  if (real.body.days.length === 0) {
+    await page.waitForSelector('#expiry-card #no-certificate-data');
+    assert.match(await page.locator('#expiry-card').innerText(), /No certificate data yet/);
+  } else {
+    await page.waitForSelector('#expiry-chart', { state: 'attached' });  // all-zero columns draw nothing visible
+    const served = await page.locator('#expiry-chart g.day').evaluateAll((gs) => gs.map((g) => g.dataset.date));
+    assert.deepEqual(served, real.body.days.map((d) => d.date));
+  }
 });
 
 test('screenshots of each page at laptop and tablet sizes', async () => {

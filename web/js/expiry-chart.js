@@ -2,14 +2,7 @@
 // that day and beside it a column of renewals (renewed stacked under still planned). Each series has its
 // own fill pattern and a legend, every column carries its numbers in a <title>, and the totals per week
 // follow as a table, so it reads without colour.
-const NS = 'http://www.w3.org/2000/svg';
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, String(v));
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
+import { svgElement as el } from './svg.js';
 
 function defs(id) {
   const p = (name, ...shapes) => el('pattern', { id: `${id}-${name}`, width: 6, height: 6,

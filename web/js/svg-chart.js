@@ -1,13 +1,6 @@
 // A small horizontal bar chart drawn as SVG: each bar carries its label and number as text and its own fill
 // pattern, so it reads without colour; a bar can link somewhere (the filtered device list).
-const NS = 'http://www.w3.org/2000/svg';
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, String(v));
-  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  return node;
-}
+import { svgElement as el } from './svg.js';
 
 /** Fill patterns, one per bar in order: solid, diagonal stripes, dots, cross-hatch, outline only. */
 function patterns(id) {
