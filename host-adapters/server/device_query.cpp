@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
+
+#include "server/clock.hpp"
+#include "server/lifecycle_store.hpp"
 
 namespace acmepolicy::server {
 
@@ -12,7 +16,8 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* const kParams[] = {"q", "platform", "os", "enrollment", "status", "sort", "dir", "limit", "offset"};
+const char* const kParams[] = {"q",   "platform", "os",     "enrollment", "status",
+                               "sort", "dir",     "limit", "offset",     "expires_within_days"};
 const std::vector<std::string> kStatuses = {"failed", "pending", "attention", "installed", "none"};
 
 int rank(const std::string& status) {
@@ -93,6 +98,17 @@ std::optional<long long> number_param(const httplib::Request& req, const char* n
     return v;
 }
 
+/// Each device's soonest-expiring certificate that the core matched to a policy (Unix seconds).
+std::map<std::string, std::int64_t> soonest_expiry(Db& db) {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& r : all_renewals(db)) {
+        if (!r.has_certificate()) continue;
+        auto [it, fresh] = out.emplace(r.device_id, *r.cert_not_after);
+        if (!fresh) it->second = std::min(it->second, *r.cert_not_after);
+    }
+    return out;
+}
+
 struct Entry {
     json record;
     std::string id, key;
@@ -128,6 +144,13 @@ void list_devices_page(ServerContext& ctx, const httplib::Request& req, httplib:
     const std::string needle = lower(req.get_param_value("q"));
     const std::string platform = req.get_param_value("platform"), os = req.get_param_value("os"),
                       enrollment = req.get_param_value("enrollment");
+    std::optional<std::int64_t> expires_before;  // expires_within_days: a policy's certificate expires before
+    if (req.has_param("expires_within_days")) {
+        auto v = number_param(req, "expires_within_days", 0, 3650);
+        if (!v) return send_error(res, 400, "request.query_invalid",
+                                  "expires_within_days must be a whole number of days from 0 (expired) to 3650.");
+        expires_before = clock_now_ms() / 1000 + *v * 86400;
+    }
     const std::string sort = req.has_param("sort") && !req.get_param_value("sort").empty()
                                  ? req.get_param_value("sort") : "device_name";
 
@@ -135,8 +158,10 @@ void list_devices_page(ServerContext& ctx, const httplib::Request& req, httplib:
     std::map<std::string, std::string> state;
     std::set<std::string> platforms, oses, enrollments;
     std::size_t inventory = 0;
+    std::map<std::string, std::int64_t> expiry;
     ctx.store->read_transaction([&](Db& db) {
         state = statuses(ctx, db);
+        if (expires_before) expiry = soonest_expiry(db);
         for (const auto& row : ctx.store->devices(db)) {
             ++inventory;
             json record = json::parse(row.record, nullptr, false);
@@ -151,6 +176,10 @@ void list_devices_page(ServerContext& ctx, const httplib::Request& req, httplib:
             auto s = state.find(row.id);
             const std::string device_status = s == state.end() ? "none" : s->second;
             if (!status.empty() && device_status != status) continue;
+            if (expires_before) {
+                auto soonest = expiry.find(row.id);
+                if (soonest == expiry.end() || soonest->second >= *expires_before) continue;
+            }
             if (!needle.empty()) {
                 std::string text;
                 for (const char* k : {"id", "device_name", "serial_number", "user_email", "product_name", "udid",

@@ -308,6 +308,23 @@ test('certificates and renewals render from their routes (intercepted); without 
   }
 });
 
+test('the device list filters by certificate expiry on the server', async () => {
+  const asked = [];
+  const watch = (request) => { if (request.url().includes('/api/v1/devices?')) asked.push(new URL(request.url())); };
+  page.on('request', watch);
+  await page.goto(`${server.url}#/devices`);
+  await page.waitForSelector('#filter-expiry');
+  await page.selectOption('#filter-expiry', '30');
+  await waitFor(async () => (await page.locator('#devices-status').innerText()).startsWith('No device matches'),
+    'the filtered list (nothing in this fleet has reported a certificate)');
+  page.off('request', watch);
+  assert.match(page.url(), /expires=30/, 'the filter is kept in the URL');
+  assert.ok(asked.some((u) => u.searchParams.get('expires_within_days') === '30'), 'the server filters');
+  const served = await server.api('GET', '/devices?expires_within_days=30');
+  assert.equal(served.status, 200);
+  assert.equal(served.body.total, 0);
+});
+
 test('screenshots of each page at laptop and tablet sizes', async () => {
   const pages = [['dashboard', '#/dashboard', '#status-cards'], ['policies', '#/policies', 'table'],
     ['policy-editor', '#/policy/attested-step-ca', '#versions-table'], ['devices', '#/devices', '#devices-table tbody tr'],

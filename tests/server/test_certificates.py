@@ -274,6 +274,23 @@ class CertificateLifecycle(unittest.TestCase):
         self.assertEqual(self.server.api("GET", "/renewals?days=abc")[0], 400)
         self.assertEqual(self.server.api("GET", "/devices/nobody/certificates")[0], 404)
 
+    def test_the_device_list_filters_by_certificate_expiry(self):
+        self.start(offset_days=50)  # a 90-day certificate: 40 days left
+        device, _ = self.installed_device()
+        der, _ = self.pki.device_certificate("CERT0001", 90)
+        self.answer_certificates(device, [("CERT0001", der, True)])
+        wait_until(lambda: self.assignment().get("certificate"), what="the certificate in the status")
+        Device(self.server, enrollment_id="ENR-2", serial="CERT0002").enroll()  # no certificate reported
+
+        def listed(days):
+            _, page = self.server.api("GET", f"/devices?expires_within_days={days}", expect=200)
+            return [d["id"] for d in page["devices"]]
+        self.assertEqual(listed(30), [])         # 40 days left: not within 30
+        self.assertEqual(listed(45), ["ENR-1"])  # within 45; ENR-2 has no certificate to expire
+        self.assertEqual(listed(0), [])          # nothing has expired
+        self.assertEqual(self.server.api("GET", "/devices?expires_within_days=-1")[0], 400)
+        self.assertEqual(self.server.api("GET", "/devices?expires_within_days=x")[0], 400)
+
     def test_renewal_without_a_new_certificate_fails_after_the_timeout(self):
         self.start(offset_days=85, extra=["--renewal-timeout-hours", "0.001"])  # 3.6 s
         device, _ = self.installed_device()

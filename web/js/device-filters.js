@@ -3,7 +3,11 @@
 import { ENROLLMENT_LABEL } from './inventory-model.js';
 
 export const PAGE_SIZE = 50;
-const KEYS = ['q', 'platform', 'os', 'enrollment', 'status', 'sort', 'dir', 'page'];
+const KEYS = ['q', 'platform', 'os', 'enrollment', 'status', 'expires', 'sort', 'dir', 'page'];
+
+/** The certificate-expiry filter's choices: the server's expires_within_days (0 = already expired). */
+export const EXPIRY_CHOICES = [['0', 'Expired'], ['7', 'Within 7 days'], ['30', 'Within 30 days'],
+  ['90', 'Within 90 days']];
 
 /** The query in `hash` (missing keys are ''; page is a number from 1). */
 export function readQuery(hash) {

@@ -5,7 +5,7 @@ import { h, replaceChildren } from './dom.js';
 import { api } from './api.js';
 import { STATUSES, statusLabel } from './fleet-data.js';
 import { ENROLLMENT_LABEL } from './inventory-model.js';
-import { readQuery, writeQuery, PAGE_SIZE } from './device-filters.js';
+import { EXPIRY_CHOICES, readQuery, writeQuery, PAGE_SIZE } from './device-filters.js';
 import { deviceForm } from './device-form.js';
 import { importDevicesCsv, exportDevicesCsv } from './device-import.js';
 import { needsServer, statusPill } from './page-common.js';
@@ -35,6 +35,7 @@ function focusKey(el) {
 function serverQuery(q, limit = PAGE_SIZE, offset = (q.page - 1) * PAGE_SIZE) {
   const out = { limit: String(limit), offset: String(offset) };
   for (const k of ['q', 'platform', 'os', 'enrollment', 'status', 'sort', 'dir']) if (q[k]) out[k] = q[k];
+  if (q.expires) out.expires_within_days = q.expires;
   return out;
 }
 
@@ -126,7 +127,8 @@ export async function mountDevicesPage(root, session, isCurrent) {
       select('filter-enrollment', 'Enrollment', q.enrollment,
         facets.enrollment.map((v) => [v, ENROLLMENT_LABEL[v] || v]), (v) => update({ enrollment: v, page: 1 })),
       select('filter-status', 'Status', q.status, STATUSES.map((s) => [s.key, s.label]),
-        (v) => update({ status: v, page: 1 })));
+        (v) => update({ status: v, page: 1 })),
+      select('filter-expiry', 'Certificate expiry', q.expires, EXPIRY_CHOICES, (v) => update({ expires: v, page: 1 })));
   }
 
   function sortButton(key, label) {
