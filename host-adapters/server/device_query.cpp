@@ -48,14 +48,14 @@ int natural_compare(const std::string& a, const std::string& b) {
     while (i < a.size() && j < b.size()) {
         const auto ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[j]);
         if (std::isdigit(ca) && std::isdigit(cb)) {
+            // Compare the two digit runs by value in place (no copies: the list sorts 10,000 records).
+            while (i < a.size() && a[i] == '0') ++i;
+            while (j < b.size() && b[j] == '0') ++j;
             std::size_t ei = i, ej = j;
             while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ++ei;
             while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ++ej;
-            std::string na = a.substr(i, ei - i), nb = b.substr(j, ej - j);
-            na.erase(0, std::min(na.find_first_not_of('0'), na.size()));
-            nb.erase(0, std::min(nb.find_first_not_of('0'), nb.size()));
-            if (na.size() != nb.size()) return na.size() < nb.size() ? -1 : 1;
-            if (int c = na.compare(nb)) return c < 0 ? -1 : 1;
+            if (ei - i != ej - j) return ei - i < ej - j ? -1 : 1;
+            if (int c = a.compare(i, ei - i, b, j, ej - j)) return c < 0 ? -1 : 1;
             i = ei;
             j = ej;
             continue;
@@ -79,14 +79,10 @@ std::map<std::string, std::string> statuses(ServerContext& ctx, Db& db) {
         if (it == out.end()) out[device] = status;
         else if (rank(status) < rank(it->second)) it->second = status;
     };
-    json resolution = ctx.engine->resolution(db);
-    for (const auto& p : resolution.value("policies", json::array())) {
-        for (const auto& inc : p.value("included", json::array())) {
-            const std::string s = inc.value("status", "");
-            note(inc.value("device", ""), s == "failed" ? "failed" : s == "installed" ? "installed" : "pending");
-        }
-        for (const auto& ex : p.value("excluded", json::array())) note(ex.value("device", ""), "attention");
-    }
+    ctx.engine->visit_resolution(db, [&](const std::string&, const std::string& device, const std::string* s) {
+        if (!s) return note(device, "attention");
+        note(device, *s == "failed" ? "failed" : *s == "installed" ? "installed" : "pending");
+    });
     return out;
 }
 

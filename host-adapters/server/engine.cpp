@@ -535,6 +535,27 @@ nlohmann::json Engine::counts_of(const nlohmann::json& policy_entry) {
                        installed, pending, failed);
 }
 
+void Engine::visit_resolution(
+    Db& db, const std::function<void(const std::string&, const std::string&, const std::string*)>& visit) {
+    std::shared_ptr<const nlohmann::json> base = fleet_resolution(db);
+    std::map<std::pair<std::string, std::string>, std::string> status;
+    for (auto& a : store_.all_assignments(db)) status[{std::move(a.policy_id), std::move(a.device_id)}] = a.status;
+    const nlohmann::json* list = base->is_object() ? array_member(*base, "policies") : nullptr;
+    if (!list) return;
+    static const std::string pending = "pending";
+    for (const auto& p : *list) {
+        const std::string pid = p.value("id", "");
+        if (const nlohmann::json* included = array_member(p, "included"))
+            for (const auto& inc : *included) {
+                const std::string device = inc.value("device", "");
+                auto it = status.find({pid, device});
+                visit(pid, device, it == status.end() ? &pending : &it->second);
+            }
+        if (const nlohmann::json* excluded = array_member(p, "excluded"))
+            for (const auto& ex : *excluded) visit(pid, ex.value("device", ""), nullptr);
+    }
+}
+
 std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
     std::shared_ptr<const nlohmann::json> base = fleet_resolution(db);
     std::map<std::pair<std::string, std::string>, std::string> status;

@@ -2,6 +2,7 @@
 // only loads what the store holds into the core's types and writes the outcome (commands, state) back.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,6 +75,12 @@ public:
     /// failed} from the status of each included device (a device with no assignment yet is pending); the
     /// same numbers resolution() gives, without building its document.
     std::map<std::string, nlohmann::json> policy_counts(Db& db);
+
+    /// Walks the fleet's resolution without building resolution()'s document: `visit(policy, device, status)`
+    /// for every included device (its assignment status, "pending" when it has none) and with a null status
+    /// for every excluded one.
+    void visit_resolution(Db& db,
+                          const std::function<void(const std::string&, const std::string&, const std::string*)>& visit);
 
     /// The counts of one policy entry of resolution() (its "included" entries carrying "status").
     static nlohmann::json counts_of(const nlohmann::json& policy_entry);
