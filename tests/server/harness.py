@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unittest
 import uuid
 
 BINARY = os.environ.get("ACMEPOLICY_BIN", "acmepolicy")
@@ -389,3 +390,27 @@ class TempDir:
 
     def __exit__(self, *exc):
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+class ServerTestCase(unittest.TestCase):
+    """One `acmepolicy serve` per test on a temporary folder, with a started NanoMDM stand-in. `extra` adds
+    server options; the PostgreSQL suites override make_database()."""
+
+    extra = ()
+
+    def setUp(self):
+        self._tmp = TempDir()
+        self.workdir = self._tmp.__enter__()
+        self.nanomdm = FakeNanoMDM().start()
+        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database(),
+                             extra=list(self.extra)).start()
+
+    def make_database(self):
+        return None
+
+    def tearDown(self):
+        try:
+            self.nanomdm.stop()
+            self.server.stop()
+        finally:
+            self._tmp.__exit__(None, None, None)

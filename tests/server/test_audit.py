@@ -11,27 +11,10 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BINARY, Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+from harness import ServerTestCase, BINARY, Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 
 
-class AuditTestCase(unittest.TestCase):
-    def setUp(self):
-        self._tmp = TempDir()
-        self.workdir = self._tmp.__enter__()
-        self.nanomdm = FakeNanoMDM()
-        self.nanomdm.start()
-        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database()).start()
-
-    def make_database(self):
-        return None
-
-    def tearDown(self):
-        try:
-            self.nanomdm.stop()
-            self.server.stop()
-        finally:
-            self._tmp.__exit__(None, None, None)
-
+class AuditTestCase(ServerTestCase):
     def token(self, scope, name):
         result = subprocess.run([BINARY, "token", "create", "--scope", scope, "--name", name, "--database",
                                  self.server.database], capture_output=True, text=True, timeout=20)

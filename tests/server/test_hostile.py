@@ -12,7 +12,7 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+from harness import ServerTestCase, Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 
 
 def raw_exchange(port, data, read_timeout=10.0, send_all=True):
@@ -44,26 +44,7 @@ def status_of(answer):
     return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.1 ") else None
 
 
-class HostileTestCase(unittest.TestCase):
-    extra = ()
-
-    def setUp(self):
-        self._tmp = TempDir()
-        self.workdir = self._tmp.__enter__()
-        self.nanomdm = FakeNanoMDM().start()
-        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database(),
-                             extra=list(self.extra)).start()
-
-    def make_database(self):
-        return None
-
-    def tearDown(self):
-        try:
-            self.nanomdm.stop()
-            self.server.stop()
-        finally:
-            self._tmp.__exit__(None, None, None)
-
+class HostileTestCase(ServerTestCase):
     def assert_alive(self):
         status, _, body = self.server.request("GET", "/api/v1/health", auth=False)
         self.assertEqual(status, 200)

@@ -8,26 +8,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
+from harness import ServerTestCase, Device, FakeNanoMDM, Server, TempDir, policy_document, wait_until  # noqa: E402
 
 
-class IdentityTestCase(unittest.TestCase):
-    def setUp(self):
-        self._tmp = TempDir()
-        self.workdir = self._tmp.__enter__()
-        self.nanomdm = FakeNanoMDM().start()
-        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database()).start()
-
-    def make_database(self):
-        return None
-
-    def tearDown(self):
-        try:
-            self.nanomdm.stop()
-            self.server.stop()
-        finally:
-            self._tmp.__exit__(None, None, None)
-
+class IdentityTestCase(ServerTestCase):
     def installed_preregistered(self):
         self.server.api("POST", "/devices", {"id": "d-ana", "serial_number": "PRE12345", "enrollment": "ade",
                                              "user_email": "ana@example.com"}, expect=201)

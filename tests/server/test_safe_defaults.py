@@ -10,7 +10,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import BINARY, Device, FakeNanoMDM, Server, TempDir, free_port, policy_document, wait_until  # noqa: E402
+from harness import ServerTestCase, BINARY, Device, FakeNanoMDM, Server, TempDir, free_port, policy_document, wait_until  # noqa: E402
 
 DAY = 24 * 3600
 
@@ -43,23 +43,7 @@ class PublicListener(unittest.TestCase):
             server.stop()
 
 
-class JournalTestCase(unittest.TestCase):
-    def setUp(self):
-        self._tmp = TempDir()
-        self.workdir = self._tmp.__enter__()
-        self.nanomdm = FakeNanoMDM().start()
-        self.server = Server(self.workdir, nanomdm=self.nanomdm, database=self.make_database()).start()
-
-    def make_database(self):
-        return None
-
-    def tearDown(self):
-        try:
-            self.nanomdm.stop()
-            self.server.stop()
-        finally:
-            self._tmp.__exit__(None, None, None)
-
+class JournalTestCase(ServerTestCase):
     def status(self, device_id):
         _, body = self.server.api("GET", f"/devices/{device_id}/status", expect=200)
         return body
