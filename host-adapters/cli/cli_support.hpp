@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "options/arg_scanner.hpp"
+
 namespace acmepolicy::cli {
 
 /// The most the CLI reads from one input: an inventory of a large fleet fits, /dev/zero does not.
@@ -25,25 +27,8 @@ std::optional<std::string> read_text_input(const std::string& path, std::ostream
 /// when path is "-" or empty. Returns false (after a message to err) on failure; never leaves a partial file.
 bool write_output(const std::string& path, const std::string& bytes, std::ostream& out, std::ostream& err);
 
-/// Minimal option scanner: "--name value", "--name=value" and flags. Unknown options are errors.
-class ArgScanner {
-public:
-    explicit ArgScanner(std::vector<std::string> args) : args_(std::move(args)) {}
-    /// Walks the arguments; returns false and writes to err on an unknown option or a missing value.
-    /// `with_value` options take one value; `flags` take none; every other argument is positional.
-    bool scan(const std::vector<std::string>& with_value, const std::vector<std::string>& flags, std::ostream& err);
-
-    std::optional<std::string> value(const std::string& name) const;     // last given
-    std::vector<std::string> values(const std::string& name) const;      // all given, in order
-    bool flag(const std::string& name) const;
-    const std::vector<std::string>& positional() const { return positional_; }
-
-private:
-    std::vector<std::string> args_;
-    std::vector<std::pair<std::string, std::string>> options_;
-    std::vector<std::string> flags_;
-    std::vector<std::string> positional_;
-};
+/// The shared option scanner (host-adapters/options): every subcommand and `serve` scan alike.
+using ArgScanner = options::ArgScanner;
 
 /// Scans a subcommand's arguments, always accepting --help. Returns an exit code when the command is
 /// already done: kExitUsage after printing the problem and `usage` to err, or kExitOk after printing

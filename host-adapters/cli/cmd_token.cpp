@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
 #include "command.hpp"
 #include "server/store.hpp"
 #include "server/tokens.hpp"
@@ -14,6 +15,7 @@ namespace {
 
 using acmepolicy::cli::kExitOk;
 using acmepolicy::cli::kExitUsage;
+using acmepolicy::options::ArgScanner;
 
 void print_help(std::ostream& out) {
     out << "usage: acmepolicy token create --scope admin|read-only|acme-server [--name NAME] [--database URL]\n"
@@ -36,25 +38,18 @@ int run_token(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::string scope, name, database, id;
     if (const char* env = std::getenv("ACMEPOLICY_DATABASE")) database = env;
     if (database.empty()) database = "sqlite:./acmepolicy.db";
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        auto value = [&](std::string& into) {
-            if (i + 1 >= args.size()) return false;
-            into = args[++i];
-            return true;
-        };
-        bool ok = true;
-        if (args[i] == "--scope") ok = value(scope);
-        else if (args[i] == "--name") ok = value(name);
-        else if (args[i] == "--database") ok = value(database);
-        else if (action == "revoke" && id.empty() && args[i].rfind("--", 0) != 0) id = args[i];
-        else {
-            err << "acmepolicy token: unexpected argument '" << args[i] << "' (see --help)\n";
-            return kExitUsage;
+    ArgScanner scanner(std::vector<std::string>(args.begin() + 1, args.end()), "acmepolicy token", " (see --help)");
+    if (!scanner.scan({"--scope", "--name", "--database"}, {}, err)) return kExitUsage;
+    scope = scanner.value("--scope").value_or("");
+    name = scanner.value("--name").value_or("");
+    database = scanner.value("--database").value_or(database);
+    for (const auto& arg : scanner.positional()) {
+        if (action == "revoke" && id.empty()) {
+            id = arg;
+            continue;
         }
-        if (!ok) {
-            err << "acmepolicy token: " << args[i] << " needs a value\n";
-            return kExitUsage;
-        }
+        err << "acmepolicy token: unexpected argument '" << arg << "' (see --help)\n";
+        return kExitUsage;
     }
     if (database.rfind("sqlite:", 0) != 0 && database.rfind("postgresql://", 0) != 0 &&
         database.rfind("postgres://", 0) != 0) {

@@ -1,4 +1,5 @@
-// Start-up and the HTTP front: request ids, JSON access logs, bearer auth, body cap, static files.
+// Start-up and the HTTP front: request ids, JSON access logs, bearer auth, body cap (static files:
+// static_files.cpp; the admin token: admin_token.cpp).
 #include "server/serve.hpp"
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 
 #include "acmepolicy/api.hpp"
 #include "acmepolicy/crypto.hpp"
+#include "server/admin_token.hpp"
 #include "server/connection.hpp"
 #include "server/context.hpp"
 #include "server/json_body.hpp"
@@ -25,6 +27,7 @@
 #include "server/rest_certificates.hpp"
 #include "server/rest_outbox.hpp"
 #include "server/router.hpp"
+#include "server/static_files.hpp"
 #include "server/declarative.hpp"
 #include "server/stepca_webhook.hpp"
 #include "server/request_context.hpp"
@@ -104,76 +107,6 @@ std::optional<std::string> bearer_scope(ServerContext& ctx, const httplib::Reque
     } catch (const DbError&) {
         return std::nullopt;
     }
-}
-
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return std::nullopt;
-    return std::string((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-}
-
-/// Reads the admin token, or creates the file (0600) with a fresh random token. Throws on failure.
-std::string load_or_create_token(const std::string& path) {
-    if (auto text = read_file(path)) {
-        std::string token = *text;
-        while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-        if (token.empty()) throw std::runtime_error("the admin token file " + path + " is empty; delete it to get a new token");
-        log_info("admin token read", {{"token_file", path}});
-        return token;
-    }
-    std::string token = crypto::base64url_encode(random_bytes(32));
-    std::string temporary = path + ".tmp";
-    mode_t old = ::umask(077);
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        file << token << "\n";
-        if (!file) {
-            ::umask(old);
-            throw std::runtime_error("cannot write the admin token file " + path);
-        }
-    }
-    ::umask(old);
-    ::chmod(temporary.c_str(), 0600);
-    if (std::rename(temporary.c_str(), path.c_str()) != 0)
-        throw std::runtime_error("cannot create the admin token file " + path);
-    log_info("admin token created", {{"token_file", path}});
-    return token;
-}
-
-const char* content_type_of(const std::string& path) {
-    auto ends = [&](const char* s) {
-        std::string suffix(s);
-        return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends(".html")) return "text/html; charset=utf-8";
-    if (ends(".js") || ends(".mjs")) return "text/javascript";
-    if (ends(".wasm")) return "application/wasm";
-    if (ends(".css")) return "text/css";
-    if (ends(".json") || ends(".map")) return "application/json";
-    if (ends(".svg")) return "image/svg+xml";
-    if (ends(".png")) return "image/png";
-    if (ends(".ico")) return "image/x-icon";
-    if (ends(".ts")) return "text/plain; charset=utf-8";
-    if (ends(".mobileconfig")) return "application/x-apple-aspen-config";
-    return "application/octet-stream";
-}
-
-/// Serves GET / and /<file> from the portal folder and /pkg/<file> from the wasm package folder.
-bool serve_static(const ServerConfig& config, const httplib::Request& req, httplib::Response& res) {
-    if (req.method != "GET" && req.method != "HEAD") return false;
-    std::string path = req.path;
-    if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) return false;
-    std::string file;
-    if (path.rfind("/pkg/", 0) == 0) file = config.wasm_root + path.substr(4);
-    else file = config.web_root + (path == "/" ? "/index.html" : path);
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-    auto bytes = read_file(file);
-    if (!bytes) return false;
-    res.status = 200;
-    res.set_header("Cache-Control", "no-cache");
-    res.set_content(std::move(*bytes), content_type_of(file));
-    return true;
 }
 
 thread_local std::chrono::steady_clock::time_point request_start;
