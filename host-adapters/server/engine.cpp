@@ -15,12 +15,15 @@
 #include "acmepolicy/resolve.hpp"
 #include "server/asset_links.hpp"
 #include "server/clock.hpp"
+#include "server/engine_support.hpp"
 #include "server/lifecycle_store.hpp"
 #include "server/log.hpp"
 
 namespace acmepolicy::server {
 
 std::int64_t now_ms() { return clock_now_ms(); }
+
+using namespace engine_support;
 
 namespace {
 
@@ -45,13 +48,6 @@ LoadedPolicies load_policies(Store& store, Db& db, const Engine& engine) {
 /// Findings that make an accepted policy need attention: any error, and a CA certificate expiring soon.
 bool needs_attention_for(const Diagnostic& d) {
     return d.severity == Severity::error || d.code == "cacertificates.expiring";
-}
-
-std::optional<DeviceRecord> record_of(const DeviceRow& row) {
-    auto json = nlohmann::json::parse(row.record, nullptr, false);
-    if (json.is_discarded()) return std::nullopt;
-    Report report;
-    return read_device(json, "", report);
 }
 
 /// The inventory of `device_ids` (all devices when empty and `all` is set) and the groups they belong to.
@@ -142,19 +138,6 @@ bool replacement_pending(const std::vector<PolicyRow>& policies,
         if (a.status == "pending" || a.status == "failed") return true;
     }
     return false;
-}
-
-/// The renewal generation of each (device, policy) of these devices that was renewed (RenderOptions::renewal).
-std::map<std::pair<std::string, std::string>, std::int64_t> generations_of(Db& db, const std::vector<std::string>& ids) {
-    std::map<std::pair<std::string, std::string>, std::int64_t> out;
-    for (const auto& r : renewal_generations(db, ids)) out[{r.device_id, r.policy_id}] = r.generation;
-    return out;
-}
-
-std::int64_t generation_in(const std::map<std::pair<std::string, std::string>, std::int64_t>& generations,
-                           const std::string& device_id, const std::string& policy_id) {
-    auto it = generations.find({device_id, policy_id});
-    return it == generations.end() ? 0 : it->second;
 }
 
 std::string new_command_uuid() {
@@ -479,22 +462,18 @@ std::shared_ptr<const nlohmann::json> Engine::fleet_resolution(Db& db) {
 
 nlohmann::json Engine::resolution(Db& db) {
     nlohmann::json out = *fleet_resolution(db);
-    std::map<std::pair<std::string, std::string>, std::string> status;
-    for (const auto& a : store_.all_assignments(db)) status[{a.policy_id, a.device_id}] = a.status;
+    const AssignmentStatuses status = AssignmentStatuses::read(store_, db);
     auto* list = out.is_object() && out.contains("policies") ? &out["policies"] : nullptr;
     if (list && list->is_array()) {
         for (auto& p : *list) {
             std::string pid = p.value("id", "");
             if (p.contains("included_via_fallback") && p["included_via_fallback"].is_array())
                 for (auto& moved : p["included_via_fallback"]) {
-                    auto it = status.find({moved.value("policy", ""), moved.value("device", "")});
-                    moved["status"] = it == status.end() ? "pending" : it->second;  // of the policy it receives
+                    moved["status"] = status.of(moved.value("policy", ""), moved.value("device", ""));  // of the policy it receives
                 }
             if (!p.contains("included") || !p["included"].is_array()) continue;
-            for (auto& inc : p["included"]) {
-                auto it = status.find({pid, inc.value("device", "")});
-                inc["status"] = it == status.end() ? "pending" : it->second;
-            }
+            const auto* of_policy = status.of_policy(pid);
+            for (auto& inc : p["included"]) inc["status"] = status.of(of_policy, inc.value("device", ""));
         }
     }
     return out;
@@ -538,18 +517,16 @@ nlohmann::json Engine::counts_of(const nlohmann::json& policy_entry) {
 void Engine::visit_resolution(
     Db& db, const std::function<void(const std::string&, const std::string&, const std::string*)>& visit) {
     std::shared_ptr<const nlohmann::json> base = fleet_resolution(db);
-    std::map<std::pair<std::string, std::string>, std::string> status;
-    for (auto& a : store_.all_assignments(db)) status[{std::move(a.policy_id), std::move(a.device_id)}] = a.status;
+    const AssignmentStatuses status = AssignmentStatuses::read(store_, db);
     const nlohmann::json* list = base->is_object() ? array_member(*base, "policies") : nullptr;
     if (!list) return;
-    static const std::string pending = "pending";
     for (const auto& p : *list) {
         const std::string pid = p.value("id", "");
+        const auto* of_policy = status.of_policy(pid);
         if (const nlohmann::json* included = array_member(p, "included"))
             for (const auto& inc : *included) {
                 const std::string device = inc.value("device", "");
-                auto it = status.find({pid, device});
-                visit(pid, device, it == status.end() ? &pending : &it->second);
+                visit(pid, device, &status.of(of_policy, device));
             }
         if (const nlohmann::json* excluded = array_member(p, "excluded"))
             for (const auto& ex : *excluded) visit(pid, ex.value("device", ""), nullptr);
@@ -558,8 +535,7 @@ void Engine::visit_resolution(
 
 std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
     std::shared_ptr<const nlohmann::json> base = fleet_resolution(db);
-    std::map<std::pair<std::string, std::string>, std::string> status;
-    for (auto& a : store_.all_assignments(db)) status[{std::move(a.policy_id), std::move(a.device_id)}] = a.status;
+    const AssignmentStatuses status = AssignmentStatuses::read(store_, db);
     std::map<std::string, nlohmann::json> out;
     const nlohmann::json* list = base->is_object() ? array_member(*base, "policies") : nullptr;
     if (!list) return out;
@@ -568,10 +544,13 @@ std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
         const nlohmann::json* included = array_member(p, "included");
         const nlohmann::json* excluded = array_member(p, "excluded");
         int installed = 0, pending = 0, failed = 0;
+        const auto* of_policy = status.of_policy(pid);
         if (included)
             for (const auto& inc : *included) {
-                auto it = status.find({pid, inc.value("device", "")});
-                const std::string& s = it == status.end() ? "pending" : it->second;
+                const auto device = inc.find("device");
+                const std::string& s = device != inc.end() && device->is_string()
+                                           ? status.of(of_policy, device->get_ref<const std::string&>())
+                                           : status.of(nullptr, "");
                 installed += s == "installed";
                 pending += s == "pending";
                 failed += s == "failed";
@@ -627,63 +606,6 @@ std::vector<Engine::Declarative> Engine::declarative_for(Db& db, const std::stri
         if (d.rendered.ok()) out.push_back(std::move(d));
         else log_warn("cannot render the declarative credential", {{"device", device_id}, {"policy", d.policy_id}});
     }
-    return out;
-}
-
-Engine::QueuedRender Engine::render_queued_install(Db& db, const CommandRow& command) {
-    QueuedRender out;
-    auto row = store_.policy(db, command.policy_id);
-    if (!row || !command.policy_version || row->version != *command.policy_version) {
-        out.outcome = QueuedRender::superseded;
-        out.detail = row ? "policy " + command.policy_id + " changed (now version " + std::to_string(row->version) +
-                               ") before this command was sent"
-                         : "policy " + command.policy_id + " was deleted before this command was sent";
-        return out;
-    }
-    auto device_row = store_.device(db, command.device_id);
-    std::optional<DeviceRecord> record = device_row ? record_of(*device_row) : std::nullopt;
-    if (!record) {
-        out.outcome = QueuedRender::superseded;
-        out.detail = "device " + command.device_id + " has no readable record any more";
-        return out;
-    }
-    std::lock_guard<std::mutex> lock(renderers_mutex_);
-    CachedRenderer& slot = renderers_[command.policy_id];
-    if (!slot.renderer || slot.version != row->version) {
-        StoredPolicy stored = check_stored(*row);
-        if (stored.frozen || !stored.check.policy) {
-            slot = CachedRenderer{};
-            out.outcome = QueuedRender::superseded;
-            out.detail = "policy " + command.policy_id + " needs attention: nothing new is installed until it is fixed";
-            return out;
-        }
-        slot.version = row->version;
-        slot.policy = std::make_unique<Policy>(std::move(*stored.check.policy));
-        slot.renderer = std::make_unique<PolicyRenderer>(*slot.policy, base_);
-    }
-    CommandInputs inputs;
-    inputs.command_uuid = command.command_uuid;
-    inputs.random_bytes = random_bytes(48);
-    inputs.signing_time = now_ms() / 1000;
-    // A renewed certificate's profile carries its renewal generation in its UUIDs, which the shared renderer
-    // was prepared without: renewals are rare, so they get a renderer of their own.
-    const std::int64_t generation = generation_in(generations_of(db, {command.device_id}), command.device_id,
-                                                  command.policy_id);
-    RenderResult rendered;
-    if (generation > 0) {
-        RenderOptions options = base_;
-        options.renewal = generation;
-        rendered = PolicyRenderer(*slot.policy, options).render(&*record, RenderFormat::install_command, inputs);
-    } else {
-        rendered = slot.renderer->render(&*record, RenderFormat::install_command, inputs);
-    }
-    if (!rendered.ok()) {
-        out.outcome = QueuedRender::failed;
-        for (const auto& d : rendered.report.diagnostics()) out.diagnostics.push_back(to_json(d));
-        out.detail = "cannot render InstallProfile";
-        return out;
-    }
-    out.payload = std::move(rendered.bytes);
     return out;
 }
 

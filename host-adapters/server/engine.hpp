@@ -117,6 +117,12 @@ public:
     /// or removal took its place) or the policy is frozen. Reads through `db` (a read transaction is
     /// enough); one renderer per policy version, so the signing key is loaded once per version.
     QueuedRender render_queued_install(Db& db, const CommandRow& command);
+    /// render_queued_install for a batch (the pre-renderer's): the devices and renewal generations are read
+    /// in one query each. One answer per command, in order.
+    std::vector<QueuedRender> render_queued_installs(Db& db, const std::vector<CommandRow>& commands);
+    /// Why a queued InstallProfile must not be sent any more (its policy version, the policy or the device
+    /// record is gone), or nullopt when it may. For commands rendered ahead of their first send.
+    std::optional<std::string> superseded_install(Db& db, const CommandRow& command);
 
     const RenderOptions& base_options() const { return base_; }
 
@@ -154,6 +160,10 @@ private:
         std::unique_ptr<Policy> policy;  // the renderer reads it; kept at a stable address
         std::unique_ptr<PolicyRenderer> renderer;
     };
+    /// Renders one queued install from rows already read (render_queued_install(s)).
+    QueuedRender render_queued(const CommandRow& command, const std::optional<PolicyRow>& policy,
+                               const DeviceRow* device, std::int64_t generation);
+
     std::mutex renderers_mutex_;
     std::map<std::string, CachedRenderer> renderers_;  // by policy id
 };

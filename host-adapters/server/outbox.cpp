@@ -141,6 +141,7 @@ EnqueueOutcome send_to_mdm(const ServerConfig& config, const std::string& mdm_id
 void Outbox::start() {
     stopping_ = false;
     thread_ = std::thread([this] { run(); });
+    prerenderer_.start();
 }
 
 void Outbox::stop() {
@@ -150,6 +151,7 @@ void Outbox::stop() {
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
+    prerenderer_.stop();
 }
 
 void Outbox::wake() {
@@ -158,6 +160,7 @@ void Outbox::wake() {
         woken_ = true;
     }
     cv_.notify_all();
+    prerenderer_.wake();
 }
 
 void Outbox::run() {
@@ -222,10 +225,19 @@ int Outbox::drain() {
         }
         CommandRow command = *claimed;  // a copy: `claimed` becomes the next command below
         const bool render_now = command.payload.empty() && command.policy_version.has_value();
-        if (render_now) {
+        // Rendered ahead by the pre-renderer and never sent: still the version to install?
+        const bool rendered_ahead = !render_now && command.policy_version.has_value() &&
+                                    !command.last_mdm_status && command.last_mdm_answer.empty();
+        if (render_now || rendered_ahead) {
             // Rendered and signed here, on a reader connection, outside the write lock.
-            Engine::QueuedRender r =
-                store.read_transaction([&](Db& db) { return ctx_.engine->render_queued_install(db, command); });
+            Engine::QueuedRender r;
+            if (render_now) {
+                r = store.read_transaction([&](Db& db) { return ctx_.engine->render_queued_install(db, command); });
+            } else if (auto gone = store.read_transaction(
+                           [&](Db& db) { return ctx_.engine->superseded_install(db, command); })) {
+                r.outcome = Engine::QueuedRender::superseded;
+                r.detail = *gone;
+            }
             if (r.outcome != Engine::QueuedRender::ready) {
                 const bool superseded = r.outcome == Engine::QueuedRender::superseded;
                 claimed = store.transaction([&](Db& db) -> std::optional<CommandRow> {
@@ -245,7 +257,7 @@ int Outbox::drain() {
                           {"policy", command.policy_id}, {"detail", r.detail}, {"diagnostics", r.diagnostics}});
                 continue;
             }
-            command.payload = std::move(r.payload);
+            if (render_now) command.payload = std::move(r.payload);
         }
         EnqueueOutcome outcome = send_to_mdm(ctx_.config, command.mdm_id, command.payload);
         nlohmann::json fields = {{"command_uuid", command.command_uuid}, {"device", command.device_id},

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "server/context.hpp"
+#include "server/prerender.hpp"
 
 namespace acmepolicy::server {
 
@@ -57,6 +58,7 @@ private:
     std::int64_t last_prune_ms_ = 0;
 
     ServerContext& ctx_;
+    Prerenderer prerenderer_{ctx_};  // renders and signs queued installs ahead of the sender
     std::thread thread_;
     std::mutex mutex_;
     std::condition_variable cv_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -139,6 +140,8 @@ public:
     // --- devices
     std::vector<DeviceRow> devices(Db& db);
     std::optional<DeviceRow> device(Db& db, const std::string& id);
+    /// The devices among `ids` that exist, in no particular order (one query; keep `ids` to a few hundred).
+    std::vector<DeviceRow> devices_with_ids(Db& db, const std::vector<std::string>& ids);
     std::optional<DeviceRow> device_by_identifier(Db& db, const std::string& udid_or_serial);
     std::optional<DeviceRow> device_by_mdm_id(Db& db, const std::string& mdm_id);
     /// Devices whose `column` ("udid" or "serial_number") equals `value`, by id.
@@ -164,6 +167,9 @@ public:
     std::vector<AssignmentRow> assignments_of_device(Db& db, const std::string& device_id);
     std::vector<AssignmentRow> assignments_of_policy(Db& db, const std::string& policy_id);
     std::vector<AssignmentRow> all_assignments(Db& db);
+    /// (policy id, device id, status) of every assignment whose status is not "pending": what the counts
+    /// and views need, without the other columns (fleet-sized reads).
+    std::vector<std::array<std::string, 3>> assignment_statuses(Db& db);
     std::optional<AssignmentRow> assignment(Db& db, const std::string& device_id, const std::string& policy_id);
     void save_assignment(Db& db, const AssignmentRow& row);
 
@@ -172,6 +178,12 @@ public:
     /// Keeps the bytes the outbox rendered for a command queued unrendered (see CommandRow::policy_version).
     void set_command_payload(Db& db, const std::string& command_uuid, const std::string& payload);
     std::optional<CommandRow> command(Db& db, const std::string& command_uuid);
+    /// Up to `limit` queued InstallProfile commands still unrendered (empty payload, policy_version set)
+    /// with created_seq above `after`, in sequence order: the pre-renderer's next batch.
+    std::vector<CommandRow> unrendered_installs(Db& db, std::int64_t after, int limit);
+    /// Stores the rendered bytes of a queued command that has none yet; false when it was sent, cancelled
+    /// or rendered meanwhile (its row is left alone).
+    bool set_unsent_payload(Db& db, const std::string& command_uuid, const std::string& payload);
     /// Claims the oldest due, unclaimed queued command whose device has no older queued command, for
     /// `instance` until `lease_until_ms`, counting one send attempt. Safe with several instances on one
     /// database: a command is claimed by one of them only.

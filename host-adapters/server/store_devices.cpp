@@ -23,6 +23,19 @@ std::optional<DeviceRow> Store::device(Db& db, const std::string& id) {
     return to_device(rows[0]);
 }
 
+std::vector<DeviceRow> Store::devices_with_ids(Db& db, const std::vector<std::string>& ids) {
+    std::vector<DeviceRow> out;
+    if (ids.empty()) return out;
+    std::string sql = "SELECT id, record, mdm_id, enrolled, updated_at FROM devices WHERE id IN (";
+    std::vector<SqlValue> params;
+    for (const auto& id : ids) {
+        sql += (params.empty() ? "$" : ", $") + std::to_string(params.size() + 1);
+        params.emplace_back(id);
+    }
+    for (const auto& r : db.query(sql + ")", params)) out.push_back(to_device(r));
+    return out;
+}
+
 std::optional<DeviceRow> Store::device_by_identifier(Db& db, const std::string& udid_or_serial) {
     auto rows = db.query(
         "SELECT id, record, mdm_id, enrolled, updated_at FROM devices WHERE udid = $1 OR serial_number = $1 "

@@ -22,6 +22,13 @@ std::vector<AssignmentRow> Store::all_assignments(Db& db) {
     return select_assignments(db, "ORDER BY device_id, policy_id");
 }
 
+std::vector<std::array<std::string, 3>> Store::assignment_statuses(Db& db) {
+    std::vector<std::array<std::string, 3>> out;
+    for (const auto& r : db.query("SELECT policy_id, device_id, status FROM assignments WHERE status <> 'pending'"))
+        out.push_back({r.text(0), r.text(1), r.text(2)});
+    return out;
+}
+
 std::optional<AssignmentRow> Store::assignment(Db& db, const std::string& device_id, const std::string& policy_id) {
     auto rows = select_assignments(db, "WHERE device_id = $1 AND policy_id = $2", {device_id, policy_id});
     if (rows.empty()) return std::nullopt;
@@ -75,10 +82,29 @@ std::optional<CommandRow> Store::command(Db& db, const std::string& command_uuid
     return to_command(rows[0]);
 }
 
+std::vector<CommandRow> Store::unrendered_installs(Db& db, std::int64_t after, int limit) {
+    std::vector<CommandRow> out;
+    for (const auto& r : db.query(std::string("SELECT ") + kCommandColumns +
+                                      " FROM commands c JOIN devices d ON d.id = c.device_id "
+                                      "WHERE c.status = 'queued' AND c.created_seq > $1 AND c.policy_version IS NOT NULL "
+                                      "AND (c.payload IS NULL OR c.payload = '') ORDER BY c.created_seq LIMIT $2",
+                                  {after, static_cast<std::int64_t>(limit)}))
+        out.push_back(to_command(r));
+    return out;
+}
+
+bool Store::set_unsent_payload(Db& db, const std::string& command_uuid, const std::string& payload) {
+    return !db.query("UPDATE commands SET payload = $1 WHERE command_uuid = $2 AND status = 'queued' "
+                     "AND (payload IS NULL OR payload = '') AND last_mdm_status IS NULL RETURNING command_uuid",
+                     {payload, command_uuid})
+                .empty();
+}
+
 std::optional<CommandRow> Store::claim_next_command(Db& db, const std::string& instance, std::int64_t now_ms,
                                                     std::int64_t lease_until_ms) {
-    // One command per claim, the oldest due one whose device has no older command still queued, so each
-    // device gets its commands in sequence order even while an older one waits for a retry. On PostgreSQL
+    // One command per claim, the earliest due one (oldest first among those due together) whose device has
+    // no older command still queued, so each device gets its commands in sequence order even while an older
+    // one waits for a retry. On PostgreSQL
     // a row another instance is claiming is skipped (FOR UPDATE SKIP LOCKED); SQLite serialises writers.
     std::string lock = db.dialect() == Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : "";
     auto claimed = db.query(
@@ -86,7 +112,7 @@ std::optional<CommandRow> Store::claim_next_command(Db& db, const std::string& i
         "SELECT c.command_uuid FROM commands c WHERE c.status = 'queued' AND c.next_attempt_at <= $3 "
         "AND (c.claim_until IS NULL OR c.claim_until < $3) AND NOT EXISTS (SELECT 1 FROM commands e "
         "WHERE e.device_id = c.device_id AND e.status = 'queued' AND e.created_seq < c.created_seq) "
-        "ORDER BY c.created_seq LIMIT 1" + lock + ") RETURNING command_uuid",
+        "ORDER BY c.next_attempt_at, c.created_seq LIMIT 1" + lock + ") RETURNING command_uuid",
         {instance, lease_until_ms, now_ms});
     if (claimed.empty()) return std::nullopt;
     return command(db, claimed[0].text(0));

@@ -4,6 +4,7 @@ refuses are retried on schedule with a new CommandUUID until --max-install-attem
 
 import os
 import sys
+import sqlite3
 import threading
 import time
 import unittest
@@ -191,6 +192,46 @@ class RenderedWhenSent(OutboxTestCase):
         self.assertNotEqual(sent_b[0][1]["CommandUUID"], stale[0]["command_uuid"])
         self.assertIn(b"<integer>384</integer>", sent_b[0][1]["Command"]["Payload"])
         self.assertEqual(self.assignment("ENR-B")["status"], "pending")
+
+
+    def unsent_payload(self, command_uuid):
+        db = sqlite3.connect(self.server.database[len("sqlite:"):])
+        try:
+            row = db.execute("SELECT status, payload FROM commands WHERE command_uuid = ?", (command_uuid,)).fetchone()
+        finally:
+            db.close()
+        return row
+
+    def test_a_queued_install_is_rendered_ahead_and_still_cancelled_when_its_policy_changes(self):
+        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-A", "ENR-B"]},
+                        expect=201)
+        self.server.api("POST", "/policies", policy_document(), expect=201)
+        Device(self.server, enrollment_id="ENR-A", serial="AHEAD-A").enroll()
+        wait_until(lambda: self.nanomdm.received("InstallProfile"), what="the first (slow) send")
+        Device(self.server, enrollment_id="ENR-B", serial="AHEAD-B").enroll()
+        queued = [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
+        self.assertEqual([c["status"] for c in queued], ["queued"])
+        # The pre-renderer renders it while the sender is still held by the first send.
+        wait_until(lambda: self.unsent_payload(queued[0]["command_uuid"])[1], what="the install rendered ahead")
+        status, payload = self.unsent_payload(queued[0]["command_uuid"])
+        self.assertEqual(status, "queued")
+        self.assertIn(b"<string>InstallProfile</string>", payload.encode() if isinstance(payload, str) else payload)
+        self.assertEqual([c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"], [])
+        edited = policy_document()
+        edited["payload"]["KeySize"] = 384
+        self.server.api("PUT", "/policies/corp-acme", edited, expect=200)
+        self.gate.set()
+
+        def b_commands():
+            return [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
+        wait_until(lambda: len(b_commands()) == 2 and all(c["status"] != "queued" for c in b_commands()),
+                   what="the rendered-ahead install settled and the new one sent")
+        by_uuid = {c["command_uuid"]: c for c in b_commands()}
+        self.assertEqual(by_uuid[queued[0]["command_uuid"]]["status"], "cancelled")
+        self.assertIn("changed", by_uuid[queued[0]["command_uuid"]]["detail"])
+        sent_b = [c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"]
+        self.assertEqual(len(sent_b), 1)
+        self.assertIn(b"<integer>384</integer>", sent_b[0][1]["Command"]["Payload"])
 
 
 class DeviceErrorRetried(OutboxTestCase):
