@@ -1,6 +1,7 @@
 /* Pure-C smoke test of every acmepolicy_* entry point: NULL, zero-length and garbage inputs, ownership,
  * statuses, and one real document per capability. Built against the build tree (c_abi_smoke) and against
- * the installed package (c_abi_install_consumer).
+ * the installed package (c_abi_install_consumer). One file on purpose: the installed-package consumer
+ * builds this single source with nothing but the installed header and library.
  *
  * usage: c_abi_smoke DATA_DIR [SIGNING_DIR]
  *   DATA_DIR     tests/c_abi/data (policies, inventory, check-in plist, certificate)

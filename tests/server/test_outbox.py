@@ -5,6 +5,7 @@ refuses are retried on schedule with a new CommandUUID until --max-install-attem
 import os
 import sys
 import sqlite3
+import subprocess
 import threading
 import time
 import unittest
@@ -195,12 +196,20 @@ class RenderedWhenSent(OutboxTestCase):
 
 
     def unsent_payload(self, command_uuid):
-        db = sqlite3.connect(self.server.database[len("sqlite:"):])
-        try:
-            row = db.execute("SELECT status, payload FROM commands WHERE command_uuid = ?", (command_uuid,)).fetchone()
-        finally:
-            db.close()
-        return row
+        """(status, payload) of the command's row, read from the database itself (SQLite or PostgreSQL)."""
+        database = self.server.database
+        if database.startswith("sqlite:"):
+            db = sqlite3.connect(database[len("sqlite:"):])
+            try:
+                return db.execute("SELECT status, payload FROM commands WHERE command_uuid = ?", (command_uuid,)).fetchone()
+            finally:
+                db.close()
+        import pg_fixture
+        psql = os.path.join(pg_fixture.PG_BIN, "psql")
+        out = subprocess.run([psql, database, "-Atc", "SELECT status || chr(9) || COALESCE(payload, '') FROM commands "
+                              f"WHERE command_uuid = '{command_uuid}'"], check=True, capture_output=True, text=True).stdout
+        status, _, payload = out.rstrip("\n").partition("\t")
+        return status, payload
 
     def test_a_queued_install_is_rendered_ahead_and_still_cancelled_when_its_policy_changes(self):
         self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-A", "ENR-B"]},

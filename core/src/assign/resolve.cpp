@@ -1,5 +1,7 @@
 // Assignment resolution: candidates from targets, one primary exclusion reason each, fallbacks for the
-// devices a policy cannot serve, warnings on the rest.
+// devices a policy cannot serve, warnings on the rest. (The names of reasons, warnings and conditions:
+// resolve_names.cpp.) Longer than most files on purpose: the stages share private types (DeviceFacts,
+// PolicyTraits, Verdict) that would otherwise become a header of their own for one caller.
 #include "acmepolicy/resolve.hpp"
 
 #include <algorithm>
@@ -391,27 +393,6 @@ void add_warnings(const Inventory& inventory, const PolicyCheck& check, const Po
 
 }  // namespace
 
-const char* to_string(ExclusionReason reason) noexcept {
-    switch (reason) {
-        case ExclusionReason::policy_invalid: return "policy_invalid";
-        case ExclusionReason::platform_unsupported: return "platform_unsupported";
-        case ExclusionReason::os_unknown: return "os_unknown";
-        case ExclusionReason::os_too_old: return "os_too_old";
-        case ExclusionReason::not_enrolled: return "not_enrolled";
-        case ExclusionReason::server_profile_incompatible: return "server_profile_incompatible";
-        case ExclusionReason::variable_unavailable: return "variable_unavailable";
-    }
-    return "policy_invalid";
-}
-
-const char* to_string(AssignmentWarning warning) noexcept {
-    switch (warning) {
-        case AssignmentWarning::attestation_unsupported: return "attestation_unsupported";
-        case AssignmentWarning::client_identifier_collision: return "client_identifier_collision";
-    }
-    return "attestation_unsupported";
-}
-
 Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& policies) {
     Resolution resolution;
     std::vector<std::size_t> order(policies.size());
@@ -457,25 +438,6 @@ Resolution resolve(const Inventory& inventory, const std::vector<PolicyCheck>& p
         add_warnings(inventory, policies[order[k]], traits[k], facts, values, resolution.policies[k]);
     }
     return resolution;
-}
-
-const char* to_string(FallbackCondition condition) noexcept {
-    switch (condition) {
-        case FallbackCondition::attestation_unsupported: return "attestation_unsupported";
-        case FallbackCondition::user_enrollment: return "user_enrollment";
-        case FallbackCondition::variable_unavailable: return "variable_unavailable";
-        case FallbackCondition::os_too_old: return "os_too_old";
-        case FallbackCondition::server_profile_incompatible: return "server_profile_incompatible";
-    }
-    return "attestation_unsupported";
-}
-
-std::optional<FallbackCondition> parse_fallback_condition(std::string_view text) noexcept {
-    for (std::size_t i = 0; i < kFallbackConditionCount; ++i) {
-        const auto condition = static_cast<FallbackCondition>(i);
-        if (text == to_string(condition)) return condition;
-    }
-    return std::nullopt;
 }
 
 }  // namespace acmepolicy

@@ -1,5 +1,7 @@
 // The strict XML plist reader for untrusted bytes: hand-written, iterative (an explicit stack, so nesting
 // depth costs heap, never C++ stack), bounded by ReadLimits, stopping at the first problem it finds.
+// One class in one file on purpose: the reader is a single state machine over one cursor and one stack,
+// and its sections (scanning, prolog, elements, scalars, tree) read that state directly.
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
