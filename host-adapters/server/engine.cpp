@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/delivery.hpp"
@@ -53,10 +54,21 @@ bool needs_attention_for(const Diagnostic& d) {
 /// The inventory of `device_ids` (all devices when empty and `all` is set) and the groups they belong to.
 Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* device_ids,
                          std::vector<DeviceRow>* rows_out = nullptr) {
+    // A fleet-wide edit reconciles every device: read them (and their groups below) a few hundred per query.
+    constexpr std::size_t kChunk = 500;
+    auto chunks = [&](const std::vector<std::string>& ids, const auto& each) {
+        for (std::size_t at = 0; at < ids.size(); at += kChunk)
+            each(std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kChunk))));
+    };
     std::vector<DeviceRow> rows;
     if (device_ids) {
-        for (const auto& id : *device_ids)
-            if (auto row = store.device(db, id)) rows.push_back(std::move(*row));
+        std::unordered_map<std::string, DeviceRow> found;
+        chunks(*device_ids, [&](const std::vector<std::string>& chunk) {
+            for (auto& row : store.devices_with_ids(db, chunk)) found.emplace(row.id, std::move(row));
+        });
+        for (const auto& id : *device_ids)  // in the caller's order
+            if (auto it = found.find(id); it != found.end()) rows.push_back(std::move(it->second)), found.erase(it);
     } else {
         rows = store.devices(db);
     }
@@ -73,14 +85,18 @@ Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* d
         // Only the groups these devices belong to, with only these members: a webhook event then costs the
         // same whatever the size of the fleet's groups.
         std::map<std::string, GroupSpec> by_id;
-        for (const auto& id : present)
-            for (const auto& g : store.groups_of(db, id)) {
-                auto& spec = by_id[g.first];
-                spec.id = g.first;
-                spec.name = g.second;
-                spec.device_ids.push_back(id);
+        chunks(std::vector<std::string>(present.begin(), present.end()), [&](const std::vector<std::string>& chunk) {
+            for (auto& [device, group, name] : store.memberships_of(db, chunk)) {
+                auto& spec = by_id[group];
+                spec.id = group;
+                spec.name = std::move(name);
+                spec.device_ids.push_back(std::move(device));
             }
-        for (auto& [id, spec] : by_id) groups.push_back(std::move(spec));
+        });
+        for (auto& [id, spec] : by_id) {
+            std::sort(spec.device_ids.begin(), spec.device_ids.end());  // as one query per device gave them
+            groups.push_back(std::move(spec));
+        }
     } else {
         for (auto& g : store.groups(db)) groups.push_back(GroupSpec{g.id, g.name, std::move(g.devices)});
     }

@@ -162,6 +162,9 @@ public:
     bool delete_group(Db& db, const std::string& id);
     /// (group id, group name) of every group the device is a member of, by id.
     std::vector<std::pair<std::string, std::string>> groups_of(Db& db, const std::string& device_id);
+    /// (device id, group id, group name) of every membership of these devices, by group id (one query;
+    /// keep `ids` to a few hundred).
+    std::vector<std::array<std::string, 3>> memberships_of(Db& db, const std::vector<std::string>& ids);
 
     // --- assignments
     std::vector<AssignmentRow> assignments_of_device(Db& db, const std::string& device_id);

@@ -165,4 +165,18 @@ std::vector<std::pair<std::string, std::string>> Store::groups_of(Db& db, const 
     return out;
 }
 
+std::vector<std::array<std::string, 3>> Store::memberships_of(Db& db, const std::vector<std::string>& ids) {
+    std::vector<std::array<std::string, 3>> out;
+    if (ids.empty()) return out;
+    std::string sql = "SELECT m.device_id, g.id, g.name FROM group_members m JOIN device_groups g ON g.id = m.group_id "
+                      "WHERE m.device_id IN (";
+    std::vector<SqlValue> params;
+    for (const auto& id : ids) {
+        sql += (params.empty() ? "$" : ", $") + std::to_string(params.size() + 1);
+        params.emplace_back(id);
+    }
+    for (const auto& r : db.query(sql + ") ORDER BY g.id, m.device_id", params)) out.push_back({r.text(0), r.text(1), r.text(2)});
+    return out;
+}
+
 }  // namespace acmepolicy::server
