@@ -8,7 +8,9 @@ import os
 
 from schemas import SOURCE_DIR
 
-NOW = "2026-08-01T12:00:00Z"
+# The examples' CA certificates are valid from 2026-11-28; the example device certificates expire in 2026-09.
+NOW = "2026-12-01T12:00:00Z"
+CERTIFICATES_NOW = "2026-08-01T12:00:00Z"
 
 
 def _read(*parts):
@@ -50,6 +52,7 @@ def all_calls():
     pem = json.loads(cert_policy)["ca_certificates"][0]
     entry = json.dumps(json.loads(cert_inventory)["devices"][0])
     now = json.dumps({"now": NOW})
+    certificates_now = json.dumps({"now": CERTIFICATES_NOW})
 
     calls = [call("version", [], "version.json", "version"),
              call("schema", [], "schema-answer.json", "schema")]
@@ -96,11 +99,11 @@ def all_calls():
                       "parse_certificate_list example"))
     calls.append(call("parse_certificate_list", ["<plist>", ""], "certificate-list-answer.json",
                       "parse_certificate_list junk"))
-    calls.append(call("certificate_status", [cert_policy, entry, now], "certificate-status.json",
+    calls.append(call("certificate_status", [cert_policy, entry, certificates_now], "certificate-status.json",
                       "certificate_status example"))
-    calls.append(call("certificate_status", ["{}", entry, now], "certificate-status.json",
+    calls.append(call("certificate_status", ["{}", entry, certificates_now], "certificate-status.json",
                       "certificate_status invalid policy"))
-    calls.append(call("plan_renewals", [cert_inventory, "[" + cert_policy + "]", now], "renewal-plan.json",
+    calls.append(call("plan_renewals", [cert_inventory, "[" + cert_policy + "]", certificates_now], "renewal-plan.json",
                       "plan_renewals example"))
-    calls.append(call("plan_renewals", [cert_inventory, "{}", now], "renewal-plan.json", "plan_renewals not an array"))
+    calls.append(call("plan_renewals", [cert_inventory, "{}", certificates_now], "renewal-plan.json", "plan_renewals not an array"))
     return calls

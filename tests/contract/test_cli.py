@@ -54,7 +54,7 @@ class CliAnswers(ContractCase):
 
     def test_certificates_and_schema(self):
         document = cli("certificates", "--inventory", "examples/certificates/inventory.json",
-                       "examples/certificates/corp-acme.json", "--format", "json", "--now", calls.NOW)
+                       "examples/certificates/corp-acme.json", "--format", "json", "--now", calls.CERTIFICATES_NOW)
         self.assertTrue(document["renewals"], "the example plans renewals")
         self.assertMatches(document, "renewal-plan.json", "certificates")
         self.assertMatches(cli("schema"), "schema-answer.json", "schema")

@@ -94,7 +94,7 @@ type Signing struct {
 
 // RenderOptions selects and parameterises the rendered document (docs/rendering.md).
 type RenderOptions struct {
-	Format            string          `json:"format"` // "mobileconfig", "ddm", "install-command", "remove-command"
+	Format            string          `json:"format,omitempty"` // "mobileconfig" (when empty), "ddm", "install-command", "remove-command"
 	Device            json.RawMessage `json:"device,omitempty"`
 	Preview           bool            `json:"preview,omitempty"`
 	IdentifierPrefix  string          `json:"identifier_prefix,omitempty"`
@@ -111,10 +111,13 @@ type RenderOptions struct {
 // RenderResult describes a rendered document. Metadata keeps the whole metadata object, including keys
 // this version of the package does not name.
 type RenderResult struct {
+	OK                bool                       `json:"ok"`
 	Format            string                     `json:"format"`
 	ContentType       string                     `json:"content_type"`
 	PayloadIdentifier string                     `json:"payload_identifier"`
-	PayloadUUID       string                     `json:"payload_uuid"`
+	PayloadUUID       string                     `json:"payload_uuid"` // "" for ddm and remove-command
+	Signed            bool                       `json:"signed"`
+	CredentialURL     string                     `json:"credential_url,omitempty"` // ddm only
 	Diagnostics       []Diagnostic               `json:"diagnostics"`
 	Metadata          map[string]json.RawMessage `json:"-"`
 }
