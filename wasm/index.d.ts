@@ -53,6 +53,8 @@ export interface Policy {
   name: string;
   notes?: string;
   server_profile?: 'generic' | 'step-ca' | string;
+  /** How devices receive it: a configuration profile, the declarative credential, or `auto` (docs/declarative.md). */
+  delivery?: 'profile' | 'declarative' | 'auto';
   payload: Record<string, unknown>;
   ca_certificates?: string[];
   targets?: { device_groups?: string[]; devices?: string[] };
@@ -153,7 +155,12 @@ export interface RenderResult extends Outcome {
   format: RenderFormat | string | null;
   content_type: string | null;
   payload_identifier?: string;
+  /** "" for ddm and remove-command, which carry no PayloadUUID. */
   payload_uuid?: string;
+  /** True when the profile is CMS-signed (never in the browser package, which does not sign). */
+  signed?: boolean;
+  /** ddm only: where the device fetches the credential. */
+  credential_url?: string;
   diagnostics: Diagnostic[];
   /** The rendered text: mobileconfig XML, the DDM JSON bundle, or a command plist; null when nothing rendered. */
   output: string | null;
@@ -189,6 +196,8 @@ export interface ExplainResult extends Outcome {
   /** Set when the device receives the policy's fallback instead. */
   included_via_fallback?: { policy: string; reason: FallbackCondition | string };
   message?: string;
+  /** Warnings on the pair (e.g. attestation_unsupported); no path, they concern the device. */
+  warnings?: Array<{ severity: Severity; code: string; message: string }>;
   diagnostics?: Diagnostic[];
   [key: string]: unknown;
 }

@@ -35,8 +35,10 @@ DEVICES = sorted(os.path.relpath(p, SOURCE_DIR)
 FACADE_ERROR = "common.json#/$defs/facade_error"
 
 
-def call(function, inputs, schema, label):
-    return {"function": function, "inputs": list(inputs), "schema": schema, "label": label}
+def call(function, inputs, schema, label, open_paths=()):
+    """One facade call; `open_paths` are the JSON pointers of objects the schema leaves open (a plist's value)."""
+    return {"function": function, "inputs": list(inputs), "schema": schema, "label": label,
+            "open": list(open_paths)}
 
 
 def all_calls():
@@ -93,6 +95,11 @@ def all_calls():
                                json.dumps({"now": NOW, "identifier_prefix": "com.example.acmepolicy"})],
                       "plan.json", "plan examples"))
     calls.append(call("plan", [inventory, every_policy, "{\"devices\": []}", now], "plan.json", "plan bad state"))
+    checkin = _read("tests", "c_abi", "data", "checkin-authenticate.plist")
+    calls.append(call("parse_plist", [checkin], "plist-answer.json", "parse_plist check-in",
+                      ["/value"]))
+    calls.append(call("parse_plist", ["<plist><dict><key>a</key></dict></plist>"], "plist-answer.json",
+                      "parse_plist broken"))
     calls.append(call("inspect_certificate", [pem, ""], "certificate-info.json", "inspect_certificate CA"))
     calls.append(call("inspect_certificate", ["not a pem", ""], "certificate-info.json", "inspect_certificate junk"))
     calls.append(call("parse_certificate_list", [cert_list, ""], "certificate-list-answer.json",

@@ -37,8 +37,8 @@ def other_type(value):
 
 def mutations(document, open_paths=()):
     """(description, mutated copy) pairs each of which a strict schema must refuse: an unknown key added to
-    every object (except the objects at `open_paths`, documented as open), and every top-level value given
-    another JSON type."""
+    every object (except the objects at `open_paths`, documented as open), and every other top-level value
+    given another JSON type."""
     for path, obj in list(objects(document)):
         if any(path == p or path.startswith(p + "/") for p in open_paths):
             continue
@@ -50,6 +50,8 @@ def mutations(document, open_paths=()):
         yield f"unknown key added at {path or '(root)'}", mutated
     if isinstance(document, dict):
         for key, value in document.items():
+            if f"/{key}" in open_paths:
+                continue
             mutated = copy.deepcopy(document)
             mutated[key] = other_type(value)
             yield f"/{key} of another type", mutated

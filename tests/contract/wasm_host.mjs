@@ -20,6 +20,7 @@ const methods = {
   explain: (i, p, d, o) => acme.explain(i, p, d, options(o)),
   plan: (i, p, s, o) => acme.plan(i, p, s, options(o)),
   inspect_certificate: (pem) => acme.inspectCertificate(pem),
+  parse_plist: (plist) => acme.parsePlist(plist),
   parse_certificate_list: (plist) => acme.parseCertificateList(plist),
   certificate_status: (p, e, o) => acme.certificateStatus(p, e, options(o)),
   plan_renewals: (i, p, o) => acme.planRenewals(i, p, options(o)),

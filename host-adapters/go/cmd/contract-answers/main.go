@@ -95,6 +95,10 @@ func answer(c call) result {
 			return result{Label: c.Label, Skip: "options"}
 		}
 		typed, err = acmepolicy.Plan(in(0), in(1), in(2), o)
+	case "parse_plist":
+		var value map[string]any
+		value, err = acmepolicy.ParseCheckin(in(0))
+		typed = map[string]any{"value": value}
 	case "inspect_certificate":
 		typed, err = acmepolicy.InspectCertificate(in(0))
 	case "parse_certificate_list":
