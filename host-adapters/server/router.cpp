@@ -74,6 +74,14 @@ bool Router::dispatch(const httplib::Request& req, httplib::Response& res) const
     return true;
 }
 
+std::string Router::allowed_methods(const std::string& path) const {
+    std::string allowed;
+    for (const auto& route : routes_)
+        if (allowed.find(route.method) == std::string::npos && std::regex_match(path, route.pattern))
+            allowed += (allowed.empty() ? "" : ", ") + route.method;
+    return allowed;
+}
+
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
     res.status = status;
     res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");

@@ -24,6 +24,8 @@ public:
     /// Answers the request: the matching route, 405 when only the method is wrong, or false when no route
     /// matches the path (the caller then tries static files or answers 404).
     bool dispatch(const httplib::Request& req, httplib::Response& res) const;
+    /// The methods the routes matching this raw path take ("GET, PUT"); empty when no route matches it.
+    std::string allowed_methods(const std::string& path) const;
 
 private:
     struct Route {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <sys/stat.h>
 #include <thread>
 
@@ -205,7 +206,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
 
     // Runs once the headers are read and before any body byte is: requests that cannot succeed (no valid
     // token, a declared body over the cap) are answered without reading their body.
-    http->set_pre_routing_handler([&ctx](const httplib::Request& req, httplib::Response& res) {
+    http->set_pre_routing_handler([&ctx, &router](const httplib::Request& req, httplib::Response& res) {
         request_start = std::chrono::steady_clock::now();
         reset_request_context();
         prefer_gzip(const_cast<httplib::Request&>(req));
@@ -245,6 +246,23 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
                 }
                 return httplib::Server::HandlerResponse::Handled;
             }
+        }
+        // cpp-httplib answers a method it does not route (TRACE, CONNECT, ...) 400 without reading its body,
+        // which the kept-alive connection would then read as the next request: answer here, and close.
+        static const std::set<std::string> kRouted = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+        if (!kRouted.count(req.method)) {
+            if (declared) discard_request_body(*declared);
+            close_after_answer();
+            std::string allowed = router.allowed_methods(raw_path(req));
+            if (allowed.empty() && api) {
+                send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
+            } else {
+                if (allowed.empty()) allowed = "GET, HEAD";  // the portal's static files
+                res.set_header("Allow", allowed);
+                send_error(res, 405, "http.method_not_allowed",
+                           req.method + " is not allowed on " + req.path + "; use " + allowed + ".");
+            }
+            return httplib::Server::HandlerResponse::Handled;
         }
         return httplib::Server::HandlerResponse::Unhandled;
     });

@@ -3,6 +3,7 @@ notice if it did not (a mutated copy must fail), so a schema that accepts everyt
 
 import copy
 import json
+import re
 import unittest
 
 import schemas
@@ -35,12 +36,18 @@ def other_type(value):
     return [value]
 
 
+def is_open(path, open_paths):
+    """True when `path` is, or is inside, an object that one of `open_paths` (regular expressions over JSON
+    pointers) names as open."""
+    return any(re.fullmatch(p + "(/.*)?", path) for p in open_paths)
+
+
 def mutations(document, open_paths=()):
     """(description, mutated copy) pairs each of which a strict schema must refuse: an unknown key added to
-    every object (except the objects at `open_paths`, documented as open), and every other top-level value
+    every object (except those `open_paths` names, documented as open), and every other top-level value
     given another JSON type."""
     for path, obj in list(objects(document)):
-        if any(path == p or path.startswith(p + "/") for p in open_paths):
+        if is_open(path, open_paths):
             continue
         mutated = copy.deepcopy(document)
         target = mutated
@@ -50,7 +57,7 @@ def mutations(document, open_paths=()):
         yield f"unknown key added at {path or '(root)'}", mutated
     if isinstance(document, dict):
         for key, value in document.items():
-            if f"/{key}" in open_paths:
+            if is_open(f"/{key}", open_paths):
                 continue
             mutated = copy.deepcopy(document)
             mutated[key] = other_type(value)

@@ -214,6 +214,27 @@ class PathsAndHeaders(HostileTestCase):
             self.assertIn("default-src 'self'", headers.get("Content-Security-Policy", ""), status)
             self.assertIn("frame-ancestors 'none'", headers.get("Content-Security-Policy", ""), status)
 
+    def test_an_unrouted_method_is_405_and_its_body_never_read_as_a_request(self):
+        # TRACE with a body, then a request on the same connection: the body must not be taken for the next
+        # request (it used to be: two 400s), and the method is refused with the path's Allow.
+        body = b'{"device_name": "x"}'
+        answer = raw_exchange(self.server.port, (
+            b"TRACE /api/v1/devices HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + self.server.token.encode() +
+            b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body +
+            b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"))
+        self.assertEqual(status_of(answer), 405, answer[:300])
+        head, _, rest = answer.partition(b"\r\n\r\n")
+        self.assertIn(b"Allow: GET, POST", head)
+        self.assertEqual(json.loads(rest.split(b"HTTP/1.1")[0])["error"]["code"], "http.method_not_allowed")
+        self.assertNotIn(b"400 Bad Request", answer)
+        status, headers, payload = self.server.request("TRACE", "/api/v1/policies/x")
+        self.assertEqual((status, headers.get("Allow")), (405, "GET, PUT, DELETE"))
+        status, _, payload = self.server.request("TRACE", "/api/v1/no-such-thing")
+        self.assertEqual((status, self.error_code(payload)), (404, "http.not_found"))
+        status, _, payload = self.server.request("TRACE", "/api/v1/policies", auth=False)
+        self.assertEqual((status, self.error_code(payload)), (401, "auth.required"))
+        self.assert_alive()
+
     def test_401_reveals_nothing(self):
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"}):
             status, _, body = self.server.request("GET", "/api/v1/devices", auth=False, headers=headers)
