@@ -31,6 +31,11 @@ std::optional<DeviceRecord> checked_device(const json& body, httplib::Response& 
         send_error(res, 422, "device.invalid", "The device record has errors; see diagnostics.", diagnostics_json(report, true));
         return std::nullopt;
     }
+    if (has_control_character(record->id)) {
+        send_error(res, 422, "device.invalid", "The device record has errors; see diagnostics.",
+                   control_character_id("device.id_invalid"));
+        return std::nullopt;
+    }
     return record;
 }
 

@@ -78,6 +78,11 @@ void write_group(ServerContext& ctx, const httplib::Request& req, httplib::Respo
                                      {"message", "Give the group a non-empty \"id\" string."}}}));
             return;
         }
+        if (has_control_character(id)) {
+            send_error(res, 422, "group.invalid", "The group's id holds a control character.",
+                       control_character_id("group.id_invalid"));
+            return;
+        }
         if (body->contains("name") && !(*body)["name"].is_string()) {
             send_error(res, 422, "group.invalid", "\"name\" must be a string.");
             return;

@@ -44,6 +44,17 @@ std::string attachment_header(const std::string& name) {
     return "attachment; filename=\"" + plain + "\"; filename*=UTF-8''" + encoded;
 }
 
+bool has_control_character(const std::string& id) {
+    for (unsigned char c : id)
+        if (c < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
+nlohmann::json control_character_id(const std::string& code) {
+    return nlohmann::json::array({{{"severity", "error"}, {"code", code}, {"path", "/id"},
+                                   {"message", "\"id\" holds a control character, so no URL could name it; remove it."}}});
+}
+
 void reconcile_and_wake(ServerContext& ctx, Db& db, const std::vector<std::string>& devices, int& queued) {
     queued += reconcile_devices(ctx, db, devices);
 }

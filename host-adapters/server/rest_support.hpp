@@ -25,6 +25,11 @@ std::optional<nlohmann::json> parse_body(const httplib::Request& req, httplib::R
 /// letters, digits, '.', '-' and '_' becomes '_') and the exact name percent-encoded in filename*.
 std::string attachment_header(const std::string& name);
 
+/// True when an id holds a control character: no URL path could name it (request.invalid_id).
+bool has_control_character(const std::string& id);
+/// The one diagnostic of such an id, under `code` (device.id_invalid, group.id_invalid), as JSON.
+nlohmann::json control_character_id(const std::string& code);
+
 /// Reconciles `devices` inside the caller's transaction and adds the commands queued to `queued`.
 void reconcile_and_wake(ServerContext& ctx, Db& db, const std::vector<std::string>& devices, int& queued);
 

@@ -287,7 +287,7 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
     };
     for (auto method : {&httplib::Server::Get, &httplib::Server::Post, &httplib::Server::Put,
                         &httplib::Server::Delete, &httplib::Server::Patch, &httplib::Server::Options})
-        (http.get()->*method)(".*", handler);
+        (http.get()->*method)("[\\s\\S]*", handler);  // ".*" would miss paths with a CR or LF
     http->set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
         set_security_headers(res);
         if (request_body_over_cap()) {
@@ -305,8 +305,12 @@ int run_server(const ServerConfig& config, std::ostream& out, std::ostream& err)
             send_error(res, 413, "request.too_large", "The request body is over 1 MiB.");
         else if (res.status == 404)
             send_error(res, 404, "http.not_found", "Nothing is at " + req.path + ".");
-        else
+        else {
+            // cpp-httplib could not read the request: what follows on the connection is no request either.
+            close_after_answer();
+            res.set_header("Connection", "close");
             send_error(res, res.status, "http.error", "The request could not be handled (HTTP " + std::to_string(res.status) + ").");
+        }
         return httplib::Server::HandlerResponse::Handled;
     }));
     http->set_logger([](const httplib::Request& req, const httplib::Response& res) {

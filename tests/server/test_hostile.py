@@ -235,6 +235,28 @@ class PathsAndHeaders(HostileTestCase):
         self.assertEqual((status, self.error_code(payload)), (401, "auth.required"))
         self.assert_alive()
 
+    def test_control_characters_in_ids(self):
+        # A CR or LF in a path segment is refused like any control character (it used to miss every route: 404).
+        for segment in ("a%0Ab", "a%0Db", "a%01b"):
+            status, _, payload = self.server.request("GET", f"/api/v1/devices/{segment}")
+            self.assertEqual((status, self.error_code(payload)), (400, "request.invalid_id"), segment)
+        # And no record is created that no path could name.
+        for path, body, code in (("/devices", {"id": "a\nb"}, "device.id_invalid"),
+                                 ("/groups", {"id": "a\u0001b"}, "group.id_invalid")):
+            status, answer = self.server.api("POST", path, body)
+            self.assertEqual(status, 422, answer)
+            self.assertEqual(answer["error"]["diagnostics"][0]["code"], code)
+        self.assert_alive()
+
+    def test_a_request_line_that_cannot_be_read_closes_the_connection(self):
+        # What follows a request cpp-httplib cannot read (an unknown method) is not read as requests either.
+        answer = raw_exchange(self.server.port, b"QUERY /api/v1/policies HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                              + self.server.token.encode() + b"\r\nContent-Length: 2\r\n\r\n{}"
+                              + b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertEqual(answer.count(b"HTTP/1.1 "), 1, answer[:600])
+        self.assertEqual(status_of(answer), 400)
+        self.assert_alive()
+
     def test_401_reveals_nothing(self):
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"}):
             status, _, body = self.server.request("GET", "/api/v1/devices", auth=False, headers=headers)
