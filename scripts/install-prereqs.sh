@@ -10,6 +10,7 @@ packages=(
   emscripten node-acorn nodejs npm
   libcpp-httplib-dev
   chromium postgresql
+  python3-jsonschema python3-yaml python3-venv
 )
 
 missing=()
