@@ -12,7 +12,8 @@ SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 SCHEMA_DIR = os.path.join(SOURCE_DIR, "docs", "schemas")
 
 
-def _uri(path):
+def uri_of(path):
+    """The file: URI a schema file is stored under (its references resolve relative to it)."""
     return "file://" + os.path.abspath(path)
 
 
@@ -23,7 +24,7 @@ def _load_store():
             if name.endswith(".json"):
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8") as f:
-                    store[_uri(path)] = json.load(f)
+                    store[uri_of(path)] = json.load(f)
     return store
 
 
@@ -32,17 +33,18 @@ STORE = _load_store()
 
 def names():
     """Every schema file, relative to docs/schemas/ ("policy.json", "rest/error.json")."""
-    prefix = _uri(SCHEMA_DIR) + "/"
+    prefix = uri_of(SCHEMA_DIR) + "/"
     return sorted(uri[len(prefix):] for uri in STORE)
 
 
 def validator(name):
     """A validator for docs/schemas/<name>; `name` may carry a fragment ("resolution.json#/$defs/counts")."""
     file, _, fragment = name.partition("#")
-    uri = _uri(os.path.join(SCHEMA_DIR, file))
+    uri = uri_of(os.path.join(SCHEMA_DIR, file))
     schema = STORE[uri]
     if fragment:
         schema = {"$ref": uri + "#" + fragment}
+    # RefResolver is what bookworm's jsonschema 4.10 offers (newer releases keep it, deprecated).
     resolver = jsonschema.RefResolver(base_uri=uri, referrer=STORE[uri], store=STORE)
     return Draft202012Validator(schema, resolver=resolver, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
@@ -60,4 +62,4 @@ def errors(document, name):
 
 def check_schema(name):
     """Raises when docs/schemas/<name> is not itself a valid Draft 2020-12 schema."""
-    Draft202012Validator.check_schema(STORE[_uri(os.path.join(SCHEMA_DIR, name))])
+    Draft202012Validator.check_schema(STORE[uri_of(os.path.join(SCHEMA_DIR, name))])

@@ -47,7 +47,7 @@ class SchemasFollowTheCore(ContractCase):
         for name in schemas.names():
             with self.subTest(schema=name):
                 schemas.check_schema(name)
-                schema = schemas.STORE[schemas._uri(os.path.join(schemas.SCHEMA_DIR, name))]
+                schema = schemas.STORE[schemas.uri_of(os.path.join(schemas.SCHEMA_DIR, name))]
                 self.assertEqual(schema["$schema"], "https://json-schema.org/draft/2020-12/schema")
                 self.assertTrue(schema.get("title"), "every schema says what it describes")
 

@@ -12,7 +12,7 @@ import unittest
 import yaml
 
 import schemas
-from schemas import SCHEMA_DIR, SOURCE_DIR, STORE, _uri
+from schemas import SCHEMA_DIR, SOURCE_DIR, STORE, uri_of
 
 # index.d.ts interface -> schema (with fragment); the keys index.js adds to results are left out of the check.
 DTS_DOCUMENTS = {
@@ -92,7 +92,7 @@ GO_OTHERS = {"ValidateOptions", "Signing", "RenderOptions", "ClientTokenRequest"
 def resolve_pointer(name):
     """The schema object docs/schemas/<file>#<pointer> names."""
     file, _, fragment = name.partition("#")
-    node = STORE[_uri(os.path.join(SCHEMA_DIR, file))]
+    node = STORE[uri_of(os.path.join(SCHEMA_DIR, file))]
     for part in [p for p in fragment.split("/") if p]:
         node = node[int(part)] if isinstance(node, list) else node[part]
     return node, file
