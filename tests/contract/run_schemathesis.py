@@ -59,6 +59,10 @@ def main():
                 [os.path.join(args.venv, "bin", "schemathesis"), "run", os.path.join(SOURCE_DIR, "docs", "openapi.yaml"),
                  "--url", f"http://127.0.0.1:{server.port}", "-H", f"Authorization: Bearer {server.token}",
                  "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
+                 # Not the coverage phase: on Debian 12's Python 3.11.2 it stops the run with "SystemError: AST
+                 # constructor recursion depth mismatch" (a CPython bug in ast.parse at deep recursion, fixed in
+                 # 3.11.5) while it derives cases from the policy schema; fuzzing and stateful cover the routes.
+                 "--phases", "examples,fuzzing,stateful",
                  "--max-time", str(args.seconds), "--seed", str(args.seed), "--workers", "2", "--no-color",
                  "--generation-database", "none", "--report-dir", os.path.join(workdir, "report")],
                 cwd=workdir, timeout=args.seconds + 120)
