@@ -79,19 +79,18 @@ def main():
         print(json.dumps({"server_pid": server.process.pid}), file=sys.stderr, flush=True)
         database = os.path.join(workdir, "acmepolicy.db")
 
-        def rendered():
+        def count(where):
             db = sqlite3.connect(database)
-            n = db.execute("SELECT COUNT(*) FROM commands WHERE request_type = 'InstallProfile' AND payload != ''"
-                           ).fetchone()[0]
+            n = db.execute(f"SELECT COUNT(*) FROM commands WHERE request_type = 'InstallProfile' AND {where}").fetchone()[0]
             db.close()
             return n
 
+        def rendered():
+            return count("payload != ''")
+
         def sent():
-            db = sqlite3.connect(database)
-            n = db.execute("SELECT COUNT(*) FROM commands WHERE request_type = 'InstallProfile' AND status = 'enqueued'"
-                           ).fetchone()[0]
-            db.close()
-            return n
+            return count("status = 'enqueued'")
+
         try:
             server.api("POST", "/groups", {"id": "g-fleet", "name": "Fleet", "devices": []}, expect=201)
             server.api("POST", "/policies", harness.policy_document(groups=["g-fleet"]), expect=201)

@@ -139,27 +139,19 @@ EnqueueOutcome send_to_mdm(const ServerConfig& config, const std::string& mdm_id
 }
 
 void Outbox::start() {
-    stopping_ = false;
+    wakeup_.restart();
     thread_ = std::thread([this] { run(); });
     prerenderer_.start();
 }
 
 void Outbox::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    cv_.notify_all();
+    wakeup_.stop();
     if (thread_.joinable()) thread_.join();
     prerenderer_.stop();
 }
 
 void Outbox::wake() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        woken_ = true;
-    }
-    cv_.notify_all();
+    wakeup_.wake();
     prerenderer_.wake();
 }
 
@@ -175,12 +167,9 @@ void Outbox::run() {
         } catch (const std::exception& e) {
             log_error("outbox pass failed", {{"error", e.what()}});
         }
-        std::unique_lock<std::mutex> lock(mutex_);
-        if (stopping_) return;
-        if (claimed > 0 && !woken_) continue;  // more may be due right away
-        cv_.wait_for(lock, poll, [this] { return stopping_ || woken_; });
-        woken_ = false;
-        if (stopping_) return;
+        if (wakeup_.stopping()) return;
+        if (claimed > 0) continue;  // more may be due right away
+        if (!wakeup_.wait(poll)) return;
     }
 }
 
@@ -214,11 +203,8 @@ int Outbox::drain() {
     // Each transaction records one answer and claims the next command: one write-lock turn per command.
     std::optional<CommandRow> claimed = store.transaction(claim);
     for (; claimed; ++sent) {
-        bool stop = sent >= 200;  // let the loop look at retries and pruning now and then
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stop = stop || stopping_;
-        }
+        // Let the loop look at retries and pruning now and then.
+        const bool stop = sent >= 200 || wakeup_.stopping();
         if (stop) {
             release(*claimed);
             break;

@@ -3,14 +3,13 @@
 // exponential backoff. Commands live in the database, so a restart resumes where the last run stopped.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include "server/context.hpp"
 #include "server/prerender.hpp"
+#include "server/wakeup.hpp"
 
 namespace acmepolicy::server {
 
@@ -59,11 +58,8 @@ private:
 
     ServerContext& ctx_;
     Prerenderer prerenderer_{ctx_};  // renders and signs queued installs ahead of the sender
+    Wakeup wakeup_;
     std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    bool woken_ = false;
 };
 
 }  // namespace acmepolicy::server

@@ -13,41 +13,21 @@ namespace {
 /// enough that the write lock is held for a few milliseconds at a time (webhook intake waits on it).
 constexpr int kBatch = 128;
 /// Also looks without being woken: another instance (PostgreSQL) may have queued commands.
-constexpr auto kPollInterval = std::chrono::seconds(2);
+constexpr auto kPollInterval = std::chrono::milliseconds(2000);
 }  // namespace
 
 void Prerenderer::start() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = false;
-    woken_ = true;
+    wakeup_.restart();
     thread_ = std::thread([this] { run(); });
 }
 
 void Prerenderer::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    cv_.notify_all();
+    wakeup_.stop();
     if (thread_.joinable()) thread_.join();
 }
 
-void Prerenderer::wake() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        woken_ = true;
-    }
-    cv_.notify_all();
-}
-
 void Prerenderer::run() {
-    for (;;) {
-        {
-            std::unique_lock<std::mutex> lock(mutex_);
-            cv_.wait_for(lock, kPollInterval, [this] { return stopping_ || woken_; });
-            if (stopping_) return;
-            woken_ = false;
-        }
+    while (wakeup_.wait(kPollInterval)) {
         try {
             if (int stored = render_all(); stored > 0) log_info("InstallProfile commands rendered ahead", {{"count", stored}});
         } catch (const std::exception& e) {
@@ -62,10 +42,7 @@ int Prerenderer::render_all() {
     std::int64_t after = 0;
     int stored = 0;
     for (;;) {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (stopping_) return stored;
-        }
+        if (wakeup_.stopping()) return stored;
         auto batch = store.read_transaction([&](Db& db) { return store.unrendered_installs(db, after, kBatch); });
         if (batch.empty()) return stored;
         after = batch.back().created_seq;

@@ -5,11 +5,10 @@
 // still renders whatever the pre-renderer left (failures, frozen policies, commands it has not reached).
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "server/context.hpp"
+#include "server/wakeup.hpp"
 
 namespace acmepolicy::server {
 
@@ -24,7 +23,7 @@ public:
     /// Stops after the batch in hand; its renders are stored or dropped (the sender renders them later).
     void stop();
     /// Looks for unrendered commands now (commands were queued).
-    void wake();
+    void wake() { wakeup_.wake(); }
 
 private:
     void run();
@@ -32,11 +31,8 @@ private:
     int render_all();
 
     ServerContext& ctx_;
+    Wakeup wakeup_;
     std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    bool woken_ = false;
 };
 
 }  // namespace acmepolicy::server

@@ -166,15 +166,21 @@ class RenderedWhenSent(OutboxTestCase):
         nanomdm.gated_requests = 1
         nanomdm.start()
 
-    def test_an_edit_before_the_send_cancels_the_stale_install(self):
+    def queue_behind_a_held_send(self, serial_prefix):
+        """ENR-A's install holds the sender at the gate; ENR-B's waits queued behind it. Returns ENR-B's."""
         self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-A", "ENR-B"]},
                         expect=201)
         self.server.api("POST", "/policies", policy_document(), expect=201)
-        Device(self.server, enrollment_id="ENR-A", serial="RENDER-A").enroll()
+        Device(self.server, enrollment_id="ENR-A", serial=f"{serial_prefix}-A").enroll()
         wait_until(lambda: self.nanomdm.received("InstallProfile"), what="the first (slow) send")
-        Device(self.server, enrollment_id="ENR-B", serial="RENDER-B").enroll()
-        stale = [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
-        self.assertEqual([c["status"] for c in stale], ["queued"])
+        Device(self.server, enrollment_id="ENR-B", serial=f"{serial_prefix}-B").enroll()
+        queued = [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
+        self.assertEqual([c["status"] for c in queued], ["queued"])
+        return queued[0]
+
+    def edit_and_expect_only_the_new_install(self, stale):
+        """Edits the policy (P-384), opens the gate, and checks that `stale` was cancelled and ENR-B got
+        exactly one InstallProfile, rendered from the new version."""
         edited = policy_document()
         edited["payload"]["KeySize"] = 384
         self.server.api("PUT", "/policies/corp-acme", edited, expect=200)
@@ -185,15 +191,16 @@ class RenderedWhenSent(OutboxTestCase):
         wait_until(lambda: len(b_commands()) == 2 and all(c["status"] != "queued" for c in b_commands()),
                    what="the stale install settled and the new one sent")
         by_uuid = {c["command_uuid"]: c for c in b_commands()}
-        self.assertEqual(by_uuid[stale[0]["command_uuid"]]["status"], "cancelled")
-        self.assertIn("changed", by_uuid[stale[0]["command_uuid"]]["detail"])
-        # The MDM got exactly one InstallProfile for ENR-B, rendered from version 2 (P-384).
+        self.assertEqual(by_uuid[stale["command_uuid"]]["status"], "cancelled")
+        self.assertIn("changed", by_uuid[stale["command_uuid"]]["detail"])
         sent_b = [c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"]
         self.assertEqual(len(sent_b), 1)
-        self.assertNotEqual(sent_b[0][1]["CommandUUID"], stale[0]["command_uuid"])
+        self.assertNotEqual(sent_b[0][1]["CommandUUID"], stale["command_uuid"])
         self.assertIn(b"<integer>384</integer>", sent_b[0][1]["Command"]["Payload"])
         self.assertEqual(self.assignment("ENR-B")["status"], "pending")
 
+    def test_an_edit_before_the_send_cancels_the_stale_install(self):
+        self.edit_and_expect_only_the_new_install(self.queue_behind_a_held_send("RENDER"))
 
     def unsent_payload(self, command_uuid):
         """(status, payload) of the command's row, read from the database itself (SQLite or PostgreSQL)."""
@@ -212,35 +219,14 @@ class RenderedWhenSent(OutboxTestCase):
         return status, payload
 
     def test_a_queued_install_is_rendered_ahead_and_still_cancelled_when_its_policy_changes(self):
-        self.server.api("POST", "/groups", {"id": "g-sales", "name": "Sales", "devices": ["ENR-A", "ENR-B"]},
-                        expect=201)
-        self.server.api("POST", "/policies", policy_document(), expect=201)
-        Device(self.server, enrollment_id="ENR-A", serial="AHEAD-A").enroll()
-        wait_until(lambda: self.nanomdm.received("InstallProfile"), what="the first (slow) send")
-        Device(self.server, enrollment_id="ENR-B", serial="AHEAD-B").enroll()
-        queued = [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
-        self.assertEqual([c["status"] for c in queued], ["queued"])
+        queued = self.queue_behind_a_held_send("AHEAD")
         # The pre-renderer renders it while the sender is still held by the first send.
-        wait_until(lambda: self.unsent_payload(queued[0]["command_uuid"])[1], what="the install rendered ahead")
-        status, payload = self.unsent_payload(queued[0]["command_uuid"])
+        wait_until(lambda: self.unsent_payload(queued["command_uuid"])[1], what="the install rendered ahead")
+        status, payload = self.unsent_payload(queued["command_uuid"])
         self.assertEqual(status, "queued")
         self.assertIn(b"<string>InstallProfile</string>", payload.encode() if isinstance(payload, str) else payload)
         self.assertEqual([c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"], [])
-        edited = policy_document()
-        edited["payload"]["KeySize"] = 384
-        self.server.api("PUT", "/policies/corp-acme", edited, expect=200)
-        self.gate.set()
-
-        def b_commands():
-            return [c for c in self.commands(device="ENR-B") if c["request_type"] == "InstallProfile"]
-        wait_until(lambda: len(b_commands()) == 2 and all(c["status"] != "queued" for c in b_commands()),
-                   what="the rendered-ahead install settled and the new one sent")
-        by_uuid = {c["command_uuid"]: c for c in b_commands()}
-        self.assertEqual(by_uuid[queued[0]["command_uuid"]]["status"], "cancelled")
-        self.assertIn("changed", by_uuid[queued[0]["command_uuid"]]["detail"])
-        sent_b = [c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"]
-        self.assertEqual(len(sent_b), 1)
-        self.assertIn(b"<integer>384</integer>", sent_b[0][1]["Command"]["Payload"])
+        self.edit_and_expect_only_the_new_install(queued)
 
 
 class DeviceErrorRetried(OutboxTestCase):
