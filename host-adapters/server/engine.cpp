@@ -549,30 +549,50 @@ void Engine::visit_resolution(
     }
 }
 
+std::shared_ptr<const Engine::IncludedIndex> Engine::included_index(const std::shared_ptr<const nlohmann::json>& base) {
+    {
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        if (cached_index_ && cached_index_for_ == base) return cached_index_;
+    }
+    auto index = std::make_shared<IncludedIndex>();
+    index->resolution = base;  // the views below point into it
+    if (const nlohmann::json* list = base->is_object() ? array_member(*base, "policies") : nullptr)
+        for (const auto& p : *list) {
+            auto& entry = index->by_policy[p.value("id", "")];
+            const nlohmann::json* included = array_member(p, "included");
+            entry.excluded = size_of(array_member(p, "excluded"));
+            entry.moved = size_of(array_member(p, "included_via_fallback"));
+            if (!included) continue;
+            entry.devices.reserve(included->size());
+            for (const auto& inc : *included) {
+                auto device = inc.find("device");
+                if (device != inc.end() && device->is_string()) entry.devices.insert(device->get_ref<const std::string&>());
+            }
+            entry.included = included->size();
+        }
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    cached_index_ = index;
+    cached_index_for_ = base;
+    return index;
+}
+
 std::map<std::string, nlohmann::json> Engine::policy_counts(Db& db) {
-    std::shared_ptr<const nlohmann::json> base = fleet_resolution(db);
+    const std::shared_ptr<const IncludedIndex> index = included_index(fleet_resolution(db));
     const AssignmentStatuses status = AssignmentStatuses::read(store_, db);
     std::map<std::string, nlohmann::json> out;
-    const nlohmann::json* list = base->is_object() ? array_member(*base, "policies") : nullptr;
-    if (!list) return out;
-    for (const auto& p : *list) {
-        const std::string pid = p.value("id", "");
-        const nlohmann::json* included = array_member(p, "included");
-        const nlohmann::json* excluded = array_member(p, "excluded");
-        int installed = 0, pending = 0, failed = 0;
-        const auto* of_policy = status.of_policy(pid);
-        if (included)
-            for (const auto& inc : *included) {
-                const auto device = inc.find("device");
-                const std::string& s = device != inc.end() && device->is_string()
-                                           ? status.of(of_policy, device->get_ref<const std::string&>())
-                                           : status.of(nullptr, "");
-                installed += s == "installed";
-                pending += s == "pending";
-                failed += s == "failed";
+    // Only the assignments that are not pending are held: count those of included devices, and the rest of
+    // the included devices are pending.
+    for (const auto& [pid, entry] : index->by_policy) {
+        int installed = 0, failed = 0, other = 0;
+        if (const auto* of_policy = status.of_policy(pid))
+            for (const auto& [device, s] : *of_policy) {
+                if (!entry.devices.count(device)) continue;
+                if (s == "installed") ++installed;
+                else if (s == "failed") ++failed;
+                else ++other;
             }
-        out[pid] = counts_json(size_of(included), size_of(excluded), size_of(array_member(p, "included_via_fallback")),
-                               installed, pending, failed);
+        const int pending = static_cast<int>(entry.included) - installed - failed - other;
+        out[pid] = counts_json(entry.included, entry.excluded, entry.moved, installed, pending, failed);
     }
     return out;
 }

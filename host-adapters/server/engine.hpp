@@ -8,6 +8,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -145,6 +148,17 @@ private:
     /// while the store's inventory generation and the minute stay the same. Built inside the caller's
     /// transaction, so the generation and the data come from one snapshot.
     std::shared_ptr<const nlohmann::json> fleet_resolution(Db& db);
+    /// Per policy of one fleet resolution: its included devices as a set (views into the resolution, which
+    /// the index keeps alive) and its list sizes. Built once per resolution, for policy_counts().
+    struct IncludedIndex {
+        struct Entry {
+            std::unordered_set<std::string_view> devices;
+            std::size_t included = 0, excluded = 0, moved = 0;
+        };
+        std::shared_ptr<const nlohmann::json> resolution;
+        std::unordered_map<std::string, Entry> by_policy;
+    };
+    std::shared_ptr<const IncludedIndex> included_index(const std::shared_ptr<const nlohmann::json>& resolution);
 
     Store& store_;
     RenderOptions base_;
@@ -154,6 +168,8 @@ private:
     std::shared_ptr<const nlohmann::json> cached_resolution_;
     std::int64_t cached_generation_ = -1;
     std::int64_t cached_minute_ = -1;
+    std::shared_ptr<const IncludedIndex> cached_index_;
+    std::shared_ptr<const nlohmann::json> cached_index_for_;
 
     struct CachedRenderer {
         std::int64_t version = -1;
