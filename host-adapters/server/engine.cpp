@@ -439,11 +439,16 @@ std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json&
 std::shared_ptr<const nlohmann::json> Engine::fleet_resolution(Db& db) {
     const std::int64_t generation = store_.inventory_generation(db);
     const std::int64_t minute = clock_now_ms() / 60000;  // validity periods are checked against the clock
-    {
+    auto cached = [&]() -> std::shared_ptr<const nlohmann::json> {
         std::lock_guard<std::mutex> lock(cache_mutex_);
-        if (cached_resolution_ && cached_generation_ == generation && cached_minute_ == minute)
-            return cached_resolution_;
-    }
+        if (cached_resolution_ && cached_generation_ == generation && cached_minute_ == minute) return cached_resolution_;
+        return nullptr;
+    };
+    if (auto hit = cached()) return hit;
+    // One reader computes a fleet's resolution at a time; the others wait for it and take the result
+    // rather than each resolving 100,000 devices at once after an edit.
+    std::lock_guard<std::mutex> computing(resolution_compute_mutex_);
+    if (auto hit = cached()) return hit;
     Inventory inventory = load_inventory(store_, db, nullptr);
     LoadedPolicies policies = load_policies(store_, db, *this);
     Resolution resolved = resolve(inventory, policies.checks);

@@ -165,6 +165,7 @@ private:
     std::string asset_link_key_;
     std::int64_t asset_link_period_ = 0;
     std::mutex cache_mutex_;
+    std::mutex resolution_compute_mutex_;  // held while a fleet resolution is computed (fleet_resolution)
     std::shared_ptr<const nlohmann::json> cached_resolution_;
     std::int64_t cached_generation_ = -1;
     std::int64_t cached_minute_ = -1;
