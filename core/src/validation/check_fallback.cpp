@@ -17,7 +17,6 @@
 namespace acmepolicy::validation {
 namespace {
 
-using nlohmann::json;
 using detail::VariableMask;
 
 const std::vector<std::string> kFallbackKeys = {"policy", "when"};
@@ -154,7 +153,7 @@ std::string why_stricter(FallbackCondition condition, const Policy& primary, con
 
 }  // namespace
 
-bool read_fallback(const json& value, PolicyDraft& draft, Report& report) {
+bool read_fallback(JsonValue value, PolicyDraft& draft, Report& report) {
     const std::string path = "/fallback";
     if (!value.is_object()) {
         emit(report, Code::document_wrong_type, path,
@@ -162,42 +161,42 @@ bool read_fallback(const json& value, PolicyDraft& draft, Report& report) {
                  json_type_words(value) + ".");
         return false;
     }
-    for (const auto& item : value.items()) {
+    for (const auto& item : value.children()) {
         if (item.key() == "policy" || item.key() == "when") continue;
         const auto suggestion = suggest(item.key(), kFallbackKeys, kFallbackAliases);
-        emit(report, Code::document_unknown_key, json_pointer_append(path, item.key()),
+        emit(report, Code::document_unknown_key, json_pointer_append(path, std::string(item.key())),
              "Unknown key " + quote_text(item.key()) + " in fallback." +
                  (suggestion ? did_you_mean(suggestion) + " Keys are case-sensitive and spelled exactly as documented."
                              : std::string(" A fallback has only \"policy\" and \"when\".")));
     }
     PolicyFallback fallback;
     bool complete = true;
-    auto policy = value.find("policy");
-    if (policy == value.end()) {
+    const JsonValue policy = value.find("policy");
+    if (!policy) {
         emit(report, Code::document_missing_key, path + "/policy",
              "policy is required: add the id of the policy that devices receive instead of this one.");
         complete = false;
-    } else if (!policy->is_string()) {
+    } else if (!policy.is_string()) {
         emit(report, Code::document_wrong_type, path + "/policy",
-             std::string("policy must be a string (a policy id), not ") + json_type_words(*policy) + ".");
+             std::string("policy must be a string (a policy id), not ") + json_type_words(policy) + ".");
         complete = false;
     } else {
-        fallback.policy = policy->get<std::string>();
+        fallback.policy = std::string(policy.str());
     }
-    auto when = value.find("when");
-    if (when == value.end()) {
+    const JsonValue when = value.find("when");
+    if (!when) {
         emit(report, Code::document_missing_key, path + "/when",
              std::string("when is required: list the conditions that hand a device to the fallback (") +
                  kConditionList + ").");
         complete = false;
-    } else if (!when->is_array()) {
+    } else if (!when.is_array()) {
         emit(report, Code::document_wrong_type, path + "/when",
              std::string("when must be an array of condition names, such as [\"attestation_unsupported\"], not ") +
-                 json_type_words(*when) + ".");
+                 json_type_words(when) + ".");
         complete = false;
     } else {
-        for (std::size_t i = 0; i < when->size(); ++i) {
-            const json& entry = (*when)[i];
+        for (std::size_t i = 0; i < when.size(); ++i) {
+            const JsonValue entry = when[i];
             if (!entry.is_string()) {
                 emit(report, Code::document_wrong_type, json_pointer_append(path + "/when", i),
                      std::string("A when entry must be a condition name (a string), not ") + json_type_words(entry) +
@@ -205,7 +204,7 @@ bool read_fallback(const json& value, PolicyDraft& draft, Report& report) {
                 complete = false;
                 continue;
             }
-            fallback.when.push_back(entry.get<std::string>());
+            fallback.when.emplace_back(entry.str());
         }
     }
     if (!complete) return false;

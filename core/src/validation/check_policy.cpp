@@ -7,6 +7,7 @@
 #include "acmepolicy/json_reader.hpp"
 #include "acmepolicy/validate.hpp"
 #include "validation/codes.hpp"
+#include "validation/document.hpp"
 #include "validation/rules.hpp"
 #include "validation/text.hpp"
 
@@ -23,8 +24,8 @@ Report sorted(const Report& report) {
     return out;
 }
 
-PolicyCheck check_document(const nlohmann::json& document, const ValidationOptions& options,
-                           bool limits_checked, Report report) {
+PolicyCheck check_document(validation::JsonValue document, const ValidationOptions& options, bool limits_checked,
+                           Report report) {
     using namespace validation;
     PolicyCheck check;
     PolicyDraft draft = read_policy_document(document, report);
@@ -62,13 +63,18 @@ PolicyCheck internal_failure(const char* what) {
 
 PolicyCheck check_policy(std::string_view json_text, const ValidationOptions& options) {
     try {
+        // A plainly valid document is read straight into the validation document; anything the fast reader
+        // leaves (syntax errors, limits, duplicate keys) goes through read_json, whose findings are the contract.
+        validation::Document document;
+        if (document.read(json_text, JsonLimits())) return check_document(document.root(), options, true, Report());
         JsonReadResult read = read_json(json_text);
         if (!read.value) {
             PolicyCheck check;
             check.report = std::move(read.report);
             return check;
         }
-        return check_document(*read.value, options, true, std::move(read.report));
+        document.assign(*read.value);
+        return check_document(document.root(), options, true, std::move(read.report));
     } catch (const std::bad_alloc&) {
         return internal_failure("out of memory");
     } catch (const std::exception& ex) {
@@ -78,7 +84,9 @@ PolicyCheck check_policy(std::string_view json_text, const ValidationOptions& op
 
 PolicyCheck check_policy(const nlohmann::json& document, const ValidationOptions& options) {
     try {
-        return check_document(document, options, false, Report());
+        validation::Document mirror;
+        mirror.assign(document);
+        return check_document(mirror.root(), options, false, Report());
     } catch (const std::bad_alloc&) {
         return internal_failure("out of memory");
     } catch (const std::exception& ex) {

@@ -13,8 +13,6 @@
 namespace acmepolicy::validation {
 namespace {
 
-using nlohmann::json;
-
 const std::vector<std::string> kRenewalKeys = {"before_days", "fraction"};
 const std::vector<std::pair<std::string, std::string>> kRenewalAliases = {
     {"days", "before_days"},        {"days_before", "before_days"}, {"beforeDays", "before_days"},
@@ -22,14 +20,14 @@ const std::vector<std::pair<std::string, std::string>> kRenewalAliases = {
     {"share", "fraction"},
 };
 
-void before_days(const json& value, RenewalSettings& out, Report& report) {
+void before_days(JsonValue value, RenewalSettings& out, Report& report) {
     const std::string path = "/renewal/before_days";
     std::int64_t days = 0;
     if (value.is_number_unsigned()) {
-        const auto u = value.get<std::uint64_t>();
+        const auto u = value.unsigned_integer();
         days = u > 1000000u ? 1000000 : static_cast<std::int64_t>(u);
     } else if (value.is_number_integer()) {
-        days = value.get<std::int64_t>();
+        days = value.integer();
     } else {
         std::string message = "before_days must be an integer number of days, not " +
                               std::string(json_type_words(value)) + ".";
@@ -48,7 +46,7 @@ void before_days(const json& value, RenewalSettings& out, Report& report) {
     out.before_days = days;
 }
 
-void fraction(const json& value, RenewalSettings& out, Report& report) {
+void fraction(JsonValue value, RenewalSettings& out, Report& report) {
     const std::string path = "/renewal/fraction";
     if (!value.is_number()) {
         std::string message = "fraction must be a number between 0 and 1, not " +
@@ -57,10 +55,10 @@ void fraction(const json& value, RenewalSettings& out, Report& report) {
         emit(report, Code::document_wrong_type, path, std::move(message));
         return;
     }
-    const double f = value.get<double>();
+    const double f = value.number();
     if (!std::isfinite(f) || f <= 0.0 || f >= 1.0) {
         emit(report, Code::renewal_fraction, path,
-             "fraction " + value.dump() +
+             "fraction " + value.dump_number() +
                  " is out of range: give a number greater than 0 and less than 1 (0.5, the default, renews "
                  "short-lived certificates when half their validity is left).");
         return;
@@ -70,31 +68,33 @@ void fraction(const json& value, RenewalSettings& out, Report& report) {
 
 }  // namespace
 
-void check_renewal(const nlohmann::json& document, PolicyDraft& draft, Report& report) {
+void check_renewal(JsonValue document, PolicyDraft& draft, Report& report) {
     if (!document.is_object()) return;
-    auto it = document.find("renewal");
-    if (it == document.end() || it->is_null()) return;
-    if (!it->is_object()) {
+    const JsonValue renewal = document.find("renewal");
+    if (!renewal || renewal.is_null()) return;
+    if (!renewal.is_object()) {
         emit(report, Code::document_wrong_type, "/renewal",
              std::string("renewal must be an object such as {\"before_days\": 30, \"fraction\": 0.5}, not ") +
-                 json_type_words(*it) + ".");
+                 json_type_words(renewal) + ".");
         return;
     }
-    for (const auto& item : it->items()) {
-        const std::string& key = item.key();
+    for (const auto& item : renewal.children()) {
+        const std::string_view key = item.key();
         bool known = false;
         for (const auto& k : kRenewalKeys) known = known || k == key;
         if (known) continue;
         auto suggestion = suggest(key, kRenewalKeys, kRenewalAliases);
-        emit(report, Code::document_unknown_key, json_pointer_append("/renewal", key),
+        emit(report, Code::document_unknown_key, json_pointer_append("/renewal", std::string(key)),
              "Unknown key " + quote_text(key) + " in renewal." +
                  (suggestion ? did_you_mean(suggestion) + " Keys are case-sensitive and spelled exactly as documented."
                              : std::string(" renewal takes before_days and fraction only.")));
     }
     RenewalSettings settings;
-    if (auto b = it->find("before_days"); b != it->end()) before_days(*b, settings, report);
-    if (auto f = it->find("fraction"); f != it->end()) fraction(*f, settings, report);
-    if (it->find("before_days") == it->end() && it->find("fraction") == it->end())
+    const JsonValue b = renewal.find("before_days");
+    const JsonValue f = renewal.find("fraction");
+    if (b) before_days(b, settings, report);
+    if (f) fraction(f, settings, report);
+    if (!b && !f)
         emit(report, Code::renewal_empty, "/renewal",
              "renewal gives neither before_days nor fraction, so the default rule applies (30 days, or half the "
              "validity of certificates valid for less than 60 days); add a value or remove renewal.");

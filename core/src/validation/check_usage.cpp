@@ -44,7 +44,10 @@ void check_usage_flags(const AcmePayload& p, Report& report) {
 
 void check_extended_key_usage(const AcmePayload& p, Report& report) {
     if (!p.extended_key_usage) return;
+    // Repeats: a scan of the earlier entries for the few a policy has, a set beyond that.
+    const std::vector<std::string>& entries = *p.extended_key_usage;
     std::set<std::string> seen;
+    const bool few = entries.size() <= 16;
     for (std::size_t i = 0; i < p.extended_key_usage->size(); ++i) {
         const std::string& entry = (*p.extended_key_usage)[i];
         const auto path = [i] { return json_pointer_append("/payload/ExtendedKeyUsage", i); };
@@ -63,7 +66,14 @@ void check_extended_key_usage(const AcmePayload& p, Report& report) {
                          "); write it like \"1.3.6.1.5.5.7.3.2\" (client authentication).");
             continue;
         }
-        if (!seen.insert(entry).second)
+        bool repeated = false;
+        if (few) {
+            // An earlier equal entry passed is_dotted_oid too, so it is what the set would have held.
+            for (std::size_t k = 0; k < i && !repeated; ++k) repeated = entries[k] == entry;
+        } else {
+            repeated = !seen.insert(entry).second;
+        }
+        if (repeated)
             emit(report, Code::extendedkeyusage_duplicate, path(),
                  "ExtendedKeyUsage lists " + entry + " more than once; remove the repeat.");
     }

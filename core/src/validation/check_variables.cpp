@@ -4,15 +4,13 @@
 
 #include "acmepolicy/variables.hpp"
 #include "validation/codes.hpp"
-#include "validation/path_buffer.hpp"
+#include "validation/path_chain.hpp"
 #include "validation/rules.hpp"
 #include "validation/suggest.hpp"
 #include "validation/text.hpp"
 
 namespace acmepolicy::validation {
 namespace {
-
-using nlohmann::json;
 
 const std::vector<std::pair<std::string, std::string>> kVariableAliases = {
     {"serial", "serial_number"},    {"serialnumber", "serial_number"}, {"SerialNumber", "serial_number"},
@@ -21,114 +19,131 @@ const std::vector<std::pair<std::string, std::string>> kVariableAliases = {
     {"UDID", "udid"},               {"token", "client_token"},         {"enrollment", "enrollment_id"},
 };
 
-void check_template(const std::string& text, const std::string& path, Report& report) {
-    if (!has_template_syntax(text)) return;
+// True when `text` parses as a template (as parse_template reads it) whose variables are all known:
+// nothing to report, found without building the parse.
+bool only_known_variables(std::string_view text) noexcept {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text.compare(i, 2, "{{") == 0) {
+            const std::size_t close = text.find("}}", i + 2);
+            const std::size_t next_open = text.find("{{", i + 2);
+            if (close == std::string_view::npos || (next_open != std::string_view::npos && next_open < close))
+                return false;
+            std::string_view name = text.substr(i + 2, close - i - 2);
+            while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+            if (name.empty() || !is_known_variable(name)) return false;
+            i = close + 2;
+        } else if (text.compare(i, 2, "}}") == 0) {
+            return false;
+        } else {
+            ++i;
+        }
+    }
+    return true;
+}
+
+// Checks the variables of a string that uses variable syntax; the path is built only for a finding.
+void check_template(JsonValue value, const PathLink* at, Report& report) {
+    const std::string_view text = value.str();
+    if (!value.has_braces() || !has_template_syntax(text) || only_known_variables(text)) return;
     const TemplateParse parsed = parse_template(text);
     if (parsed.error) {
-        emit(report, Code::variable_unbalanced, path,
+        emit(report, Code::variable_unbalanced, path_of(at),
              "Unbalanced variable braces: " + *parsed.error + ". Write variables as {{name}}, such as {{serial_number}}.");
         return;
     }
-    for (const auto& name : parsed.variables()) {
-        if (is_known_variable(name)) continue;
+    for (const auto& part : parsed.parts) {
+        if (!part.is_variable || is_known_variable(part.text)) continue;
+        // Each unknown name once, at its first use (as TemplateParse::variables lists them).
+        bool seen = false;
+        for (const auto& earlier : parsed.parts) {
+            if (&earlier == &part) break;
+            seen = seen || (earlier.is_variable && earlier.text == part.text);
+        }
+        if (seen) continue;
+        const std::string& name = part.text;
         const auto suggestion = suggest(name, variable_names(), kVariableAliases);
         std::string message = "Unknown variable {{" + name + "}}." + did_you_mean(suggestion);
         message += " Known variables: ";
         for (std::size_t i = 0; i < variable_names().size(); ++i)
             message += (i ? ", " : "") + variable_names()[i];
-        emit(report, Code::variable_unknown, path, message + ".");
+        emit(report, Code::variable_unknown, path_of(at), message + ".");
     }
 }
 
-void forbid_below(const json& value, PathBuffer& path, Report& report) {
+// Reports every string at or below `value` that uses variable syntax.
+void forbid(JsonValue value, const PathLink* at, Report& report) {
     if (value.is_string()) {
-        if (has_template_syntax(value.get_ref<const std::string&>()))
-            emit(report, Code::variable_not_allowed, path.str(),
+        if (value.has_braces() && has_template_syntax(value.str()))
+            emit(report, Code::variable_not_allowed, path_of(at),
                  "Variables ({{...}}) are substituted only in ClientIdentifier, Subject values and SubjectAltName "
                  "values; write a fixed value here.");
     } else if (value.is_array()) {
         for (std::size_t i = 0; i < value.size(); ++i) {
-            PathBuffer::Segment segment(path, i);
-            forbid_below(value[i], path, report);
+            const PathLink link(at, i);
+            forbid(value[i], &link, report);
         }
     } else if (value.is_object()) {
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            PathBuffer::Segment segment(path, it.key());
-            forbid_below(it.value(), path, report);
+        for (const auto& item : value.children()) {
+            const PathLink link(at, item.key());
+            forbid(item.value(), &link, report);
         }
     }
 }
 
-bool contains_template(const json& value) {
-    if (value.is_string()) return has_template_syntax(value.get_ref<const std::string&>());
-    if (value.is_array() || value.is_object()) {
-        for (const auto& child : value)
-            if (contains_template(child)) return true;
-    }
-    return false;
-}
-
-// Reports every string at or below `value` that uses variable syntax; `path()` points at `value` and is
-// only built when there is something to report.
-template <typename PathFn>
-void forbid(const json& value, PathFn&& path, Report& report) {
-    if (!contains_template(value)) return;
-    PathBuffer buffer(path());
-    forbid_below(value, buffer, report);
-}
-
-void payload(const json& object, Report& report) {
-    for (const auto& item : object.items()) {
-        const std::string& key = item.key();
-        const json& value = item.value();
-        const auto path = [&] { return json_pointer_append("/payload", key); };
+void payload(JsonValue object, const PathLink* payload_link, Report& report) {
+    for (const auto& item : object.children()) {
+        const std::string_view key = item.key();
+        const JsonValue value = item.value();
+        const PathLink path(payload_link, key);
         if (key == "ClientIdentifier" && value.is_string()) {
-            check_template(value.get_ref<const std::string&>(), path(), report);
+            check_template(value, &path, report);
         } else if (key == "SubjectAltName" && value.is_object()) {
-            for (const auto& san : value.items()) {
-                const auto san_path = [&] { return json_pointer_append(path(), san.key()); };
-                if (san.value().is_string()) {
-                    if (has_template_syntax(san.value().get_ref<const std::string&>()))
-                        check_template(san.value().get_ref<const std::string&>(), san_path(), report);
-                } else {
-                    forbid(san.value(), san_path, report);
-                }
+            for (const auto& san : value.children()) {
+                const PathLink san_path(&path, san.key());
+                if (san.value().is_string()) check_template(san.value(), &san_path, report);
+                else forbid(san.value(), &san_path, report);
             }
         } else if (key == "Subject" && value.is_array()) {
             for (std::size_t i = 0; i < value.size(); ++i) {
-                const json& rdn = value[i];
+                const JsonValue rdn = value[i];
+                const PathLink rdn_path(&path, i);
                 if (!rdn.is_array()) {
-                    forbid(rdn, [&] { return json_pointer_append(path(), i); }, report);
+                    forbid(rdn, &rdn_path, report);
                     continue;
                 }
                 for (std::size_t j = 0; j < rdn.size(); ++j) {
-                    const json& pair = rdn[j];
-                    const auto pair_path = [&] { return path() + "/" + std::to_string(i) + "/" + std::to_string(j); };
+                    const JsonValue pair = rdn[j];
+                    const PathLink pair_path(&rdn_path, j);
                     if (pair.is_array() && pair.size() == 2 && pair[1].is_string()) {
-                        if (pair[0].is_string() && has_template_syntax(pair[0].get_ref<const std::string&>()))
-                            forbid(pair[0], [&] { return pair_path() + "/0"; }, report);
-                        if (has_template_syntax(pair[1].get_ref<const std::string&>()))
-                            check_template(pair[1].get_ref<const std::string&>(), pair_path() + "/1", report);
+                        if (pair[0].is_string()) {
+                            const PathLink type_path(&pair_path, std::size_t{0});
+                            forbid(pair[0], &type_path, report);
+                        }
+                        const PathLink value_path(&pair_path, std::size_t{1});
+                        check_template(pair[1], &value_path, report);
                     } else {
-                        forbid(pair, pair_path, report);
+                        forbid(pair, &pair_path, report);
                     }
                 }
             }
         } else {
-            forbid(value, path, report);
+            forbid(value, &path, report);
         }
     }
 }
 
 }  // namespace
 
-void check_variables(const nlohmann::json& document, Report& report) {
+void check_variables(JsonValue document, Report& report) {
     if (!document.is_object()) return;
-    for (const auto& item : document.items()) {
+    for (const auto& item : document.children()) {
         // notes is free text for administrators: it never reaches a device, so braces there are harmless.
         if (item.key() == "notes") continue;
-        if (item.key() == "payload" && item.value().is_object()) payload(item.value(), report);
-        else forbid(item.value(), [&] { return json_pointer_append("", item.key()); }, report);
+        const PathLink path(nullptr, item.key());
+        if (item.key() == "payload" && item.value().is_object()) payload(item.value(), &path, report);
+        else forbid(item.value(), &path, report);
     }
 }
 

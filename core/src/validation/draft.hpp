@@ -2,10 +2,9 @@
 // fields that were present with the right JSON type, so one type error does not hide the other findings.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "acmepolicy/diagnostics.hpp"
 #include "acmepolicy/policy.hpp"
+#include "validation/document.hpp"
 
 namespace acmepolicy::validation {
 
@@ -28,9 +27,6 @@ struct PolicyDraft {
 
 /// Reads the document's shape into a draft (rule 1 and the types of every key). Adds document.*,
 /// keysize.not_integer and subject.* shape findings to `report`. Never throws for bad input.
-PolicyDraft read_policy_document(const nlohmann::json& document, Report& report);
-
-/// The JSON type of a value in words, for messages ("a string", "an integer", ...).
-const char* json_type_words(const nlohmann::json& value) noexcept;
+PolicyDraft read_policy_document(JsonValue document, Report& report);
 
 }  // namespace acmepolicy::validation

@@ -1,6 +1,7 @@
 // Reading a policy document's shape into the typed model: required keys, JSON types, unknown keys.
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,6 @@
 
 namespace acmepolicy::validation {
 namespace {
-
-using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"schema_version", "id",      "name",            "notes",
                                            "server_profile", "delivery", "payload", "ca_certificates", "targets",
@@ -65,10 +64,10 @@ class Reader {
 public:
     explicit Reader(Report& report) : report_(report) {}
 
-    void unknown_keys(const json& object, const std::string& path, const std::vector<std::string>& known,
+    void unknown_keys(JsonValue object, std::string_view path, const std::vector<std::string>& known,
                       const std::vector<std::pair<std::string, std::string>>& aliases, const char* where) {
-        for (const auto& item : object.items()) {
-            const std::string& key = item.key();
+        for (const auto& item : object.children()) {
+            const std::string_view key = item.key();
             bool is_known = false;
             for (const auto& k : known) is_known = is_known || k == key;
             if (is_known) continue;
@@ -76,113 +75,136 @@ public:
             std::string message = "Unknown key " + quote_text(key) + " in " + where + ".";
             message += suggestion ? did_you_mean(suggestion) + " Keys are case-sensitive and spelled exactly as documented."
                                   : " Remove it; see docs/diagnostics.md for the keys a policy may have.";
-            emit(report_, Code::document_unknown_key, json_pointer_append(path, key), std::move(message));
+            emit(report_, Code::document_unknown_key, json_pointer_append(std::string(path), std::string(key)),
+                 std::move(message));
         }
     }
 
-    void missing(const std::string& path, const std::string& key, const char* what) {
+    void missing(std::string_view path, std::string_view key, const char* what) {
         complete_ = false;
-        emit(report_, Code::document_missing_key, json_pointer_append(path, key),
-             key + " is required: add " + what + ".");
+        emit(report_, Code::document_missing_key, json_pointer_append(std::string(path), std::string(key)),
+             std::string(key) + " is required: add " + what + ".");
     }
 
-    void wrong_type(const std::string& path, const std::string& key, const json& value, const char* expected) {
+    void wrong_type(std::string path, std::string_view key, JsonValue value, const char* expected) {
         complete_ = false;
-        std::string message = key + " must be " + expected + ", not " + json_type_words(value) + ".";
+        std::string message = std::string(key) + " must be " + expected + ", not " + json_type_words(value) + ".";
         if (value.is_string() && std::string(expected).find("boolean") != std::string::npos)
             message += " Write true or false without quotes.";
         else if (value.is_number() && std::string(expected).find("boolean") != std::string::npos)
             message += " Write true or false instead of a number.";
-        emit(report_, Code::document_wrong_type, path, std::move(message));
+        emit(report_, Code::document_wrong_type, std::move(path), std::move(message));
     }
 
     // Reads an optional string member; returns false when absent or of the wrong type.
-    bool string_member(const json& object, const std::string& path, const std::string& key, std::string& out) {
-        auto it = object.find(key);
-        if (it == object.end()) return false;
-        if (!it->is_string()) {
-            wrong_type(json_pointer_append(path, key), key, *it, "a string");
+    bool string_member(JsonValue object, std::string_view path, std::string_view key, std::string& out) {
+        return string_value(object.find(key), path, key, out);
+    }
+
+    // The same for a member already looked up (`value` absent: false, nothing reported).
+    bool string_value(JsonValue value, std::string_view path, std::string_view key, std::string& out) {
+        if (!value) return false;
+        if (!value.is_string()) {
+            wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value, "a string");
             return false;
         }
-        out = it->get<std::string>();
+        out.assign(value.str().data(), value.str().size());
         return true;
     }
 
-    bool bool_member(const json& object, const std::string& path, const std::string& key, bool& out) {
-        auto it = object.find(key);
-        if (it == object.end()) return false;
-        if (!it->is_boolean()) {
-            wrong_type(json_pointer_append(path, key), key, *it, "a boolean (true or false)");
+    // A required member: its value, or an absent handle after reporting it missing.
+    JsonValue required(JsonValue object, std::string_view path, std::string_view key, const char* what) {
+        const JsonValue value = object.find(key);
+        if (!value) missing(path, key, what);
+        return value;
+    }
+
+    bool bool_member(JsonValue object, std::string_view path, std::string_view key, bool& out) {
+        return bool_value(object.find(key), path, key, out);
+    }
+
+    bool bool_value(JsonValue value, std::string_view path, std::string_view key, bool& out) {
+        if (!value) return false;
+        if (!value.is_boolean()) {
+            wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value,
+                       "a boolean (true or false)");
             return false;
         }
-        out = it->get<bool>();
+        out = value.boolean();
         return true;
     }
 
-    bool integer_member(const json& object, const std::string& path, const std::string& key, std::int64_t& out) {
-        auto it = object.find(key);
-        if (it == object.end()) return false;
-        if (!read_integer(*it, out)) {
-            wrong_type(json_pointer_append(path, key), key, *it, "an integer");
+    bool integer_member(JsonValue object, std::string_view path, std::string_view key, std::int64_t& out) {
+        const JsonValue value = object.find(key);
+        if (!value) return false;
+        if (!read_integer(value, out)) {
+            wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value, "an integer");
             return false;
         }
         return true;
     }
 
-    static bool read_integer(const json& value, std::int64_t& out) {
+    static bool read_integer(JsonValue value, std::int64_t& out) {
         if (value.is_number_unsigned()) {
-            const auto u = value.get<std::uint64_t>();
+            const auto u = value.unsigned_integer();
             out = u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
                       ? std::numeric_limits<std::int64_t>::max()
                       : static_cast<std::int64_t>(u);
             return true;
         }
         if (value.is_number_integer()) {
-            out = value.get<std::int64_t>();
+            out = value.integer();
             return true;
         }
         return false;
     }
 
     // An array of strings (EKU, ca_certificates, target ids); wrong entries are reported one by one.
-    bool string_array(const json& value, const std::string& path, const std::string& key,
-                      std::vector<std::string>& out) {
+    bool string_array(JsonValue value, std::string_view path, std::string_view key, std::vector<std::string>& out) {
         if (!value.is_array()) {
-            wrong_type(path, key, value, "an array of strings");
+            wrong_type(std::string(path), key, value, "an array of strings");
             return false;
         }
         bool ok = true;
+        out.reserve(out.size() + value.size());
         for (std::size_t i = 0; i < value.size(); ++i) {
-            if (!value[i].is_string()) {
-                wrong_type(json_pointer_append(path, i), key + " entry", value[i], "a string");
+            const JsonValue entry = value[i];
+            if (!entry.is_string()) {
+                wrong_type(json_pointer_append(std::string(path), i), std::string(key) + " entry", entry, "a string");
                 ok = false;
                 continue;
             }
-            out.push_back(value[i].get<std::string>());
+            out.emplace_back(entry.str());
         }
         return ok;
     }
 
-    void top(const json& document, PolicyDraft& draft) {
+    void top(JsonValue document, PolicyDraft& draft) {
         Policy& policy = draft.policy;
         unknown_keys(document, "", kTopKeys, kTopAliases, "the policy document");
-        if (auto it = document.find("schema_version"); it != document.end()) {
+        if (const JsonValue version_value = document.find("schema_version")) {
             std::int64_t version = 0;
-            if (!read_integer(*it, version) || version != 1) {
+            if (!read_integer(version_value, version) || version != 1) {
                 complete_ = false;
                 emit(report_, Code::document_schema_version, "/schema_version",
-                     (it->is_number() ? "schema_version " + it->dump() + " is not supported"
-                                      : std::string("schema_version must be the integer 1, not ") + json_type_words(*it)) +
+                     (version_value.is_number()
+                          ? "schema_version " + version_value.dump_number() + " is not supported"
+                          : std::string("schema_version must be the integer 1, not ") + json_type_words(version_value)) +
                          ": this release reads schema_version 1 (write 1, or leave it out).");
             }
         }
         std::string id;
         draft.id_given = string_member(document, "", "id", id);
-        draft.has_name = string_member(document, "", "name", policy.name);
-        if (draft.has_name) policy.name = std::string(trim(policy.name));
-        else if (document.find("name") == document.end()) missing("", "name", "a name of 1 to 128 characters, unique among your policies");
+        const JsonValue name = document.find("name");
+        draft.has_name = string_value(name, "", "name", policy.name);
+        if (draft.has_name) {
+            const std::string_view trimmed = trim(policy.name);
+            if (trimmed.size() != policy.name.size()) policy.name = std::string(trimmed);
+        } else if (!name) {
+            missing("", "name", "a name of 1 to 128 characters, unique among your policies");
+        }
         string_member(document, "", "notes", policy.notes);
-        policy.id = draft.id_given ? id : derive_policy_id(policy.name);
+        policy.id = draft.id_given ? std::move(id) : derive_policy_id(policy.name);
         std::string profile;
         if (string_member(document, "", "server_profile", profile)) {
             policy.server_profile = profile == "step-ca" ? ServerProfile::step_ca : ServerProfile::generic;
@@ -208,124 +230,130 @@ public:
                          did_you_mean(suggestion));
             }
         }
-        if (auto it = document.find("payload"); it == document.end()) {
+        if (const JsonValue payload_value = document.find("payload"); !payload_value) {
             missing("", "payload", "the com.apple.security.acme settings (DirectoryURL, ClientIdentifier, KeyType, ...)");
-        } else if (!it->is_object()) {
-            wrong_type("/payload", "payload", *it, "an object");
+        } else if (!payload_value.is_object()) {
+            wrong_type("/payload", "payload", payload_value, "an object");
         } else {
             draft.has_payload = true;
-            payload(*it, draft);
+            payload(payload_value, draft);
         }
-        if (auto it = document.find("ca_certificates"); it != document.end())
-            string_array(*it, "/ca_certificates", "ca_certificates", policy.ca_certificates);
-        if (auto it = document.find("targets"); it != document.end()) {
-            if (!it->is_object()) {
-                wrong_type("/targets", "targets", *it, "an object with device_groups and devices");
+        if (const JsonValue certificates = document.find("ca_certificates"))
+            string_array(certificates, "/ca_certificates", "ca_certificates", policy.ca_certificates);
+        if (const JsonValue targets = document.find("targets")) {
+            if (!targets.is_object()) {
+                wrong_type("/targets", "targets", targets, "an object with device_groups and devices");
             } else {
                 draft.has_targets = true;
-                unknown_keys(*it, "/targets", kTargetKeys, kTargetAliases, "targets");
-                if (auto g = it->find("device_groups"); g != it->end())
-                    string_array(*g, "/targets/device_groups", "device_groups", policy.targets.device_groups);
-                if (auto d = it->find("devices"); d != it->end())
-                    string_array(*d, "/targets/devices", "devices", policy.targets.devices);
+                unknown_keys(targets, "/targets", kTargetKeys, kTargetAliases, "targets");
+                if (const JsonValue g = targets.find("device_groups"))
+                    string_array(g, "/targets/device_groups", "device_groups", policy.targets.device_groups);
+                if (const JsonValue d = targets.find("devices"))
+                    string_array(d, "/targets/devices", "devices", policy.targets.devices);
             }
         }
-        if (auto it = document.find("fallback"); it != document.end() && !read_fallback(*it, draft, report_))
+        if (const JsonValue fallback = document.find("fallback"); fallback && !read_fallback(fallback, draft, report_))
             complete_ = false;  // rule 17 (check_fallback.cpp)
     }
 
-    void payload(const json& object, PolicyDraft& draft) {
+    void payload(JsonValue object, PolicyDraft& draft) {
         AcmePayload& p = draft.policy.payload;
-        const std::string path = "/payload";
+        const std::string_view path = "/payload";
         unknown_keys(object, path, kPayloadKeys, kPayloadAliases, "payload");
 
-        draft.has_directory_url = string_member(object, path, "DirectoryURL", p.directory_url);
-        if (!object.contains("DirectoryURL")) missing(path, "DirectoryURL", "the https URL of the ACME server's directory");
-        draft.has_client_identifier = string_member(object, path, "ClientIdentifier", p.client_identifier);
-        if (!object.contains("ClientIdentifier")) missing(path, "ClientIdentifier", "a per-device identifier such as \"{{serial_number}}\"");
-        draft.has_key_type = string_member(object, path, "KeyType", p.key_type);
-        if (!object.contains("KeyType")) missing(path, "KeyType", "\"ECSECPrimeRandom\" or \"RSA\"");
+        // A missing required key is reported after a wrong type would have been: the two never meet.
+        draft.has_directory_url =
+            string_value(required(object, path, "DirectoryURL", "the https URL of the ACME server's directory"), path,
+                         "DirectoryURL", p.directory_url);
+        draft.has_client_identifier = string_value(
+            required(object, path, "ClientIdentifier", "a per-device identifier such as \"{{serial_number}}\""), path,
+            "ClientIdentifier", p.client_identifier);
+        draft.has_key_type = string_value(required(object, path, "KeyType", "\"ECSECPrimeRandom\" or \"RSA\""), path,
+                                          "KeyType", p.key_type);
         key_size(object, draft);
-        draft.has_hardware_bound = bool_member(object, path, "HardwareBound", p.hardware_bound);
-        if (!object.contains("HardwareBound")) missing(path, "HardwareBound", "true (key made in the Secure Enclave) or false");
+        draft.has_hardware_bound = bool_value(
+            required(object, path, "HardwareBound", "true (key made in the Secure Enclave) or false"), path,
+            "HardwareBound", p.hardware_bound);
         bool flag = false;
         if (bool_member(object, path, "Attest", flag)) p.attest = flag;
         subject(object, draft);
         subject_alt_name(object, draft);
         std::int64_t flags = 0;
         if (integer_member(object, path, "UsageFlags", flags)) p.usage_flags = flags;
-        if (auto it = object.find("ExtendedKeyUsage"); it != object.end()) {
+        if (const JsonValue eku = object.find("ExtendedKeyUsage")) {
             std::vector<std::string> ekus;
-            if (string_array(*it, "/payload/ExtendedKeyUsage", "ExtendedKeyUsage", ekus)) p.extended_key_usage = std::move(ekus);
+            if (string_array(eku, "/payload/ExtendedKeyUsage", "ExtendedKeyUsage", ekus)) p.extended_key_usage = std::move(ekus);
         }
         if (bool_member(object, path, "KeyIsExtractable", flag)) p.key_is_extractable = flag;
         if (bool_member(object, path, "AllowAllAppsAccess", flag)) p.allow_all_apps_access = flag;
     }
 
-    void key_size(const json& object, PolicyDraft& draft) {
-        auto it = object.find("KeySize");
-        if (it == object.end()) {
+    void key_size(JsonValue object, PolicyDraft& draft) {
+        const JsonValue value = object.find("KeySize");
+        if (!value) {
             missing("/payload", "KeySize", "the key size in bits, such as 256");
             return;
         }
         std::int64_t size = 0;
-        if (read_integer(*it, size)) {
+        if (read_integer(value, size)) {
             draft.policy.payload.key_size = size;
             draft.has_key_size = true;
             return;
         }
         complete_ = false;
-        std::string message = "KeySize must be a JSON integer, not " + std::string(json_type_words(*it)) + ".";
-        if (it->is_string()) message += " Write " + it->get<std::string>() + " without quotes.";
-        else if (it->is_number_float()) message += " Write it without a decimal point (for example 256).";
+        std::string message = "KeySize must be a JSON integer, not " + std::string(json_type_words(value)) + ".";
+        if (value.is_string()) message += " Write " + std::string(value.str()) + " without quotes.";
+        else if (value.is_number_float()) message += " Write it without a decimal point (for example 256).";
         emit(report_, Code::keysize_not_integer, "/payload/KeySize", std::move(message));
     }
 
-    void subject(const json& object, PolicyDraft& draft) {
-        auto it = object.find("Subject");
-        if (it == object.end()) {
+    void subject(JsonValue object, PolicyDraft& draft) {
+        const JsonValue value = object.find("Subject");
+        if (!value) {
             missing("/payload", "Subject", "the certificate subject, such as [[[\"CN\", \"{{serial_number}}\"]]]");
             return;
         }
-        const std::string path = "/payload/Subject";
-        if (!it->is_array()) {
+        const std::string_view path = "/payload/Subject";
+        if (!value.is_array()) {
             complete_ = false;
-            emit(report_, Code::subject_shape, path,
+            emit(report_, Code::subject_shape, std::string(path),
                  "Subject must be an array of RDNs, such as [[[\"O\", \"Example Inc.\"]], [[\"CN\", \"{{serial_number}}\"]]], not " +
-                     std::string(json_type_words(*it)) + ".");
+                     std::string(json_type_words(value)) + ".");
             return;
         }
         bool ok = true;
         std::vector<RelativeDistinguishedName> rdns;
-        for (std::size_t i = 0; i < it->size(); ++i) {
-            const json& rdn = (*it)[i];
-            const std::string rdn_path = json_pointer_append(path, i);
+        rdns.reserve(value.size());
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            const JsonValue rdn = value[i];
+            const auto rdn_path = [&] { return json_pointer_append(std::string(path), i); };
             if (!rdn.is_array()) {
                 ok = false;
-                emit(report_, Code::subject_shape, rdn_path,
+                emit(report_, Code::subject_shape, rdn_path(),
                      "Each RDN of Subject must be an array of [type, value] pairs, such as [[\"CN\", \"name\"]], not " +
                          std::string(json_type_words(rdn)) + ".");
                 continue;
             }
             if (rdn.empty()) {
                 ok = false;
-                emit(report_, Code::subject_empty_rdn, rdn_path,
+                emit(report_, Code::subject_empty_rdn, rdn_path(),
                      "This RDN is empty: give it at least one [type, value] pair, or remove it.");
                 continue;
             }
             RelativeDistinguishedName attributes;
+            attributes.reserve(rdn.size());
             for (std::size_t j = 0; j < rdn.size(); ++j) {
-                const json& pair = rdn[j];
+                const JsonValue pair = rdn[j];
                 if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
                     ok = false;
-                    emit(report_, Code::subject_shape, json_pointer_append(rdn_path, j),
+                    emit(report_, Code::subject_shape, json_pointer_append(rdn_path(), j),
                          "Each attribute must be a pair of two strings [type, value], such as [\"CN\", \"name\"]; this is " +
                              (pair.is_array() ? "an array of " + std::to_string(pair.size()) + " items" + (pair.size() == 2 ? " that are not both strings" : "")
                                               : std::string(json_type_words(pair))) +
                              ".");
                     continue;
                 }
-                attributes.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+                attributes.push_back({std::string(pair[0].str()), std::string(pair[1].str())});
             }
             rdns.push_back(std::move(attributes));
         }
@@ -337,21 +365,24 @@ public:
         draft.has_subject = true;
     }
 
-    void subject_alt_name(const json& object, PolicyDraft& draft) {
-        auto it = object.find("SubjectAltName");
-        if (it == object.end()) return;
-        const std::string path = "/payload/SubjectAltName";
-        if (!it->is_object()) {
-            wrong_type(path, "SubjectAltName", *it, "an object with rfc822Name, dNSName, uniformResourceIdentifier or ntPrincipalName");
+    void subject_alt_name(JsonValue object, PolicyDraft& draft) {
+        const JsonValue value = object.find("SubjectAltName");
+        if (!value) return;
+        const std::string_view path = "/payload/SubjectAltName";
+        if (!value.is_object()) {
+            wrong_type(std::string(path), "SubjectAltName", value, "an object with rfc822Name, dNSName, uniformResourceIdentifier or ntPrincipalName");
             return;
         }
-        unknown_keys(*it, path, kSubjectAltNameKeys, kSubjectAltNameAliases, "SubjectAltName");
+        unknown_keys(value, path, kSubjectAltNameKeys, kSubjectAltNameAliases, "SubjectAltName");
         SubjectAltName san;
-        std::string value;
-        if (string_member(*it, path, "rfc822Name", value)) san.rfc822_name = value;
-        if (string_member(*it, path, "dNSName", value)) san.dns_name = value;
-        if (string_member(*it, path, "uniformResourceIdentifier", value)) san.uniform_resource_identifier = value;
-        if (string_member(*it, path, "ntPrincipalName", value)) san.nt_principal_name = value;
+        const auto read = [&](std::string_view key, std::optional<std::string>& out) {
+            std::string text;
+            if (string_member(value, path, key, text)) out = std::move(text);
+        };
+        read("rfc822Name", san.rfc822_name);
+        read("dNSName", san.dns_name);
+        read("uniformResourceIdentifier", san.uniform_resource_identifier);
+        read("ntPrincipalName", san.nt_principal_name);
         draft.policy.payload.subject_alt_name = std::move(san);
     }
 
@@ -364,21 +395,7 @@ private:
 
 }  // namespace
 
-const char* json_type_words(const nlohmann::json& value) noexcept {
-    switch (value.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "an array";
-        case json::value_t::string: return "a string";
-        case json::value_t::boolean: return "a boolean";
-        case json::value_t::number_integer:
-        case json::value_t::number_unsigned: return "an integer";
-        case json::value_t::number_float: return "a number with a fraction";
-        default: return "an unsupported value";
-    }
-}
-
-PolicyDraft read_policy_document(const nlohmann::json& document, Report& report) {
+PolicyDraft read_policy_document(JsonValue document, Report& report) {
     PolicyDraft draft;
     if (!document.is_object()) {
         emit(report, Code::document_not_object, "",

@@ -2,8 +2,6 @@
 // They look only at what the draft says was read with the right type (see draft.hpp).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "acmepolicy/diagnostics.hpp"
 #include "acmepolicy/validate.hpp"
 #include "validation/draft.hpp"
@@ -12,7 +10,7 @@ namespace acmepolicy::validation {
 
 /// Rule 2 over every string of the raw document: UTF-8, characters XML cannot carry; and, when the
 /// document did not come through read_json (`check_json_limits`), nesting depth and string length.
-void check_text(const nlohmann::json& document, bool check_json_limits, Report& report);
+void check_text(JsonValue document, bool check_json_limits, Report& report);
 
 /// Rules 2-3: id, name, notes; the count limits of Subject, ExtendedKeyUsage and ca_certificates.
 void check_identity(const PolicyDraft& draft, Report& report);
@@ -36,7 +34,7 @@ void check_subject_alt_name(const PolicyDraft& draft, Report& report);
 void check_usage(const PolicyDraft& draft, Report& report);
 
 /// Rule 13 over the raw document: variables where they are allowed, and nowhere else.
-void check_variables(const nlohmann::json& document, Report& report);
+void check_variables(JsonValue document, Report& report);
 
 /// Rule 14: what step-ca enforces.
 void check_step_ca(const PolicyDraft& draft, Report& report);
@@ -52,7 +50,7 @@ void check_delivery(const PolicyDraft& draft, Report& report);
 
 /// Rule 17, shape: reads the fallback object into draft.policy.fallback (document.* findings); false when
 /// its shape is wrong (the policy is then incomplete). Called by read_policy_document.
-bool read_fallback(const nlohmann::json& value, PolicyDraft& draft, Report& report);
+bool read_fallback(JsonValue value, PolicyDraft& draft, Report& report);
 
 /// Rule 17, one document: the fallback's id, its conditions (known, listed once, able to hold), not itself.
 void check_fallback(const PolicyDraft& draft, Report& report);
@@ -65,7 +63,7 @@ void check_fallback_set(const std::vector<PolicyCheck>& policies, Report& report
 bool is_valid_policy_id(const std::string& id) noexcept;
 
 /// Rule 18: the optional renewal object; reads it into draft.policy.renewal and checks its ranges.
-void check_renewal(const nlohmann::json& document, PolicyDraft& draft, Report& report);
+void check_renewal(JsonValue document, PolicyDraft& draft, Report& report);
 
 /// Orders diagnostics by the field they point at (in the order of the policy format), keeping the
 /// rule order among diagnostics of one field.

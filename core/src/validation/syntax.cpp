@@ -1,7 +1,6 @@
 // Syntax checks of DNS names, IP literals, OIDs, e-mail addresses and URLs (see syntax.hpp).
 #include "validation/syntax.hpp"
 
-#include <vector>
 
 namespace acmepolicy::validation {
 namespace {
@@ -9,20 +8,6 @@ namespace {
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t at = text.find(separator, start);
-        if (at == std::string_view::npos) {
-            parts.push_back(text.substr(start));
-            return parts;
-        }
-        parts.push_back(text.substr(start, at - start));
-        start = at + 1;
-    }
-}
 
 void set(std::string* why, const char* text) {
     if (why) *why = text;
@@ -55,10 +40,26 @@ bool is_dns_name(std::string_view name, std::string* why) {
     return true;
 }
 
+// Calls part(piece) for each separator-delimited piece of `text` until it returns false; the number of
+// pieces seen, or 0 when one was refused. No pieces are stored.
+template <typename Part>
+std::size_t each_part(std::string_view text, char separator, Part&& part) {
+    std::size_t count = 0;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t at = text.find(separator, start);
+        ++count;
+        if (!part(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start), count))
+            return 0;
+        if (at == std::string_view::npos) return count;
+        start = at + 1;
+    }
+}
+
 bool is_ipv4_literal(std::string_view text) noexcept {
-    const auto parts = split(text, '.');
-    if (parts.size() != 4) return false;
-    for (std::string_view part : parts) {
+    // The same checks as on split pieces, with "exactly four" tested as the pieces go by.
+    const std::size_t pieces = each_part(text, '.', [](std::string_view part, std::size_t index) {
+        if (index > 4) return false;
         if (part.empty() || part.size() > 3) return false;
         if (part.size() > 1 && part[0] == '0') return false;
         unsigned value = 0;
@@ -66,9 +67,9 @@ bool is_ipv4_literal(std::string_view text) noexcept {
             if (!is_digit(c)) return false;
             value = value * 10 + static_cast<unsigned>(c - '0');
         }
-        if (value > 255) return false;
-    }
-    return true;
+        return value <= 255;
+    });
+    return pieces == 4;
 }
 
 bool is_ipv6_literal(std::string_view text) noexcept {
@@ -117,16 +118,22 @@ bool is_ipv6_literal(std::string_view text) noexcept {
 
 bool is_dotted_oid(std::string_view text, std::string* why) {
     if (text.empty()) return set(why, "it is empty"), false;
-    const auto arcs = split(text, '.');
-    if (arcs.size() < 2) return set(why, "an OID has at least two arcs (like 2.5.4.3)"), false;
-    for (std::string_view arc : arcs) {
-        if (arc.empty()) return set(why, "it has an empty arc (two dots in a row, or a dot at an end)"), false;
+    // The count of arcs is checked before any arc's content, as on a split list.
+    if (text.find('.') == std::string_view::npos) return set(why, "an OID has at least two arcs (like 2.5.4.3)"), false;
+    std::string_view first_arc, second_arc;
+    const char* problem = nullptr;
+    each_part(text, '.', [&](std::string_view arc, std::size_t index) {
+        if (index == 1) first_arc = arc;
+        if (index == 2) second_arc = arc;
+        if (arc.empty()) return problem = "it has an empty arc (two dots in a row, or a dot at an end)", false;
         for (char c : arc)
-            if (!is_digit(c)) return set(why, "arcs are decimal numbers separated by dots"), false;
-        if (arc.size() > 1 && arc[0] == '0') return set(why, "an arc has a leading zero"), false;
-    }
-    if (arcs[0].size() > 1 || arcs[0][0] > '2') return set(why, "the first arc must be 0, 1 or 2"), false;
-    if (arcs[0][0] != '2' && (arcs[1].size() > 2 || (arcs[1].size() == 2 && (arcs[1][0] > '3'))))
+            if (!is_digit(c)) return problem = "arcs are decimal numbers separated by dots", false;
+        if (arc.size() > 1 && arc[0] == '0') return problem = "an arc has a leading zero", false;
+        return true;
+    });
+    if (problem) return set(why, problem), false;
+    if (first_arc.size() > 1 || first_arc[0] > '2') return set(why, "the first arc must be 0, 1 or 2"), false;
+    if (first_arc[0] != '2' && (second_arc.size() > 2 || (second_arc.size() == 2 && (second_arc[0] > '3'))))
         return set(why, "under arcs 0 and 1 the second arc must be at most 39"), false;
     return true;
 }

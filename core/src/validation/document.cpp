@@ -1,0 +1,460 @@
+// The validation document (document.hpp): a strict reader of JSON text for the common case, and a mirror
+// of an nlohmann value for callers that parsed the JSON themselves.
+//
+// The reader accepts a subset of what read_json accepts and reads it to the same values (integers signed
+// and unsigned as nlohmann types them, floats through strtod as nlohmann does). Whatever falls outside the
+// subset (syntax errors, limits, duplicate keys, rare spellings) is left to read_json, so every reader
+// diagnostic keeps its one implementation.
+#include "validation/document.hpp"
+
+#include <algorithm>
+#include <clocale>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "validation/text.hpp"
+
+namespace acmepolicy::validation {
+namespace {
+
+// Byte classes of string scanning: what ends the plain run of a string.
+enum : std::uint8_t { kPlainByte = 0, kQuote, kBackslash, kControl, kHigh, kBrace };
+
+struct ByteClasses {
+    std::uint8_t of[256];
+    constexpr ByteClasses() : of() {
+        for (int c = 0; c < 256; ++c)
+            of[c] = c < 0x20 ? kControl : c >= 0x80 ? kHigh : c == '"' ? kQuote : c == '\\' ? kBackslash
+                  : (c == '{' || c == '}') ? kBrace : kPlainByte;
+    }
+};
+constexpr ByteClasses kBytes;
+
+}  // namespace
+
+std::uint8_t text_flags(std::string_view text) noexcept {
+    std::uint8_t flags = kTextPlain;
+    for (char c : text) {
+        const std::uint8_t cls = kBytes.of[static_cast<unsigned char>(c)];
+        if (cls == kBrace) flags |= kTextBraces;
+        else if (cls == kControl || cls == kHigh) flags &= static_cast<std::uint8_t>(~kTextPlain);
+    }
+    return flags;
+}
+
+class TextReader {
+public:
+    TextReader(std::string_view text, const JsonLimits& limits, Document& document)
+        : p_(text.data()), end_(text.data() + text.size()), text_size_(text.size()), limits_(limits),
+          document_(document) {}
+
+    void reserve(std::size_t members) { scratch_.reserve(members); }
+
+    bool read() {
+        if (!value(0)) return false;
+        skip_space();
+        return p_ == end_;
+    }
+
+private:
+    void skip_space() noexcept {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    }
+
+    std::uint32_t add(JsonKind kind) {
+        document_.nodes_.emplace_back();
+        document_.nodes_.back().kind = kind;
+        return static_cast<std::uint32_t>(document_.nodes_.size() - 1);
+    }
+
+    bool value(std::size_t depth) {
+        skip_space();
+        if (p_ == end_) return false;
+        switch (*p_) {
+            case '{': return object(depth);
+            case '[': return array(depth);
+            case '"': {
+                std::string_view text;
+                std::uint8_t flags = 0;
+                if (!string(text, flags)) return false;
+                JsonNode& node = document_.nodes_[add(JsonKind::string)];
+                node.text = text;
+                node.flags = flags;
+                return true;
+            }
+            case 't': return literal("true", 4, JsonKind::boolean, true);
+            case 'f': return literal("false", 5, JsonKind::boolean, false);
+            case 'n': return literal("null", 4, JsonKind::null, false);
+            default: return number();
+        }
+    }
+
+    bool literal(const char* word, std::size_t length, JsonKind kind, bool flag) {
+        if (static_cast<std::size_t>(end_ - p_) < length || std::memcmp(p_, word, length) != 0) return false;
+        p_ += length;
+        document_.nodes_[add(kind)].boolean = flag;
+        return true;
+    }
+
+    bool number() {
+        const char* start = p_;
+        const bool negative = *p_ == '-';
+        if (negative) ++p_;
+        if (p_ == end_) return false;
+        std::uint64_t magnitude = 0;
+        std::size_t digits = 0;
+        if (*p_ == '0') {
+            ++p_;
+            digits = 1;
+        } else if (*p_ >= '1' && *p_ <= '9') {
+            while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+                magnitude = magnitude * 10 + static_cast<std::uint64_t>(*p_ - '0');
+                ++p_;
+                ++digits;
+            }
+        } else {
+            return false;
+        }
+        bool floating = false;
+        if (p_ != end_ && *p_ == '.') {
+            floating = true;
+            ++p_;
+            if (!skip_digits()) return false;
+        }
+        if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+            floating = true;
+            ++p_;
+            if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+            if (!skip_digits()) return false;
+        }
+        if (floating) return floating_point(start);
+        // 18 digits never overflow 64 bits; longer integers (and their overflow to floats) are read_json's.
+        if (digits > 18) return false;
+        JsonNode& node = document_.nodes_[add(negative ? JsonKind::integer : JsonKind::unsigned_integer)];
+        if (negative) node.integer = -static_cast<std::int64_t>(magnitude);
+        else node.unsigned_integer = magnitude;
+        return true;
+    }
+
+    bool skip_digits() noexcept {
+        const char* first = p_;
+        while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+        return p_ != first;
+    }
+
+    bool floating_point(const char* start) {
+        // nlohmann hands the token to strtod with the locale's decimal point; only "." is read here.
+        const std::size_t length = static_cast<std::size_t>(p_ - start);
+        char buffer[64];
+        if (length >= sizeof buffer || std::localeconv()->decimal_point[0] != '.' ||
+            std::localeconv()->decimal_point[1] != '\0')
+            return false;
+        std::memcpy(buffer, start, length);
+        buffer[length] = '\0';
+        const double v = std::strtod(buffer, nullptr);
+        if (!std::isfinite(v)) return false;  // nlohmann: "number overflow"
+        document_.nodes_[add(JsonKind::floating)].floating = v;
+        return true;
+    }
+
+    // A string at p_ (the opening quote); `out` views the text, or the owned buffer when it has escapes.
+    bool string(std::string_view& out, std::uint8_t& flags) {
+        ++p_;
+        const char* start = p_;
+        flags = kTextPlain;
+        while (true) {
+            if (p_ == end_) return false;
+            const std::uint8_t cls = kBytes.of[static_cast<unsigned char>(*p_)];
+            if (cls == kPlainByte) {
+                ++p_;
+                continue;
+            }
+            if (cls == kQuote) break;
+            if (cls == kBackslash) return escaped_string(start, flags, out);
+            if (cls == kControl) return false;
+            if (cls == kHigh) flags &= static_cast<std::uint8_t>(~kTextPlain);
+            else flags |= kTextBraces;
+            ++p_;
+        }
+        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+        ++p_;
+        return finish_string(out, flags);
+    }
+
+    bool escaped_string(const char* start, std::uint8_t& flags, std::string_view& out) {
+        std::string& owned = document_.owned_;
+        // Unescaped strings are never longer than the text, so this one reservation keeps views valid.
+        if (owned.capacity() < text_size_) owned.reserve(text_size_);
+        const std::size_t offset = owned.size();
+        owned.append(start, static_cast<std::size_t>(p_ - start));
+        while (true) {
+            if (p_ == end_) return false;
+            const auto c = static_cast<unsigned char>(*p_);
+            const std::uint8_t cls = kBytes.of[c];
+            if (cls == kQuote) break;
+            if (cls == kControl) return false;
+            if (cls == kHigh) flags &= static_cast<std::uint8_t>(~kTextPlain);
+            else if (cls == kBrace) flags |= kTextBraces;
+            if (cls != kBackslash) {
+                owned.push_back(static_cast<char>(c));
+                ++p_;
+                continue;
+            }
+            if (++p_ == end_) return false;
+            char e = 0;
+            switch (*p_) {
+                case '"': e = '"'; break;
+                case '\\': e = '\\'; break;
+                case '/': e = '/'; break;
+                case 'b': e = '\b'; break;
+                case 'f': e = '\f'; break;
+                case 'n': e = '\n'; break;
+                case 'r': e = '\r'; break;
+                case 't': e = '\t'; break;
+                default: return false;  // \u escapes (and errors) are read_json's
+            }
+            if (static_cast<unsigned char>(e) < 0x20) flags &= static_cast<std::uint8_t>(~kTextPlain);
+            owned.push_back(e);
+            ++p_;
+        }
+        ++p_;
+        out = std::string_view(owned.data() + offset, owned.size() - offset);
+        return finish_string(out, flags);
+    }
+
+    bool finish_string(std::string_view text, std::uint8_t flags) const noexcept {
+        if (text.size() > limits_.max_string_bytes) return false;
+        return (flags & kTextPlain) || is_valid_utf8(text);  // nlohmann refuses ill-formed UTF-8
+    }
+
+    bool object(std::size_t depth) {
+        if (depth >= limits_.max_depth) return false;
+        const std::uint32_t index = add(JsonKind::object);
+        ++p_;
+        std::vector<JsonMember>& scratch = scratch_;
+        const std::size_t mark = scratch.size();
+        skip_space();
+        if (p_ != end_ && *p_ == '}') {
+            ++p_;
+        } else {
+            while (true) {
+                skip_space();
+                if (p_ == end_ || *p_ != '"') return false;
+                std::string_view key;
+                std::uint8_t key_flags = 0;
+                if (!string(key, key_flags)) return false;
+                skip_space();
+                if (p_ == end_ || *p_ != ':') return false;
+                ++p_;
+                const auto node = static_cast<std::uint32_t>(document_.nodes_.size());
+                if (!value(depth + 1)) return false;
+                scratch.push_back(JsonMember{key, node, key_flags});
+                skip_space();
+                if (p_ == end_) return false;
+                if (*p_ == ',') {
+                    ++p_;
+                    continue;
+                }
+                if (*p_ != '}') return false;
+                ++p_;
+                break;
+            }
+        }
+        return close(index, mark, true);
+    }
+
+    bool array(std::size_t depth) {
+        if (depth >= limits_.max_depth) return false;
+        const std::uint32_t index = add(JsonKind::array);
+        ++p_;
+        std::vector<JsonMember>& scratch = scratch_;
+        const std::size_t mark = scratch.size();
+        skip_space();
+        if (p_ != end_ && *p_ == ']') {
+            ++p_;
+        } else {
+            while (true) {
+                const auto node = static_cast<std::uint32_t>(document_.nodes_.size());
+                if (!value(depth + 1)) return false;
+                scratch.push_back(JsonMember{std::string_view(), node, 0});
+                skip_space();
+                if (p_ == end_) return false;
+                if (*p_ == ',') {
+                    ++p_;
+                    continue;
+                }
+                if (*p_ != ']') return false;
+                ++p_;
+                break;
+            }
+        }
+        return close(index, mark, false);
+    }
+
+    // Moves a container's children from the scratch stack into the document; objects sorted by key.
+    bool close(std::uint32_t index, std::size_t mark, bool is_object) {
+        std::vector<JsonMember>& members = document_.members_;
+        const std::size_t first = members.size();
+        members.insert(members.end(), scratch_.begin() + static_cast<std::ptrdiff_t>(mark), scratch_.end());
+        scratch_.resize(mark);
+        const std::size_t count = members.size() - first;
+        if (is_object && count > 1) {
+            const auto begin = members.begin() + static_cast<std::ptrdiff_t>(first);
+            const auto less = [](const JsonMember& a, const JsonMember& b) { return a.key < b.key; };
+            if (count <= 16) {
+                // Insertion sort: members of a policy's objects arrive nearly sorted and are few.
+                for (auto it = begin + 1; it != members.end(); ++it)
+                    for (auto j = it; j != begin && less(*j, *(j - 1)); --j) std::iter_swap(j, j - 1);
+            } else {
+                std::sort(begin, members.end(), less);
+            }
+            for (auto it = begin + 1; it != members.end(); ++it)
+                if (it->key == (it - 1)->key) return false;  // duplicate keys: read_json reports them
+        }
+        JsonNode& node = document_.nodes_[index];
+        node.first = static_cast<std::uint32_t>(first);
+        node.count = static_cast<std::uint32_t>(count);
+        return true;
+    }
+
+    const char* p_;
+    const char* end_;
+    std::size_t text_size_;
+    const JsonLimits& limits_;
+    Document& document_;
+    std::vector<JsonMember> scratch_;
+};
+
+class DocumentBuilder {
+public:
+    explicit DocumentBuilder(Document& document) : document_(document) {}
+
+    // Adds `value` and everything below it; returns its node index.
+    std::uint32_t add(const nlohmann::json& value) {
+        using nlohmann::json;
+        const auto index = static_cast<std::uint32_t>(document_.nodes_.size());
+        document_.nodes_.emplace_back();
+        JsonNode node;
+        switch (value.type()) {
+            case json::value_t::null: node.kind = JsonKind::null; break;
+            case json::value_t::boolean:
+                node.kind = JsonKind::boolean;
+                node.boolean = value.get<bool>();
+                break;
+            case json::value_t::number_integer:
+                node.kind = JsonKind::integer;
+                node.integer = value.get<std::int64_t>();
+                break;
+            case json::value_t::number_unsigned:
+                node.kind = JsonKind::unsigned_integer;
+                node.unsigned_integer = value.get<std::uint64_t>();
+                break;
+            case json::value_t::number_float:
+                node.kind = JsonKind::floating;
+                node.floating = value.get<double>();
+                break;
+            case json::value_t::string:
+                node.kind = JsonKind::string;
+                node.text = value.get_ref<const std::string&>();
+                node.flags = text_flags(node.text);
+                break;
+            case json::value_t::array:
+            case json::value_t::object: {
+                const bool is_object = value.is_object();
+                node.kind = is_object ? JsonKind::object : JsonKind::array;
+                // std::map already keeps an object's members sorted by key.
+                std::vector<JsonMember> children;
+                children.reserve(value.size());
+                for (auto it = value.begin(); it != value.end(); ++it)
+                    children.push_back(is_object ? JsonMember{it.key(), add(it.value()), text_flags(it.key())}
+                                                 : JsonMember{std::string_view(), add(it.value()), 0});
+                node.first = static_cast<std::uint32_t>(document_.members_.size());
+                node.count = static_cast<std::uint32_t>(children.size());
+                document_.members_.insert(document_.members_.end(), children.begin(), children.end());
+                break;
+            }
+            default: node.kind = JsonKind::unsupported; break;
+        }
+        document_.nodes_[index] = node;
+        return index;
+    }
+
+private:
+    Document& document_;
+};
+
+bool Document::read(std::string_view text, const JsonLimits& limits) {
+    nodes_.clear();
+    members_.clear();
+    owned_.clear();
+    if (text.size() > limits.max_document_bytes) return false;
+    // About one value per 12 bytes of a policy; the vectors grow past that when they must.
+    nodes_.reserve(text.size() / 12 + 8);
+    members_.reserve(text.size() / 12 + 8);
+    TextReader reader(text, limits, *this);
+    reader.reserve(32);
+    if (reader.read()) return true;
+    nodes_.clear();
+    members_.clear();
+    return false;
+}
+
+void Document::assign(const nlohmann::json& value) {
+    nodes_.clear();
+    members_.clear();
+    owned_.clear();
+    DocumentBuilder(*this).add(value);
+}
+
+JsonValue JsonValue::find(std::string_view key) const noexcept {
+    const JsonMember* first = document_->members_.data() + node_->first;
+    const JsonMember* last = first + node_->count;
+    if (node_->count <= 16) {
+        // A policy's objects are small: comparing lengths first rules out nearly every member at once.
+        for (const JsonMember* m = first; m != last; ++m)
+            if (m->key.size() == key.size() && std::memcmp(m->key.data(), key.data(), key.size()) == 0)
+                return JsonValue(document_, &document_->nodes_[m->node]);
+        return JsonValue();
+    }
+    const JsonMember* it =
+        std::lower_bound(first, last, key, [](const JsonMember& m, std::string_view k) { return m.key < k; });
+    if (it == last || it->key != key) return JsonValue();
+    return JsonValue(document_, &document_->nodes_[it->node]);
+}
+
+double JsonValue::number() const noexcept {
+    switch (node_->kind) {
+        case JsonKind::integer: return static_cast<double>(node_->integer);
+        case JsonKind::unsigned_integer: return static_cast<double>(node_->unsigned_integer);
+        case JsonKind::floating: return node_->floating;
+        default: return 0;
+    }
+}
+
+std::string JsonValue::dump_number() const {
+    switch (node_->kind) {
+        case JsonKind::integer: return nlohmann::json(node_->integer).dump();
+        case JsonKind::unsigned_integer: return nlohmann::json(node_->unsigned_integer).dump();
+        case JsonKind::floating: return nlohmann::json(node_->floating).dump();
+        default: return std::string();
+    }
+}
+
+const char* json_type_words(const JsonValue& value) noexcept {
+    switch (value.kind()) {
+        case JsonKind::null: return "null";
+        case JsonKind::object: return "an object";
+        case JsonKind::array: return "an array";
+        case JsonKind::string: return "a string";
+        case JsonKind::boolean: return "a boolean";
+        case JsonKind::integer:
+        case JsonKind::unsigned_integer: return "an integer";
+        case JsonKind::floating: return "a number with a fraction";
+        default: return "an unsupported value";
+    }
+}
+
+}  // namespace acmepolicy::validation
