@@ -4,8 +4,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
 
 namespace acmepolicy::bench {
 
@@ -32,5 +36,28 @@ inline std::string shell_quote(const std::string& text) {
     for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
 }
+
+/// Collects the CPU medians of the runs by benchmark name (the family name, before any '/'), so the
+/// program can print ours beside the peer's after the table.
+class MedianReporter : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override {
+        ConsoleReporter::ReportRuns(runs);
+        for (const Run& run : runs)
+            if (run.aggregate_name == "median") {
+                const std::string name = run.benchmark_name();
+                cpu_ns_[name.substr(0, name.find('/'))] = run.GetAdjustedCPUTime() *
+                                                           (run.time_unit == benchmark::kMillisecond ? 1e6 : 1e3);
+            }
+    }
+    std::optional<double> cpu_ns(const std::string& name) const {
+        auto it = cpu_ns_.find(name);
+        if (it == cpu_ns_.end()) return std::nullopt;
+        return it->second;
+    }
+
+private:
+    std::map<std::string, double> cpu_ns_;
+};
 
 }  // namespace acmepolicy::bench

@@ -159,30 +159,8 @@ void BM_BareSignature(benchmark::State& state) {
 }
 BENCHMARK(BM_BareSignature)->Arg(0)->Arg(1)->ArgName("key_0rsa2048_1p256")->Unit(benchmark::kMicrosecond)->Repetitions(3)->ReportAggregatesOnly(true);
 
-/// Collects the CPU medians of the runs by benchmark name (the family name, before any '/').
-class MedianReporter : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override {
-        ConsoleReporter::ReportRuns(runs);
-        for (const Run& run : runs)
-            if (run.aggregate_name == "median") {
-                const std::string name = run.benchmark_name();
-                cpu_ns_[name.substr(0, name.find('/'))] = run.GetAdjustedCPUTime() *
-                                                           (run.time_unit == benchmark::kMillisecond ? 1e6 : 1e3);
-            }
-    }
-    std::optional<double> cpu_ns(const std::string& name) const {
-        auto it = cpu_ns_.find(name);
-        if (it == cpu_ns_.end()) return std::nullopt;
-        return it->second;
-    }
-
-private:
-    std::map<std::string, double> cpu_ns_;
-};
-
 /// Runs the peers on the profile this program renders for device 42 and prints ours against theirs.
-void print_peer_ratios(const MedianReporter& reporter) {
+void print_peer_ratios(const bench::MedianReporter& reporter) {
     const std::optional<double> ours = reporter.cpu_ns("BM_UnsignedProfile");
     const std::optional<double> hundred_thousand = reporter.cpu_ns("BM_HundredThousandDevices");
     if (hundred_thousand)
@@ -236,7 +214,7 @@ void print_peer_ratios(const MedianReporter& reporter) {
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    MedianReporter reporter;
+    bench::MedianReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     print_peer_ratios(reporter);
     benchmark::Shutdown();

@@ -1,5 +1,7 @@
-// Validation speed: a typical policy from JSON text (target: median <= 10 us), and batches of distinct
-// policies up to 10,000 (target: linear; the per-policy time stays flat and the fitted complexity is O(N)).
+// Validation speed: a typical policy from JSON text (target: no slower than ajv's JSON.parse + validate
+// with the basic schema, measured after the table in the same run), and batches of distinct policies up to
+// 10,000 (target: linear; the per-policy time stays flat and the fitted complexity is O(N)).
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -10,11 +12,16 @@
 
 #include "acmepolicy/json_reader.hpp"
 #include "acmepolicy/validate.hpp"
+#include "bench_peers.hpp"
 
 namespace {
 
+namespace bench = acmepolicy::bench;
+
+std::string typical_policy_file() { return std::string(ACMEPOLICY_SOURCE_DIR) + "/examples/policies/corp-acme.json"; }
+
 std::string typical_policy_text() {
-    std::ifstream file(std::string(ACMEPOLICY_SOURCE_DIR) + "/examples/policies/corp-acme.json");
+    std::ifstream file(typical_policy_file());
     std::stringstream buffer;
     buffer << file.rdbuf();
     return buffer.str();
@@ -93,6 +100,43 @@ BENCHMARK(BM_ValidateDistinctPolicies)
     ->Unit(benchmark::kMillisecond)
     ->Complexity(benchmark::oN);
 
+/// Runs ajv (bench/peers/ajv: JSON.parse + a compiled JSON Schema, basic and tuned) on the same policy and
+/// prints ours against it.
+void print_peer_ratios(const bench::MedianReporter& reporter) {
+    const std::optional<double> ours = reporter.cpu_ns("BM_ValidateTypicalPolicy");
+    if (!ours) return;
+    std::printf("\nvalidate the typical policy from JSON text, ours / peer, median CPU time per validation\n"
+                "(ours: every rule, warnings and suggestions; the peer: what its schema can say):\n");
+    const std::string node = ACMEPOLICY_NODE_PROGRAM;
+    const std::string peer_dir = std::string(ACMEPOLICY_SOURCE_DIR) + "/bench/peers/ajv";
+    std::ifstream installed(peer_dir + "/node_modules/ajv/package.json");
+    for (const char* schema : {"basic", "tuned"}) {
+        const std::string name = std::string("ajv ") + schema;
+        if (node.empty() || !installed) {
+            std::printf("  %-12s not measured (%s)\n", name.c_str(),
+                        node.empty() ? "no node on this machine" : "run npm ci in bench/peers/ajv");
+            continue;
+        }
+        const std::optional<double> theirs =
+            bench::run_peer(bench::shell_quote(node) + " " + bench::shell_quote(peer_dir + "/peer.mjs") + " " + schema +
+                            " " + bench::shell_quote(typical_policy_file()) + " 2>&1");
+        if (!theirs || *theirs <= 0) {
+            std::printf("  %-12s not measured (see stderr)\n", name.c_str());
+            continue;
+        }
+        std::printf("  %-12s %7.0f ns / %7.0f ns = %.2fx   (target %s)\n", name.c_str(), *ours, *theirs, *ours / *theirs,
+                    std::string(schema) == "basic" ? "<= 1.0x" : "-");
+    }
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    bench::MedianReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_peer_ratios(reporter);
+    benchmark::Shutdown();
+    return 0;
+}

@@ -10,7 +10,6 @@ std::optional<std::string> with_placeholders(std::string_view text) {
     // substitute() over parse_template, without building the parse: the same reading of "{{", "}}" and
     // names (spaces around a name ignored), nullopt where parse_template reports an error.
     std::string out;
-    out.reserve(text.size() + 16);
     std::size_t i = 0;
     while (i < text.size()) {
         if (text.compare(i, 2, "{{") == 0) {
