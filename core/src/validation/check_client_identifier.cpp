@@ -1,6 +1,7 @@
 // Rule 5: ClientIdentifier is present and differs per device.
 #include "acmepolicy/variables.hpp"
 #include "validation/codes.hpp"
+#include "validation/placeholders.hpp"
 #include "validation/rules.hpp"
 #include "validation/text.hpp"
 
@@ -14,10 +15,10 @@ void check_client_identifier(const PolicyDraft& draft, Report& report) {
              "ClientIdentifier is empty: give each device its own identifier, such as \"{{serial_number}}\".");
         return;
     }
-    const TemplateParse parsed = parse_template(identifier);
-    if (parsed.error) return;  // reported by the variable rule
-    // Unknown variable names are reported by the variable rule; any variable means "per device" here.
-    if (parsed.variables().empty())
+    bool per_device = false;
+    // Parse errors and unknown variable names are the variable rule's; any variable means "per device" here.
+    if (!scan_template(identifier, [](char) {}, [&](std::string_view) { per_device = true; })) return;
+    if (!per_device)
         emit(report, Code::clientidentifier_constant, "/payload/ClientIdentifier",
              "ClientIdentifier " + quote_text(identifier) +
                  " is the same on every device, so the ACME server may refuse all but the first request as a "

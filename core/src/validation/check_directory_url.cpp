@@ -12,14 +12,14 @@ namespace {
 constexpr std::size_t kMaxUrlBytes = 2048;
 const char* const kPath = "/payload/DirectoryURL";
 
-void check_host(const std::string& host, Report& report) {
+void check_host(std::string_view host, Report& report) {
     if (host.empty()) {
         emit(report, Code::directoryurl_host, kPath,
              "DirectoryURL has no host: write the ACME server's name after https://, like https://acme.example.com/directory.");
         return;
     }
     if (host.front() == '[') {
-        if (host.back() != ']' || !is_ipv6_literal(std::string_view(host).substr(1, host.size() - 2)))
+        if (host.back() != ']' || !is_ipv6_literal(host.substr(1, host.size() - 2)))
             emit(report, Code::directoryurl_host, kPath,
                  "DirectoryURL's host " + quote_text(host) + " is not a valid IPv6 literal (like [2001:db8::1]).");
         return;

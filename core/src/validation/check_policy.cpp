@@ -24,8 +24,8 @@ Report sorted(const Report& report) {
     return out;
 }
 
-PolicyCheck check_document(validation::JsonValue document, const ValidationOptions& options, bool limits_checked,
-                           Report report) {
+PolicyCheck check_once(validation::JsonValue document, const ValidationOptions& options, bool limits_checked,
+                       Report report) {
     using namespace validation;
     PolicyCheck check;
     PolicyDraft draft = read_policy_document(document, report);
@@ -51,6 +51,19 @@ PolicyCheck check_document(validation::JsonValue document, const ValidationOptio
     return check;
 }
 
+// Every rule over the document. Objects are first walked in the order of the text; the order of a walk
+// decides only the order of findings of the same field, so with fewer than two findings of the rules the
+// answer stands, and otherwise the rules run again over members sorted by key, the order findings have
+// always been reported in.
+PolicyCheck check_document(validation::Document& document, const ValidationOptions& options, bool limits_checked,
+                           const Report& reader_findings) {
+    PolicyCheck check = check_once(document.root(), options, limits_checked, reader_findings);
+    const std::size_t found = check.report.diagnostics().size() - reader_findings.diagnostics().size();
+    if (found < 2 || !document.has_unsorted_objects()) return check;
+    document.set_sorted_iteration(true);
+    return check_once(document.root(), options, limits_checked, reader_findings);
+}
+
 // Bad input never throws out of check_policy; only resource exhaustion could get here.
 PolicyCheck internal_failure(const char* what) {
     PolicyCheck check;
@@ -66,7 +79,7 @@ PolicyCheck check_policy(std::string_view json_text, const ValidationOptions& op
         // A plainly valid document is read straight into the validation document; anything the fast reader
         // leaves (syntax errors, limits, duplicate keys) goes through read_json, whose findings are the contract.
         validation::Document document;
-        if (document.read(json_text, JsonLimits())) return check_document(document.root(), options, true, Report());
+        if (document.read(json_text, JsonLimits())) return check_document(document, options, true, Report());
         JsonReadResult read = read_json(json_text);
         if (!read.value) {
             PolicyCheck check;
@@ -74,7 +87,7 @@ PolicyCheck check_policy(std::string_view json_text, const ValidationOptions& op
             return check;
         }
         document.assign(*read.value);
-        return check_document(document.root(), options, true, std::move(read.report));
+        return check_document(document, options, true, read.report);
     } catch (const std::bad_alloc&) {
         return internal_failure("out of memory");
     } catch (const std::exception& ex) {
@@ -86,7 +99,7 @@ PolicyCheck check_policy(const nlohmann::json& document, const ValidationOptions
     try {
         validation::Document mirror;
         mirror.assign(document);
-        return check_document(mirror.root(), options, false, Report());
+        return check_document(mirror, options, false, Report());
     } catch (const std::bad_alloc&) {
         return internal_failure("out of memory");
     } catch (const std::exception& ex) {

@@ -24,43 +24,42 @@ bool is_principal_name(std::string_view text) {
 void check_subject_alt_name(const PolicyDraft& draft, Report& report) {
     const auto& san = draft.policy.payload.subject_alt_name;
     if (!san) return;
-    const std::string base = "/payload/SubjectAltName";
+    const std::string_view base = "/payload/SubjectAltName";
+    std::string buffer;
+    std::string_view value;
     if (san->rfc822_name) {
-        const auto value = with_placeholders(*san->rfc822_name);
-        if (value && !is_addr_spec(*value))
-            emit(report, Code::subjectaltname_rfc822name, base + "/rfc822Name",
+        if (with_placeholders(*san->rfc822_name, buffer, value) && !is_addr_spec(value))
+            emit(report, Code::subjectaltname_rfc822name, std::string(base) + "/rfc822Name",
                  "rfc822Name " + quote_text(*san->rfc822_name) +
                      " is not an e-mail address; write it like \"user@example.com\" or \"{{user_email}}\".");
     }
     if (san->dns_name) {
-        if (auto value = with_placeholders(*san->dns_name)) {
-            std::string_view name = *value;
+        if (with_placeholders(*san->dns_name, buffer, value)) {
+            std::string_view name = value;
             const bool wildcard = name.substr(0, 2) == "*.";
             if (wildcard) name.remove_prefix(2);
             std::string why;
             if (!is_dns_name(name, &why))
-                emit(report, Code::subjectaltname_dnsname, base + "/dNSName",
+                emit(report, Code::subjectaltname_dnsname, std::string(base) + "/dNSName",
                      "dNSName " + quote_text(*san->dns_name) + " is not a DNS name: " + why +
                          ". Write it like \"device.example.com\".");
             else if (wildcard)
-                emit(report, Code::subjectaltname_dnsname_wildcard, base + "/dNSName",
+                emit(report, Code::subjectaltname_dnsname_wildcard, std::string(base) + "/dNSName",
                      "dNSName " + quote_text(*san->dns_name) +
                          " is a wildcard; a device certificate names one host, and most ACME servers refuse "
                          "wildcards without a DNS challenge. Name the host instead.");
         }
     }
     if (san->uniform_resource_identifier) {
-        const auto value = with_placeholders(*san->uniform_resource_identifier);
-        if (value && !is_absolute_uri(*value))
-            emit(report, Code::subjectaltname_uri, base + "/uniformResourceIdentifier",
+        if (with_placeholders(*san->uniform_resource_identifier, buffer, value) && !is_absolute_uri(value))
+            emit(report, Code::subjectaltname_uri, std::string(base) + "/uniformResourceIdentifier",
                  "uniformResourceIdentifier " + quote_text(*san->uniform_resource_identifier) +
                      " is not an absolute URI; write it with a scheme, like \"urn:example:{{udid}}\" or "
                      "\"https://example.com/devices/{{device_id}}\".");
     }
     if (san->nt_principal_name) {
-        const auto value = with_placeholders(*san->nt_principal_name);
-        if (value && !is_principal_name(*value))
-            emit(report, Code::subjectaltname_ntprincipalname, base + "/ntPrincipalName",
+        if (with_placeholders(*san->nt_principal_name, buffer, value) && !is_principal_name(value))
+            emit(report, Code::subjectaltname_ntprincipalname, std::string(base) + "/ntPrincipalName",
                  "ntPrincipalName " + quote_text(*san->nt_principal_name) +
                      " is not of the form user@REALM; write it like \"jdoe@EXAMPLE.COM\".");
     }

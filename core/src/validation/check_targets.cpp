@@ -10,7 +10,10 @@ namespace acmepolicy::validation {
 namespace {
 
 void check_ids(const std::vector<std::string>& ids, const std::string& path, const char* what, Report& report) {
+    // Repeats: a scan of the earlier ids for the few a policy lists, a set beyond that. An earlier equal id
+    // was not empty either, so it is what the set would hold.
     std::set<std::string> seen;
+    const bool few = ids.size() <= 16;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto entry_path = [&] { return json_pointer_append(path, i); };
         if (trim(ids[i]).empty()) {
@@ -18,7 +21,13 @@ void check_ids(const std::vector<std::string>& ids, const std::string& path, con
                  std::string("This ") + what + " id is empty; remove it or write the id.");
             continue;
         }
-        if (!seen.insert(ids[i]).second)
+        bool repeated = false;
+        if (few) {
+            for (std::size_t k = 0; k < i && !repeated; ++k) repeated = ids[k] == ids[i];
+        } else {
+            repeated = !seen.insert(ids[i]).second;
+        }
+        if (repeated)
             emit(report, Code::targets_duplicate, entry_path(),
                  std::string("The ") + what + " id " + quote_text(ids[i]) + " is listed more than once; remove the repeat.");
     }

@@ -16,6 +16,8 @@ public:
     TextWalker(bool check_limits, Report& report) : check_limits_(check_limits), report_(report) {}
 
     void walk(JsonValue value, const PathLink* at, std::size_t depth) {
+        // Nothing below is anything but printable ASCII: only the limits could still be broken.
+        if (!check_limits_ && value.is_plain()) return;
         if (value.is_object() || value.is_array()) {
             if (check_limits_ && depth >= limits_.max_depth) {
                 emit(report_, Code::json_too_deep, path_of(at),

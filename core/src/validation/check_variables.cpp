@@ -5,6 +5,7 @@
 #include "acmepolicy/variables.hpp"
 #include "validation/codes.hpp"
 #include "validation/path_chain.hpp"
+#include "validation/placeholders.hpp"
 #include "validation/rules.hpp"
 #include "validation/suggest.hpp"
 #include "validation/text.hpp"
@@ -19,28 +20,12 @@ const std::vector<std::pair<std::string, std::string>> kVariableAliases = {
     {"UDID", "udid"},               {"token", "client_token"},         {"enrollment", "enrollment_id"},
 };
 
-// True when `text` parses as a template (as parse_template reads it) whose variables are all known:
-// nothing to report, found without building the parse.
+// True when `text` parses as a template whose variables are all known: nothing to report, found without
+// building the parse.
 bool only_known_variables(std::string_view text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        if (text.compare(i, 2, "{{") == 0) {
-            const std::size_t close = text.find("}}", i + 2);
-            const std::size_t next_open = text.find("{{", i + 2);
-            if (close == std::string_view::npos || (next_open != std::string_view::npos && next_open < close))
-                return false;
-            std::string_view name = text.substr(i + 2, close - i - 2);
-            while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-            if (name.empty() || !is_known_variable(name)) return false;
-            i = close + 2;
-        } else if (text.compare(i, 2, "}}") == 0) {
-            return false;
-        } else {
-            ++i;
-        }
-    }
-    return true;
+    bool known = true;
+    const bool ok = scan_template(text, [](char) {}, [&](std::string_view name) { known = known && is_known_variable(name); });
+    return ok && known;
 }
 
 // Checks the variables of a string that uses variable syntax; the path is built only for a finding.
@@ -74,8 +59,9 @@ void check_template(JsonValue value, const PathLink* at, Report& report) {
 
 // Reports every string at or below `value` that uses variable syntax.
 void forbid(JsonValue value, const PathLink* at, Report& report) {
+    if (!value.has_braces()) return;  // no string below holds a brace, so none uses variable syntax
     if (value.is_string()) {
-        if (value.has_braces() && has_template_syntax(value.str()))
+        if (has_template_syntax(value.str()))
             emit(report, Code::variable_not_allowed, path_of(at),
                  "Variables ({{...}}) are substituted only in ClientIdentifier, Subject values and SubjectAltName "
                  "values; write a fixed value here.");

@@ -1,13 +1,20 @@
 // The policy document as validation reads it: a compact, read-only JSON tree whose strings point into the
 // JSON text (or into one buffer for unescaped strings), so reading a clean document costs a few
-// allocations in all instead of one per node. Objects list their members sorted by key, the order the
-// rules have always reported them in; lookups are binary searches.
+// allocations in all instead of one per node.
+//
+// Object members come in the order of the text, or sorted by key (the order the rules have always
+// reported findings in) once the document is asked for that: an object is then sorted the first time it
+// is iterated. Which order a check walks in changes only the order of its findings, so a check that finds
+// fewer than two things need not sort anything (see check_policy.cpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <new>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -18,10 +25,62 @@ namespace acmepolicy::validation {
 
 class Document;
 
+/// A growable array of trivially copyable values that constructs only the slots it hands out (a vector
+/// value-initialises everything it is resized to); grows by doubling.
+template <typename T>
+class Pool {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+public:
+    Pool() = default;
+    ~Pool() { ::operator delete(data_); }
+    Pool(const Pool&) = delete;
+    Pool& operator=(const Pool&) = delete;
+
+    T* data() const noexcept { return data_; }
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    T& operator[](std::size_t index) const noexcept { return data_[index]; }
+    void clear() noexcept { size_ = 0; }
+    /// Drops the elements from `size` on.
+    void truncate(std::size_t size) noexcept { size_ = size; }
+    void reserve(std::size_t capacity) {
+        if (capacity > capacity_) regrow(capacity);
+    }
+    /// A new default-constructed element at the end.
+    T& emplace() {
+        if (size_ == capacity_) regrow(capacity_ * 2 + 16);
+        return *new (data_ + size_++) T();
+    }
+    /// Copies `count` elements to the end; returns where they start.
+    std::size_t append(const T* from, std::size_t count) {
+        reserve(size_ + count);
+        const std::size_t at = size_;
+        if (count != 0) std::memcpy(static_cast<void*>(data_ + at), from, count * sizeof(T));
+        size_ += count;
+        return at;
+    }
+
+private:
+    void regrow(std::size_t capacity) {
+        T* fresh = static_cast<T*>(::operator new(capacity * sizeof(T)));
+        if (size_ != 0) std::memcpy(static_cast<void*>(fresh), data_, size_ * sizeof(T));
+        ::operator delete(data_);
+        data_ = fresh;
+        capacity_ = capacity;
+    }
+
+    T* data_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+};
+
 // `unsupported` stands for what only a hand-built nlohmann value can hold (binary, discarded).
 enum class JsonKind : std::uint8_t { null, boolean, integer, unsigned_integer, floating, string, array, object, unsupported };
 
-/// What a string (value or key) holds, found while reading it, so rules can skip whole scans.
+/// What a string (value or key) holds, found while reading it, so rules can skip whole scans. A
+/// container's flags sum up everything below it: plain when every key and string below is, braces when
+/// any string value below has one.
 enum TextFlags : std::uint8_t {
     kTextPlain = 1,   // printable ASCII only (0x20-0x7F): valid UTF-8 that XML carries as it is
     kTextBraces = 2,  // holds '{' or '}' (variable syntax needs them)
@@ -33,7 +92,8 @@ std::uint8_t text_flags(std::string_view text) noexcept;
 struct JsonNode {
     JsonKind kind = JsonKind::null;
     bool boolean = false;
-    std::uint8_t flags = 0;   // strings: TextFlags
+    std::uint8_t flags = kTextPlain;  // TextFlags: of the string, or of everything below a container
+    bool sorted = true;               // objects: members sorted by key
     std::uint32_t count = 0;  // containers: number of children
     std::uint32_t first = 0;  // containers: index of the first child in Document::members_
     std::string_view text;    // strings
@@ -72,7 +132,7 @@ public:
     bool is_number() const noexcept { return is_number_integer() || is_number_float(); }
 
     std::string_view str() const noexcept { return node_->text; }
-    /// Strings: printable ASCII only / holds a brace (see TextFlags).
+    /// Printable ASCII only / holds a brace: the string, or every key and string below a container (TextFlags).
     bool is_plain() const noexcept { return (node_->flags & kTextPlain) != 0; }
     bool has_braces() const noexcept { return (node_->flags & kTextBraces) != 0; }
     bool boolean() const noexcept { return node_->boolean; }
@@ -92,7 +152,7 @@ public:
     JsonValue find(std::string_view key) const noexcept;
     bool contains(std::string_view key) const noexcept { return static_cast<bool>(find(key)); }
 
-    /// Children in order (array order; objects sorted by key).
+    /// Children in order: array order; objects in text order, or sorted by key when the document says so.
     class Iterator;
     class Range;
     Range children() const noexcept;
@@ -106,7 +166,7 @@ class Document {
 public:
     /// The root value (absent when nothing was read).
     JsonValue root() const noexcept {
-        return nodes_.empty() ? JsonValue() : JsonValue(this, &nodes_.front());
+        return nodes_.empty() ? JsonValue() : JsonValue(this, &nodes_[0]);
     }
 
     /// Reads `text` when it is plainly valid JSON within `limits`: no duplicate key, no over-long string,
@@ -117,12 +177,23 @@ public:
     /// Mirrors an nlohmann value; the document points into `value`'s strings, so `value` must outlive it.
     void assign(const nlohmann::json& value);
 
+    /// Whether children() lists object members sorted by key (objects not yet sorted are then sorted on
+    /// their first iteration). Off after read(); assign() keeps nlohmann's order, which is sorted.
+    void set_sorted_iteration(bool sorted) noexcept { sorted_iteration_ = sorted; }
+    /// True when some object's members are not in key order yet.
+    bool has_unsorted_objects() const noexcept { return has_unsorted_; }
+
 private:
     friend class JsonValue;
     friend class DocumentBuilder;
     friend class TextReader;
-    std::vector<JsonNode> nodes_;
-    std::vector<JsonMember> members_;
+    void sort_members(const JsonNode& node) const noexcept;
+
+    // Mutable: sorting an object's members on demand changes their order, not the document.
+    mutable Pool<JsonNode> nodes_;
+    mutable Pool<JsonMember> members_;
+    bool sorted_iteration_ = false;
+    bool has_unsorted_ = false;
     std::string owned_;  // unescaped strings (capacity reserved up front, so views stay put)
 };
 
@@ -160,6 +231,7 @@ inline JsonValue JsonValue::operator[](std::size_t index) const noexcept {
 }
 
 inline JsonValue::Range JsonValue::children() const noexcept {
+    if (!node_->sorted && document_->sorted_iteration_) document_->sort_members(*node_);
     const JsonMember* first = document_->members_.data() + node_->first;
     return Range(Iterator(document_, first), Iterator(document_, first + node_->count));
 }

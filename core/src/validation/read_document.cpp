@@ -69,7 +69,9 @@ public:
         for (const auto& item : object.children()) {
             const std::string_view key = item.key();
             bool is_known = false;
-            for (const auto& k : known) is_known = is_known || k == key;
+            // Lengths first: most keys differ in length from most known ones, and then no bytes are compared.
+            for (const auto& k : known)
+                is_known = is_known || (k.size() == key.size() && std::string_view(k) == key);
             if (is_known) continue;
             auto suggestion = suggest(key, known, aliases);
             std::string message = "Unknown key " + quote_text(key) + " in " + where + ".";

@@ -198,7 +198,7 @@ std::optional<UrlParts> split_url(std::string_view url, std::string& why) {
         return std::nullopt;
     }
     UrlParts parts;
-    parts.scheme = std::string(url.substr(0, colon));
+    parts.scheme = url.substr(0, colon);
     std::string_view rest = url.substr(colon + 1);
     if (rest.substr(0, 2) != "//") {
         why = "it has no \"//host\" after the scheme";
@@ -211,35 +211,35 @@ std::optional<UrlParts> split_url(std::string_view url, std::string& why) {
     const std::size_t at = authority.rfind('@');
     if (at != std::string_view::npos) {
         parts.has_userinfo = true;
-        parts.userinfo = std::string(authority.substr(0, at));
+        parts.userinfo = authority.substr(0, at);
         authority = authority.substr(at + 1);
     }
     std::string_view host = authority;
     if (!authority.empty() && authority[0] == '[') {
         const std::size_t close = authority.find(']');
         if (close == std::string_view::npos) {
-            parts.host = std::string(authority);
+            parts.host = authority;
             return parts;  // the host check reports the unclosed literal
         }
         host = authority.substr(0, close + 1);
         std::string_view after = authority.substr(close + 1);
         if (!after.empty()) {
             if (after[0] != ':') {
-                parts.host = std::string(authority);
+                parts.host = authority;
                 return parts;
             }
             parts.has_port = true;
-            parts.port = std::string(after.substr(1));
+            parts.port = after.substr(1);
         }
     } else {
         const std::size_t port_colon = authority.find(':');
         if (port_colon != std::string_view::npos) {
             host = authority.substr(0, port_colon);
             parts.has_port = true;
-            parts.port = std::string(authority.substr(port_colon + 1));
+            parts.port = authority.substr(port_colon + 1);
         }
     }
-    parts.host = std::string(host);
+    parts.host = host;
     return parts;
 }
 

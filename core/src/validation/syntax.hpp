@@ -25,13 +25,14 @@ bool is_addr_spec(std::string_view text) noexcept;
 /// An absolute URI (RFC 3986): a scheme, ":", and a non-empty rest without spaces or control characters.
 bool is_absolute_uri(std::string_view text) noexcept;
 
-/// The parts of an absolute hierarchical URL ("scheme://authority/path?query#fragment").
+/// The parts of an absolute hierarchical URL ("scheme://authority/path?query#fragment"), as views into
+/// the URL given to split_url.
 struct UrlParts {
-    std::string scheme;  // as written
-    std::string userinfo;
+    std::string_view scheme;  // as written
+    std::string_view userinfo;
     bool has_userinfo = false;
-    std::string host;  // "[...]" kept for IPv6
-    std::string port;  // digits as written
+    std::string_view host;  // "[...]" kept for IPv6
+    std::string_view port;  // digits as written
     bool has_port = false;
     bool has_fragment = false;
 };
