@@ -472,7 +472,8 @@ JsonValue JsonValue::find(std::string_view key) const noexcept {
     if (node_->count <= 16) {
         // A policy's objects are small: comparing lengths first rules out nearly every member at once.
         for (const JsonMember* m = first; m != last; ++m)
-            if (m->key.size() == key.size() && std::memcmp(m->key.data(), key.data(), key.size()) == 0)
+            if (m->key.size() == key.size() && (key.empty() || m->key[0] == key[0]) &&
+                std::memcmp(m->key.data(), key.data(), key.size()) == 0)
                 return JsonValue(document_, &document_->nodes_[m->node]);
         return JsonValue();
     }

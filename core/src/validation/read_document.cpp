@@ -1,4 +1,5 @@
 // Reading a policy document's shape into the typed model: required keys, JSON types, unknown keys.
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -60,18 +61,61 @@ const std::vector<std::pair<std::string, std::string>> kTargetAliases = {
     {"groups", "device_groups"}, {"deviceGroups", "device_groups"}, {"device_ids", "devices"},
 };
 
+// An object's known members by their position in its list of known keys, filled while looking for
+// unknown keys, so that reading a member afterwards is an index rather than a search.
+struct KnownMembers {
+    std::array<JsonValue, 32> at{};
+};
+
+std::size_t position(const std::vector<std::string>& known, std::string_view key) {
+    for (std::size_t i = 0; i < known.size(); ++i)
+        if (known[i] == key) return i;
+    return known.size();  // never: every key read below is in its list
+}
+
+struct TopSlots {
+    std::size_t schema_version, id, name, notes, server_profile, delivery, payload, ca_certificates, targets, fallback;
+};
+const TopSlots kTop = {position(kTopKeys, "schema_version"), position(kTopKeys, "id"),
+                       position(kTopKeys, "name"), position(kTopKeys, "notes"),
+                       position(kTopKeys, "server_profile"), position(kTopKeys, "delivery"),
+                       position(kTopKeys, "payload"), position(kTopKeys, "ca_certificates"),
+                       position(kTopKeys, "targets"), position(kTopKeys, "fallback")};
+struct PayloadSlots {
+    std::size_t directory_url, client_identifier, key_type, key_size, hardware_bound, attest, subject,
+        subject_alt_name, usage_flags, extended_key_usage, key_is_extractable, allow_all_apps_access;
+};
+const PayloadSlots kPayload = {
+    position(kPayloadKeys, "DirectoryURL"),     position(kPayloadKeys, "ClientIdentifier"),
+    position(kPayloadKeys, "KeyType"),          position(kPayloadKeys, "KeySize"),
+    position(kPayloadKeys, "HardwareBound"),    position(kPayloadKeys, "Attest"),
+    position(kPayloadKeys, "Subject"),          position(kPayloadKeys, "SubjectAltName"),
+    position(kPayloadKeys, "UsageFlags"),       position(kPayloadKeys, "ExtendedKeyUsage"),
+    position(kPayloadKeys, "KeyIsExtractable"), position(kPayloadKeys, "AllowAllAppsAccess")};
+const std::size_t kRfc822Name = position(kSubjectAltNameKeys, "rfc822Name");
+const std::size_t kDnsName = position(kSubjectAltNameKeys, "dNSName");
+const std::size_t kUri = position(kSubjectAltNameKeys, "uniformResourceIdentifier");
+const std::size_t kPrincipalName = position(kSubjectAltNameKeys, "ntPrincipalName");
+const std::size_t kDeviceGroups = position(kTargetKeys, "device_groups");
+const std::size_t kDevices = position(kTargetKeys, "devices");
+
 class Reader {
 public:
     explicit Reader(Report& report) : report_(report) {}
 
+    // Reports the keys of `object` that are not in `known`, and files the known ones in `members`.
     void unknown_keys(JsonValue object, std::string_view path, const std::vector<std::string>& known,
-                      const std::vector<std::pair<std::string, std::string>>& aliases, const char* where) {
+                      const std::vector<std::pair<std::string, std::string>>& aliases, const char* where,
+                      KnownMembers& members) {
         for (const auto& item : object.children()) {
             const std::string_view key = item.key();
             bool is_known = false;
             // Lengths first: most keys differ in length from most known ones, and then no bytes are compared.
-            for (const auto& k : known)
-                is_known = is_known || (k.size() == key.size() && std::string_view(k) == key);
+            for (std::size_t k = 0; k < known.size() && !is_known; ++k) {
+                is_known = known[k].size() == key.size() && (key.empty() || known[k][0] == key[0]) &&
+                           std::string_view(known[k]) == key;
+                if (is_known && k < members.at.size()) members.at[k] = item.value();
+            }
             if (is_known) continue;
             auto suggestion = suggest(key, known, aliases);
             std::string message = "Unknown key " + quote_text(key) + " in " + where + ".";
@@ -98,12 +142,8 @@ public:
         emit(report_, Code::document_wrong_type, std::move(path), std::move(message));
     }
 
-    // Reads an optional string member; returns false when absent or of the wrong type.
-    bool string_member(JsonValue object, std::string_view path, std::string_view key, std::string& out) {
-        return string_value(object.find(key), path, key, out);
-    }
-
-    // The same for a member already looked up (`value` absent: false, nothing reported).
+    // Reads an optional string member (`value`: absent when it is not there); false when absent or of the
+    // wrong type (reported).
     bool string_value(JsonValue value, std::string_view path, std::string_view key, std::string& out) {
         if (!value) return false;
         if (!value.is_string()) {
@@ -114,15 +154,10 @@ public:
         return true;
     }
 
-    // A required member: its value, or an absent handle after reporting it missing.
-    JsonValue required(JsonValue object, std::string_view path, std::string_view key, const char* what) {
-        const JsonValue value = object.find(key);
+    // A required member (`value`, absent when it is not there): reported missing when absent.
+    JsonValue required(JsonValue value, std::string_view path, std::string_view key, const char* what) {
         if (!value) missing(path, key, what);
         return value;
-    }
-
-    bool bool_member(JsonValue object, std::string_view path, std::string_view key, bool& out) {
-        return bool_value(object.find(key), path, key, out);
     }
 
     bool bool_value(JsonValue value, std::string_view path, std::string_view key, bool& out) {
@@ -136,8 +171,7 @@ public:
         return true;
     }
 
-    bool integer_member(JsonValue object, std::string_view path, std::string_view key, std::int64_t& out) {
-        const JsonValue value = object.find(key);
+    bool integer_value(JsonValue value, std::string_view path, std::string_view key, std::int64_t& out) {
         if (!value) return false;
         if (!read_integer(value, out)) {
             wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value, "an integer");
@@ -183,8 +217,9 @@ public:
 
     void top(JsonValue document, PolicyDraft& draft) {
         Policy& policy = draft.policy;
-        unknown_keys(document, "", kTopKeys, kTopAliases, "the policy document");
-        if (const JsonValue version_value = document.find("schema_version")) {
+        KnownMembers m;
+        unknown_keys(document, "", kTopKeys, kTopAliases, "the policy document", m);
+        if (const JsonValue version_value = m.at[kTop.schema_version]) {
             std::int64_t version = 0;
             if (!read_integer(version_value, version) || version != 1) {
                 complete_ = false;
@@ -196,8 +231,8 @@ public:
             }
         }
         std::string id;
-        draft.id_given = string_member(document, "", "id", id);
-        const JsonValue name = document.find("name");
+        draft.id_given = string_value(m.at[kTop.id], "", "id", id);
+        const JsonValue name = m.at[kTop.name];
         draft.has_name = string_value(name, "", "name", policy.name);
         if (draft.has_name) {
             const std::string_view trimmed = trim(policy.name);
@@ -205,10 +240,10 @@ public:
         } else if (!name) {
             missing("", "name", "a name of 1 to 128 characters, unique among your policies");
         }
-        string_member(document, "", "notes", policy.notes);
+        string_value(m.at[kTop.notes], "", "notes", policy.notes);
         policy.id = draft.id_given ? std::move(id) : derive_policy_id(policy.name);
         std::string profile;
-        if (string_member(document, "", "server_profile", profile)) {
+        if (string_value(m.at[kTop.server_profile], "", "server_profile", profile)) {
             policy.server_profile = profile == "step-ca" ? ServerProfile::step_ca : ServerProfile::generic;
             if (profile != "step-ca" && profile != "generic") {
                 complete_ = false;
@@ -219,7 +254,7 @@ public:
             }
         }
         std::string delivery;
-        if (string_member(document, "", "delivery", delivery)) {
+        if (string_value(m.at[kTop.delivery], "", "delivery", delivery)) {
             if (delivery == "declarative") policy.delivery = Delivery::declarative;
             else if (delivery == "auto") policy.delivery = Delivery::automatic;
             else if (delivery != "profile") {
@@ -232,7 +267,7 @@ public:
                          did_you_mean(suggestion));
             }
         }
-        if (const JsonValue payload_value = document.find("payload"); !payload_value) {
+        if (const JsonValue payload_value = m.at[kTop.payload]; !payload_value) {
             missing("", "payload", "the com.apple.security.acme settings (DirectoryURL, ClientIdentifier, KeyType, ...)");
         } else if (!payload_value.is_object()) {
             wrong_type("/payload", "payload", payload_value, "an object");
@@ -240,58 +275,64 @@ public:
             draft.has_payload = true;
             payload(payload_value, draft);
         }
-        if (const JsonValue certificates = document.find("ca_certificates"))
+        if (const JsonValue certificates = m.at[kTop.ca_certificates])
             string_array(certificates, "/ca_certificates", "ca_certificates", policy.ca_certificates);
-        if (const JsonValue targets = document.find("targets")) {
+        if (const JsonValue targets = m.at[kTop.targets]) {
             if (!targets.is_object()) {
                 wrong_type("/targets", "targets", targets, "an object with device_groups and devices");
             } else {
                 draft.has_targets = true;
-                unknown_keys(targets, "/targets", kTargetKeys, kTargetAliases, "targets");
-                if (const JsonValue g = targets.find("device_groups"))
+                KnownMembers t;
+                unknown_keys(targets, "/targets", kTargetKeys, kTargetAliases, "targets", t);
+                if (const JsonValue g = t.at[kDeviceGroups])
                     string_array(g, "/targets/device_groups", "device_groups", policy.targets.device_groups);
-                if (const JsonValue d = targets.find("devices"))
+                if (const JsonValue d = t.at[kDevices])
                     string_array(d, "/targets/devices", "devices", policy.targets.devices);
             }
         }
-        if (const JsonValue fallback = document.find("fallback"); fallback && !read_fallback(fallback, draft, report_))
+        if (const JsonValue fallback = m.at[kTop.fallback]; fallback && !read_fallback(fallback, draft, report_))
             complete_ = false;  // rule 17 (check_fallback.cpp)
     }
 
     void payload(JsonValue object, PolicyDraft& draft) {
         AcmePayload& p = draft.policy.payload;
         const std::string_view path = "/payload";
-        unknown_keys(object, path, kPayloadKeys, kPayloadAliases, "payload");
+        KnownMembers m;
+        unknown_keys(object, path, kPayloadKeys, kPayloadAliases, "payload", m);
 
         // A missing required key is reported after a wrong type would have been: the two never meet.
         draft.has_directory_url =
-            string_value(required(object, path, "DirectoryURL", "the https URL of the ACME server's directory"), path,
-                         "DirectoryURL", p.directory_url);
-        draft.has_client_identifier = string_value(
-            required(object, path, "ClientIdentifier", "a per-device identifier such as \"{{serial_number}}\""), path,
-            "ClientIdentifier", p.client_identifier);
-        draft.has_key_type = string_value(required(object, path, "KeyType", "\"ECSECPrimeRandom\" or \"RSA\""), path,
-                                          "KeyType", p.key_type);
-        key_size(object, draft);
-        draft.has_hardware_bound = bool_value(
-            required(object, path, "HardwareBound", "true (key made in the Secure Enclave) or false"), path,
-            "HardwareBound", p.hardware_bound);
+            string_value(required(m.at[kPayload.directory_url], path, "DirectoryURL",
+                                  "the https URL of the ACME server's directory"),
+                         path, "DirectoryURL", p.directory_url);
+        draft.has_client_identifier =
+            string_value(required(m.at[kPayload.client_identifier], path, "ClientIdentifier",
+                                  "a per-device identifier such as \"{{serial_number}}\""),
+                         path, "ClientIdentifier", p.client_identifier);
+        draft.has_key_type = string_value(
+            required(m.at[kPayload.key_type], path, "KeyType", "\"ECSECPrimeRandom\" or \"RSA\""), path, "KeyType",
+            p.key_type);
+        key_size(m.at[kPayload.key_size], draft);
+        draft.has_hardware_bound =
+            bool_value(required(m.at[kPayload.hardware_bound], path, "HardwareBound",
+                                "true (key made in the Secure Enclave) or false"),
+                       path, "HardwareBound", p.hardware_bound);
         bool flag = false;
-        if (bool_member(object, path, "Attest", flag)) p.attest = flag;
-        subject(object, draft);
-        subject_alt_name(object, draft);
+        if (bool_value(m.at[kPayload.attest], path, "Attest", flag)) p.attest = flag;
+        subject(m.at[kPayload.subject], draft);
+        subject_alt_name(m.at[kPayload.subject_alt_name], draft);
         std::int64_t flags = 0;
-        if (integer_member(object, path, "UsageFlags", flags)) p.usage_flags = flags;
-        if (const JsonValue eku = object.find("ExtendedKeyUsage")) {
+        if (integer_value(m.at[kPayload.usage_flags], path, "UsageFlags", flags)) p.usage_flags = flags;
+        if (const JsonValue eku = m.at[kPayload.extended_key_usage]) {
             std::vector<std::string> ekus;
             if (string_array(eku, "/payload/ExtendedKeyUsage", "ExtendedKeyUsage", ekus)) p.extended_key_usage = std::move(ekus);
         }
-        if (bool_member(object, path, "KeyIsExtractable", flag)) p.key_is_extractable = flag;
-        if (bool_member(object, path, "AllowAllAppsAccess", flag)) p.allow_all_apps_access = flag;
+        if (bool_value(m.at[kPayload.key_is_extractable], path, "KeyIsExtractable", flag)) p.key_is_extractable = flag;
+        if (bool_value(m.at[kPayload.allow_all_apps_access], path, "AllowAllAppsAccess", flag))
+            p.allow_all_apps_access = flag;
     }
 
-    void key_size(JsonValue object, PolicyDraft& draft) {
-        const JsonValue value = object.find("KeySize");
+    void key_size(JsonValue value, PolicyDraft& draft) {
         if (!value) {
             missing("/payload", "KeySize", "the key size in bits, such as 256");
             return;
@@ -309,8 +350,7 @@ public:
         emit(report_, Code::keysize_not_integer, "/payload/KeySize", std::move(message));
     }
 
-    void subject(JsonValue object, PolicyDraft& draft) {
-        const JsonValue value = object.find("Subject");
+    void subject(JsonValue value, PolicyDraft& draft) {
         if (!value) {
             missing("/payload", "Subject", "the certificate subject, such as [[[\"CN\", \"{{serial_number}}\"]]]");
             return;
@@ -367,24 +407,24 @@ public:
         draft.has_subject = true;
     }
 
-    void subject_alt_name(JsonValue object, PolicyDraft& draft) {
-        const JsonValue value = object.find("SubjectAltName");
+    void subject_alt_name(JsonValue value, PolicyDraft& draft) {
         if (!value) return;
         const std::string_view path = "/payload/SubjectAltName";
         if (!value.is_object()) {
             wrong_type(std::string(path), "SubjectAltName", value, "an object with rfc822Name, dNSName, uniformResourceIdentifier or ntPrincipalName");
             return;
         }
-        unknown_keys(value, path, kSubjectAltNameKeys, kSubjectAltNameAliases, "SubjectAltName");
+        KnownMembers m;
+        unknown_keys(value, path, kSubjectAltNameKeys, kSubjectAltNameAliases, "SubjectAltName", m);
         SubjectAltName san;
-        const auto read = [&](std::string_view key, std::optional<std::string>& out) {
+        const auto read = [&](std::size_t slot, std::string_view key, std::optional<std::string>& out) {
             std::string text;
-            if (string_member(value, path, key, text)) out = std::move(text);
+            if (string_value(m.at[slot], path, key, text)) out = std::move(text);
         };
-        read("rfc822Name", san.rfc822_name);
-        read("dNSName", san.dns_name);
-        read("uniformResourceIdentifier", san.uniform_resource_identifier);
-        read("ntPrincipalName", san.nt_principal_name);
+        read(kRfc822Name, "rfc822Name", san.rfc822_name);
+        read(kDnsName, "dNSName", san.dns_name);
+        read(kUri, "uniformResourceIdentifier", san.uniform_resource_identifier);
+        read(kPrincipalName, "ntPrincipalName", san.nt_principal_name);
         draft.policy.payload.subject_alt_name = std::move(san);
     }
 

@@ -206,7 +206,11 @@ std::optional<UrlParts> split_url(std::string_view url, std::string& why) {
     }
     rest.remove_prefix(2);
     parts.has_fragment = rest.find('#') != std::string_view::npos;
-    const std::size_t authority_end = rest.find_first_of("/?#");
+    std::size_t authority_end = 0;  // rest.find_first_of("/?#"), without a search of the set per byte
+    while (authority_end < rest.size() && rest[authority_end] != '/' && rest[authority_end] != '?' &&
+           rest[authority_end] != '#')
+        ++authority_end;
+    if (authority_end == rest.size()) authority_end = std::string_view::npos;
     std::string_view authority = rest.substr(0, authority_end);
     const std::size_t at = authority.rfind('@');
     if (at != std::string_view::npos) {

@@ -37,6 +37,10 @@ std::size_t decode(std::string_view text, std::size_t i, unsigned& cp) noexcept 
 }  // namespace
 
 std::size_t count_characters(std::string_view text) noexcept {
+    // ASCII text (the common case) has one character per byte.
+    bool ascii = true;
+    for (char c : text) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+    if (ascii) return text.size();
     std::size_t count = 0;
     for (std::size_t i = 0; i < text.size(); ++count) {
         unsigned cp = 0;
