@@ -75,7 +75,8 @@ std::uint8_t text_flags(std::string_view text) noexcept {
 }
 
 // The flags of a container from those of its members (see TextFlags).
-std::uint8_t summary_flags(const Pool<JsonNode>& nodes, const JsonMember* members, std::size_t count) noexcept {
+template <typename Nodes>
+std::uint8_t summary_flags(const Nodes& nodes, const JsonMember* members, std::size_t count) noexcept {
     std::uint8_t plain = kTextPlain;
     std::uint8_t braces = 0;
     for (std::size_t i = 0; i < count; ++i) {
@@ -337,7 +338,7 @@ private:
 
     // Moves a container's children from the scratch stack into the document; objects sorted by key.
     bool close(std::uint32_t index, std::size_t mark, bool is_object) {
-        Pool<JsonMember>& members = document_.members_;
+        auto& members = document_.members_;
         const std::size_t count = scratch_.size() - mark;
         const std::size_t first = members.append(scratch_.data() + mark, count);
         scratch_.truncate(mark);
@@ -374,7 +375,7 @@ private:
     std::size_t text_size_;
     const JsonLimits& limits_;
     Document& document_;
-    Pool<JsonMember> scratch_;  // the members of the containers being read, innermost last
+    Pool<JsonMember, 32> scratch_;  // the members of the containers being read, innermost last
 };
 
 class DocumentBuilder {

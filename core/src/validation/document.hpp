@@ -26,14 +26,15 @@ namespace acmepolicy::validation {
 class Document;
 
 /// A growable array of trivially copyable values that constructs only the slots it hands out (a vector
-/// value-initialises everything it is resized to); grows by doubling.
-template <typename T>
+/// value-initialises everything it is resized to); the first `Inline` live inside it, so a policy-sized
+/// document needs no allocation; grows by doubling.
+template <typename T, std::size_t Inline>
 class Pool {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
 
 public:
     Pool() = default;
-    ~Pool() { ::operator delete(data_); }
+    ~Pool() { release(); }
     Pool(const Pool&) = delete;
     Pool& operator=(const Pool&) = delete;
 
@@ -65,14 +66,18 @@ private:
     void regrow(std::size_t capacity) {
         T* fresh = static_cast<T*>(::operator new(capacity * sizeof(T)));
         if (size_ != 0) std::memcpy(static_cast<void*>(fresh), data_, size_ * sizeof(T));
-        ::operator delete(data_);
+        release();
         data_ = fresh;
         capacity_ = capacity;
     }
+    void release() noexcept {
+        if (data_ != reinterpret_cast<T*>(inline_)) ::operator delete(data_);
+    }
 
-    T* data_ = nullptr;
+    alignas(T) unsigned char inline_[Inline * sizeof(T)];
+    T* data_ = reinterpret_cast<T*>(inline_);
     std::size_t size_ = 0;
-    std::size_t capacity_ = 0;
+    std::size_t capacity_ = Inline;
 };
 
 // `unsupported` stands for what only a hand-built nlohmann value can hold (binary, discarded).
@@ -190,8 +195,9 @@ private:
     void sort_members(const JsonNode& node) const noexcept;
 
     // Mutable: sorting an object's members on demand changes their order, not the document.
-    mutable Pool<JsonNode> nodes_;
-    mutable Pool<JsonMember> members_;
+    // Room for a typical policy (about 50 values) without allocating.
+    mutable Pool<JsonNode, 64> nodes_;
+    mutable Pool<JsonMember, 64> members_;
     bool sorted_iteration_ = false;
     bool has_unsorted_ = false;
     std::string owned_;  // unescaped strings (capacity reserved up front, so views stay put)

@@ -73,6 +73,35 @@ std::size_t position(const std::vector<std::string>& known, std::string_view key
     return known.size();  // never: every key read below is in its list
 }
 
+// A list of known keys with, for each key length, the set of positions of that length: telling a key
+// from the list costs a comparison with the one or two known keys of its length.
+struct KnownKeys {
+    explicit KnownKeys(const std::vector<std::string>& list) : names(list) {
+        for (std::size_t i = 0; i < names.size() && i < 32; ++i)
+            if (names[i].size() < by_length.size()) by_length[names[i].size()] |= std::uint32_t{1} << i;
+    }
+    // The position of `key` in the list, or names.size().
+    std::size_t position_of(std::string_view key) const noexcept {
+        if (names.size() > 32 || key.size() >= by_length.size()) {
+            for (std::size_t i = 0; i < names.size(); ++i)
+                if (names[i] == key) return i;
+            return names.size();
+        }
+        for (std::uint32_t mask = by_length[key.size()]; mask != 0; mask &= mask - 1) {
+            const auto i = static_cast<std::size_t>(__builtin_ctz(mask));
+            if (names[i][0] == key[0] && std::string_view(names[i]) == key) return i;
+        }
+        return names.size();
+    }
+
+    const std::vector<std::string>& names;
+    std::array<std::uint32_t, 32> by_length{};
+};
+const KnownKeys kTopIndex(kTopKeys);
+const KnownKeys kPayloadIndex(kPayloadKeys);
+const KnownKeys kSubjectAltNameIndex(kSubjectAltNameKeys);
+const KnownKeys kTargetIndex(kTargetKeys);
+
 struct TopSlots {
     std::size_t schema_version, id, name, notes, server_profile, delivery, payload, ca_certificates, targets, fallback;
 };
@@ -104,19 +133,17 @@ public:
     explicit Reader(Report& report) : report_(report) {}
 
     // Reports the keys of `object` that are not in `known`, and files the known ones in `members`.
-    void unknown_keys(JsonValue object, std::string_view path, const std::vector<std::string>& known,
+    void unknown_keys(JsonValue object, std::string_view path, const KnownKeys& keys,
                       const std::vector<std::pair<std::string, std::string>>& aliases, const char* where,
                       KnownMembers& members) {
+        const std::vector<std::string>& known = keys.names;
         for (const auto& item : object.children()) {
             const std::string_view key = item.key();
-            bool is_known = false;
-            // Lengths first: most keys differ in length from most known ones, and then no bytes are compared.
-            for (std::size_t k = 0; k < known.size() && !is_known; ++k) {
-                is_known = known[k].size() == key.size() && (key.empty() || known[k][0] == key[0]) &&
-                           std::string_view(known[k]) == key;
-                if (is_known && k < members.at.size()) members.at[k] = item.value();
+            const std::size_t k = keys.position_of(key);
+            if (k < known.size()) {
+                if (k < members.at.size()) members.at[k] = item.value();
+                continue;
             }
-            if (is_known) continue;
             auto suggestion = suggest(key, known, aliases);
             std::string message = "Unknown key " + quote_text(key) + " in " + where + ".";
             message += suggestion ? did_you_mean(suggestion) + " Keys are case-sensitive and spelled exactly as documented."
@@ -218,7 +245,7 @@ public:
     void top(JsonValue document, PolicyDraft& draft) {
         Policy& policy = draft.policy;
         KnownMembers m;
-        unknown_keys(document, "", kTopKeys, kTopAliases, "the policy document", m);
+        unknown_keys(document, "", kTopIndex, kTopAliases, "the policy document", m);
         if (const JsonValue version_value = m.at[kTop.schema_version]) {
             std::int64_t version = 0;
             if (!read_integer(version_value, version) || version != 1) {
@@ -283,7 +310,7 @@ public:
             } else {
                 draft.has_targets = true;
                 KnownMembers t;
-                unknown_keys(targets, "/targets", kTargetKeys, kTargetAliases, "targets", t);
+                unknown_keys(targets, "/targets", kTargetIndex, kTargetAliases, "targets", t);
                 if (const JsonValue g = t.at[kDeviceGroups])
                     string_array(g, "/targets/device_groups", "device_groups", policy.targets.device_groups);
                 if (const JsonValue d = t.at[kDevices])
@@ -298,7 +325,7 @@ public:
         AcmePayload& p = draft.policy.payload;
         const std::string_view path = "/payload";
         KnownMembers m;
-        unknown_keys(object, path, kPayloadKeys, kPayloadAliases, "payload", m);
+        unknown_keys(object, path, kPayloadIndex, kPayloadAliases, "payload", m);
 
         // A missing required key is reported after a wrong type would have been: the two never meet.
         draft.has_directory_url =
@@ -415,7 +442,7 @@ public:
             return;
         }
         KnownMembers m;
-        unknown_keys(value, path, kSubjectAltNameKeys, kSubjectAltNameAliases, "SubjectAltName", m);
+        unknown_keys(value, path, kSubjectAltNameIndex, kSubjectAltNameAliases, "SubjectAltName", m);
         SubjectAltName san;
         const auto read = [&](std::size_t slot, std::string_view key, std::optional<std::string>& out) {
             std::string text;
