@@ -1,4 +1,5 @@
 // Rules 6-7: KeyType, KeySize, HardwareBound and Attest, alone and together (Apple's cross-field rules).
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 
@@ -29,8 +30,13 @@ std::int64_t nearest_curve(std::int64_t size) {
     std::int64_t best = ec.sizes[0];
     for (std::size_t i = 0; i < ec.size_count; ++i) {
         const std::int64_t s = ec.sizes[i];
-        const auto d = size > s ? size - s : s - size;
-        const auto bd = size > best ? size - best : best - size;
+        // Distances in unsigned arithmetic: a KeySize near the int64 limits must not overflow.
+        const auto distance = [](std::int64_t a, std::int64_t b) {
+            return a > b ? static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b)
+                         : static_cast<std::uint64_t>(b) - static_cast<std::uint64_t>(a);
+        };
+        const std::uint64_t d = distance(size, s);
+        const std::uint64_t bd = distance(size, best);
         if (d < bd) best = s;
     }
     return best;
