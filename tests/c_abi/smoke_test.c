@@ -89,6 +89,18 @@ static acmepolicy_status call_inspect(const inputs *in, acmepolicy_buffer *j, ac
     return acmepolicy_inspect_certificate(in->data[0], in->len[0], in->data[1], in->len[1], j);
 }
 
+static acmepolicy_status call_device_from_checkin(const inputs *in, acmepolicy_buffer *j, acmepolicy_buffer *b) {
+    (void)b;
+    return acmepolicy_device_from_checkin(in->data[0], in->len[0], in->data[1], in->len[1], j);
+}
+static acmepolicy_status call_policy_targets(const inputs *in, acmepolicy_buffer *j, acmepolicy_buffer *b) {
+    (void)b;
+    return acmepolicy_policy_targets(in->data[0], in->len[0], j);
+}
+static acmepolicy_status call_render_remove(const inputs *in, acmepolicy_buffer *j, acmepolicy_buffer *b) {
+    return acmepolicy_render_remove_command(in->data[0], in->len[0], j, b);
+}
+
 typedef struct entry {
     const char *name;
     entry_fn call;
@@ -106,6 +118,9 @@ static const entry entries[] = {
     {"plan", call_plan, 4, {"inventory_json", "policies_json", "state_json", "options_json"}},
     {"parse_plist", call_parse_plist, 1, {"plist"}},
     {"inspect_certificate", call_inspect, 2, {"pem", "options_json"}},
+    {"device_from_checkin", call_device_from_checkin, 2, {"plist", "options_json"}},
+    {"policy_targets", call_policy_targets, 1, {"policy_json"}},
+    {"render_remove_command", call_render_remove, 1, {"options_json"}},
 };
 #define ENTRY_COUNT (sizeof entries / sizeof entries[0])
 
@@ -135,7 +150,8 @@ static void test_hostile_inputs(void) {
         bytes.len = 5;
         s = en->call(&in, NULL, &bytes);
         CHECK(s == ACMEPOLICY_NULL_ARGUMENT, en->name);
-        if (en->call == call_render) CHECK(bytes.data == NULL && bytes.len == 0, en->name);
+        if (en->call == call_render || en->call == call_render_remove)
+            CHECK(bytes.data == NULL && bytes.len == 0, en->name);
         bytes.data = NULL;
         bytes.len = 0;
 
@@ -367,6 +383,40 @@ static void test_capabilities(const char *data_dir, const char *signing_dir) {
     CHECK(contains(&json, "\"MessageType\":\"Authenticate\"") && contains(&json, "\"Challenge\":\"YXBwbGU=\""),
           "parse_plist check-in");
     acmepolicy_free(&json);
+
+    /* Check-in → device record: the facts of the Authenticate, the platform from its ProductName. */
+    s = acmepolicy_device_from_checkin(checkin.data, checkin.len, NULL, 0, &json);
+    CHECK(s == ACMEPOLICY_OK, "device_from_checkin");
+    CHECK(contains(&json, "\"message_type\":\"Authenticate\"") && contains(&json, "\"platform\":\"macOS\"") &&
+              contains(&json, "\"id\":\"66ADE930-5FDF-5EC4-8429-15640684C489\"") &&
+              contains(&json, "\"serial_number\":\"C02MT66KFLHH\"") && contains(&json, "\"enrollment\":\"device\""),
+          "device_from_checkin");
+    acmepolicy_free(&json);
+    s = acmepolicy_device_from_checkin(checkin.data, checkin.len, "{\"device\":{\"serial_number\":1}}", 30, &json);
+    CHECK(s == ACMEPOLICY_INVALID_INPUT && contains(&json, "/options/device"), "device_from_checkin bad record");
+    acmepolicy_free(&json);
+
+    s = acmepolicy_policy_targets(policy.data, policy.len, &json);
+    CHECK(s == ACMEPOLICY_OK && contains(&json, "\"targets\":{\"device_groups\"") && contains(&json, "\"fallback\""),
+          "policy_targets");
+    acmepolicy_free(&json);
+
+    {
+        static const char remove_options[] =
+            "{\"payload_identifier\":\"com.example.acme.corp-device-identity\",\"command_uuid\":\"C-1\"}";
+        s = acmepolicy_render_remove_command(remove_options, sizeof remove_options - 1, &json, &bytes);
+        CHECK(s == ACMEPOLICY_OK && contains(&json, "\"payload_identifier\":\"com.example.acme.corp-device-identity\""),
+              "render_remove_command");
+        CHECK(contains(&bytes, "<string>RemoveProfile</string>") &&
+                  contains(&bytes, "<string>com.example.acme.corp-device-identity</string>"),
+              "render_remove_command bytes");
+        acmepolicy_free(&json);
+        acmepolicy_free(&bytes);
+        s = acmepolicy_render_remove_command("{\"payload_identifier\":\"a b\",\"command_uuid\":\"C\"}", 47, &json, &bytes);
+        CHECK(s == ACMEPOLICY_INVALID_INPUT && contains(&json, "render.identifier_invalid") && bytes.data == NULL,
+              "render_remove_command invalid identifier");
+        acmepolicy_free(&json);
+    }
 
     if (signing_dir) {
         text certificate = read_file(signing_dir, "signer.pem");

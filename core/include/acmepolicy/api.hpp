@@ -58,6 +58,17 @@ ApiResult api_validate_set(std::string_view policies_json, std::string_view opti
 /// "payload_uuid", ...} plus "diagnostics". An invalid policy renders nothing (invalid_input).
 ApiResult api_render(std::string_view policy_json, std::string_view options_json);
 
+/// The RemoveProfile MDM command for a profile named by what the host recorded, without the policy
+/// document. options_json: {"payload_identifier": "<the identifier the device has>"} (as the plan's or the
+/// state's payload_identifier), or {"policy_id", "identifier_prefix"?} (the core derives
+/// `<prefix>.<policy id>`, prefix default "com.example.acmepolicy"); plus "command_uuid" or "random_hex"
+/// (≥ 16 bytes) as for api_render. bytes: the command plist; json: {"ok", "format": "remove-command",
+/// "content_type", "payload_identifier", "diagnostics"}. Status invalid_input (render.identifier_invalid,
+/// render.identifier_prefix_invalid, render.command_uuid_*) with empty bytes; bad_arguments when both or
+/// neither of payload_identifier and policy_id are given, or an option is unknown or of the wrong type.
+/// See docs/rendering.md, "Commands".
+ApiResult api_render_remove_command(std::string_view options_json);
+
 /// Checks a client_token. request_json: {"secret", "policy_id", "device_id", "token"}.
 /// json: {"valid": bool}.
 ApiResult api_verify_client_token(std::string_view request_json);
@@ -77,6 +88,26 @@ ApiResult api_explain(std::string_view inventory_json, std::string_view policy_j
 /// per device. json: {"actions": [...]}; see docs/assignment.md.
 ApiResult api_plan(std::string_view inventory_json, std::string_view policies_json,
                    std::string_view state_json, std::string_view options_json);
+
+/// Whom a policy targets and where it falls back, as the core reads the document (the shape only: no rule
+/// runs, so a stored document whose CA has expired still answers). json: {"id" (given or derived from the
+/// name), "targets": {"device_groups": [...], "devices": [...]}, "fallback": {"policy", "when": [...]} |
+/// null, "diagnostics": [...]}. Status invalid_input when the document is not strict JSON or has shape
+/// errors (json.*, document.*, ...): "id", "targets" and "fallback" are then what could be read (absent
+/// when the document is not an object). See docs/assignment.md, "Targets".
+ApiResult api_policy_targets(std::string_view policy_json);
+
+/// Maps a device's message to its device record (docs/rendering.md, "Device records from check-ins"):
+/// plist_bytes is an Authenticate or TokenUpdate check-in, or a DeviceInformation command answer (XML
+/// plist, as NanoMDM's webhook delivers it base64-decoded in raw_payload). options_json: {"device": <the
+/// current device record>?, "id": "<record id when there is no record>"?, "enrollment_type": "<the MDM's
+/// channel type, NanoMDM's ids.type>"?} ("" = {}); without device and id the id is the message's UDID,
+/// else its EnrollmentID. json: {"message_type": "Authenticate"|"TokenUpdate"|"DeviceInformation",
+/// "device": <device record>, "user_channel": bool, "changed": bool, "diagnostics": []}. Status
+/// invalid_input with {"diagnostics"} for unreadable bytes (plist.*), an invalid device record (device.*
+/// at /options/device) or a message that cannot be mapped (checkin.not_dict, checkin.unsupported,
+/// checkin.no_id); bad_arguments for malformed or unknown options.
+ApiResult api_device_from_checkin(std::string_view plist_bytes, std::string_view options_json);
 
 /// Reads an XML property list (a check-in message, a command report) strictly into JSON.
 /// json: {"value": ...} or diagnostics; dates become RFC 3339 strings, data becomes base64 strings.

@@ -122,6 +122,12 @@ RenderResult render_install_command(const Policy& policy, const DeviceRecord* de
 /// The RemoveProfile MDM command (XML plist); Identifier = the top-level PayloadIdentifier.
 RenderResult render_remove_command(const Policy& policy, const RenderOptions& options);
 
+/// The RemoveProfile MDM command for the profile a device has installed, named by its top-level
+/// PayloadIdentifier as the host recorded it (the plan's and the state's payload_identifier): hosts never
+/// rebuild an identifier. Only options.command_uuid and options.random_bytes are read. The identifier must
+/// be 1-512 printable ASCII characters without spaces (else render.identifier_invalid); identity carries it.
+RenderResult render_remove_command(std::string_view payload_identifier, const RenderOptions& options);
+
 /// The top-level PayloadIdentifier and PayloadUUID of the profile render_profile would give this device
 /// (the reconciliation plan compares them with what the device has installed). When the profile cannot
 /// be rendered for this device (a variable missing, ...), payload_uuid is empty and `report` (if given)

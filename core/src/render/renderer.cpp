@@ -15,6 +15,7 @@ constexpr const char* kProfileContentType = "application/x-apple-aspen-config";
 constexpr const char* kCommandContentType = "application/xml";
 constexpr const char* kDdmContentType = "application/json";
 constexpr std::size_t kMaxCommandUuid = 128;
+constexpr std::size_t kMaxPayloadIdentifier = 512;
 
 bool is_printable_token(const std::string& text) {
     for (unsigned char c : text)
@@ -38,6 +39,18 @@ std::optional<std::string> command_uuid(const RenderOptions& options, Report& re
                  "An MDM command needs a CommandUUID: give command_uuid, or 16 random bytes (random_hex) to make a "
                  "version-4 UUID from.");
     return std::nullopt;
+}
+
+// RemoveProfile naming `identifier`: the one builder of the command, for a policy and for a recorded identifier.
+void remove_command(const std::string& identifier, const RenderOptions& options, RenderResult& result) {
+    auto uuid = command_uuid(options, result.report);
+    result.identity.payload_identifier = identifier;
+    if (!uuid) return;
+    plist::Dict request;
+    request.emplace_back("Identifier", plist::Value(identifier));
+    request.emplace_back("RequestType", plist::Value("RemoveProfile"));
+    result.content_type = kCommandContentType;
+    result.bytes = plist::write_xml(render_detail::build_command(std::move(request), *uuid));
 }
 
 }  // namespace
@@ -114,16 +127,7 @@ struct PolicyRenderer::Impl {
         result.bytes = plist::write_xml(render_detail::build_command(std::move(request), *uuid));
     }
 
-    void render_remove(RenderResult& result) const {
-        auto uuid = command_uuid(prepared.options, result.report);
-        result.identity.payload_identifier = prepared.top_identifier;
-        if (!uuid) return;
-        plist::Dict request;
-        request.emplace_back("Identifier", plist::Value(prepared.top_identifier));
-        request.emplace_back("RequestType", plist::Value("RemoveProfile"));
-        result.content_type = kCommandContentType;
-        result.bytes = plist::write_xml(render_detail::build_command(std::move(request), *uuid));
-    }
+    void render_remove(RenderResult& result) const { remove_command(prepared.top_identifier, prepared.options, result); }
 };
 
 PolicyRenderer::PolicyRenderer(const Policy& policy, const RenderOptions& options)
@@ -221,6 +225,20 @@ RenderResult render_install_command(const Policy& policy, const DeviceRecord* de
 
 RenderResult render_remove_command(const Policy& policy, const RenderOptions& options) {
     return render(policy, nullptr, RenderFormat::remove_command, options);
+}
+
+RenderResult render_remove_command(std::string_view payload_identifier, const RenderOptions& options) {
+    RenderResult result;
+    const std::string identifier(payload_identifier);
+    if (identifier.empty() || identifier.size() > kMaxPayloadIdentifier || !is_printable_token(identifier)) {
+        result.report.error("render.identifier_invalid", "/options/payload_identifier",
+                            "The payload identifier must be 1 to 512 printable ASCII characters without spaces: the "
+                            "PayloadIdentifier the device has installed, as the plan or the state names it.");
+        return result;
+    }
+    remove_command(identifier, options, result);
+    if (!result.report.valid()) result.bytes.clear(), result.content_type.clear();
+    return result;
 }
 
 ProfileIdentity profile_identity(const Policy& policy, const DeviceRecord& device, const RenderOptions& options,

@@ -198,6 +198,37 @@ ACMEPOLICY_API acmepolicy_status acmepolicy_parse_plist(const char *plist, size_
                                                         acmepolicy_buffer *out_json);
 
 /*
+ * Maps a device's message to its device record: plist is an Authenticate or TokenUpdate check-in, or a
+ * DeviceInformation answer (XML plist bytes, as NanoMDM's webhook delivers them base64-decoded). options:
+ * {"device": <current device record>?, "id"?, "enrollment_type": <NanoMDM's ids.type>?} (or empty).
+ * out_json: {"message_type", "device": <device record>, "user_channel", "changed", "diagnostics"}, or
+ * ACMEPOLICY_INVALID_INPUT with {"diagnostics"} (plist.*, device.*, checkin.*). Caps: plist
+ * ACMEPOLICY_MAX_DOCUMENT_BYTES (the core reads at most 1 MiB), options 1 MiB. See docs/rendering.md.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_device_from_checkin(const char *plist, size_t plist_len,
+                                                                const char *options_json, size_t options_json_len,
+                                                                acmepolicy_buffer *out_json);
+
+/*
+ * Whom a policy targets and where it falls back, as the core reads the document. out_json: {"id",
+ * "targets": {"device_groups", "devices"}, "fallback": {"policy", "when"} | null, "diagnostics"};
+ * ACMEPOLICY_INVALID_INPUT when the document is not strict JSON or has shape errors. Cap: policy
+ * ACMEPOLICY_MAX_DOCUMENT_BYTES. See docs/assignment.md.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_policy_targets(const char *policy_json, size_t policy_json_len,
+                                                           acmepolicy_buffer *out_json);
+
+/*
+ * The RemoveProfile command for a profile named by what the host recorded, without the policy. options:
+ * {"payload_identifier"} or {"policy_id", "identifier_prefix"?}, plus "command_uuid" or "random_hex".
+ * out_json: {"ok", "format", "content_type", "payload_identifier", "diagnostics"}; out_bytes: the command
+ * plist ({NULL, 0} when nothing was rendered; out_bytes may be NULL). Cap: options 1 MiB.
+ */
+ACMEPOLICY_API acmepolicy_status acmepolicy_render_remove_command(const char *options_json, size_t options_json_len,
+                                                                  acmepolicy_buffer *out_json,
+                                                                  acmepolicy_buffer *out_bytes);
+
+/*
  * Describes one PEM certificate. out_json: {"subject", "issuer", "not_before", "not_after", "is_ca",
  * "key_type", "key_bits", "serial", "sha256_fingerprint"} or diagnostics.
  */

@@ -142,6 +142,26 @@ acmepolicy_status acmepolicy_parse_plist(const char* plist, size_t plist_len, ac
     return cross({bytes}, out_json, nullptr, [&] { return acmepolicy::api_parse_plist(bytes.view()); });
 }
 
+acmepolicy_status acmepolicy_device_from_checkin(const char* plist, size_t plist_len, const char* options_json,
+                                                 size_t options_json_len, acmepolicy_buffer* out_json) {
+    const Input bytes{"plist", plist, plist_len, Cap::document};
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
+    return cross({bytes, options}, out_json, nullptr,
+                 [&] { return acmepolicy::api_device_from_checkin(bytes.view(), options.view()); });
+}
+
+acmepolicy_status acmepolicy_policy_targets(const char* policy_json, size_t policy_json_len, acmepolicy_buffer* out_json) {
+    const Input policy{"policy_json", policy_json, policy_json_len, Cap::document};
+    return cross({policy}, out_json, nullptr, [&] { return acmepolicy::api_policy_targets(policy.view()); });
+}
+
+acmepolicy_status acmepolicy_render_remove_command(const char* options_json, size_t options_json_len,
+                                                   acmepolicy_buffer* out_json, acmepolicy_buffer* out_bytes) {
+    const Input options{"options_json", options_json, options_json_len, Cap::options};
+    return cross({options}, out_json, out_bytes,
+                 [&] { return acmepolicy::api_render_remove_command(options.view()); });
+}
+
 acmepolicy_status acmepolicy_inspect_certificate(const char* pem, size_t pem_len, const char* options_json,
                                                  size_t options_json_len, acmepolicy_buffer* out_json) {
     const Input certificate{"pem", pem, pem_len, Cap::document};
