@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "acmepolicy/api.hpp"
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/delivery.hpp"
 #include "acmepolicy/device.hpp"
@@ -120,20 +121,22 @@ bool delivered_declaratively(Store& store, Db& db, const AssignmentRow& a) {
     return command && command->request_type == "DeclarativeManagement";
 }
 
-/// RemoveProfile must name the identifier the device has, which the state holds; the core renders it from a
-/// policy id and prefix, so give it those that produce exactly that identifier.
-RenderResult remove_profile_command(const std::string& policy_id, const std::string& identifier,
-                                    RenderOptions options) {
+/// RemoveProfile naming the identifier the device has, which the state holds, rendered by the core's facade
+/// from that identifier alone (bytes empty when it cannot be).
+RenderResult remove_profile_command(const std::string& identifier, const RenderOptions& options) {
+    const ApiResult answer = api_render_remove_command(
+        nlohmann::json{{"payload_identifier", identifier}, {"command_uuid", options.command_uuid.value_or("")}}.dump());
     RenderResult rendered;
-    Policy stub;
-    stub.id = policy_id;
-    const std::string suffix = "." + policy_id;
-    if (identifier.size() > suffix.size() &&
-        identifier.compare(identifier.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        options.identifier_prefix = identifier.substr(0, identifier.size() - suffix.size());
-        rendered = render_remove_command(stub, options);
-    }
+    if (answer.status == ApiStatus::ok) rendered.bytes = answer.bytes;
+    else rendered.report.error("render.identifier_invalid", "", answer.json);
     return rendered;
+}
+
+/// The targets and fallback of a stored document, as the core reads them (api_policy_targets): what could be
+/// read even when the document no longer validates.
+nlohmann::json targets_of(const std::string& document) {
+    auto answer = nlohmann::json::parse(api_policy_targets(document).json, nullptr, false);
+    return answer.is_object() ? answer : nlohmann::json::object();
 }
 
 /// A device moving between a primary and its fallback keeps the old profile (and its identity) until the
@@ -293,7 +296,7 @@ int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
                 a.last_error.clear();
             }
         } else if (action.kind == PlanActionKind::remove) {
-            rendered = remove_profile_command(action.policy_id, action.payload_identifier, command_options);
+            rendered = remove_profile_command(action.payload_identifier, command_options);
             if (!rendered.ok()) {
                 log_error("cannot render RemoveProfile", {{"device", action.device_id}, {"policy", action.policy_id},
                                                            {"identifier", action.payload_identifier}});
@@ -387,7 +390,7 @@ int Engine::queue_profile_removal(Db& db, const std::string& device_id, const st
     CommandRow command;
     command.command_uuid = new_command_uuid();
     options.command_uuid = command.command_uuid;
-    RenderResult rendered = remove_profile_command(policy_id, identifier, options);
+    RenderResult rendered = remove_profile_command(identifier, options);
     if (!rendered.ok()) {
         log_error("cannot render RemoveProfile", {{"device", device_id}, {"policy", policy_id}, {"identifier", identifier}});
         return 0;
@@ -406,33 +409,23 @@ int Engine::queue_profile_removal(Db& db, const std::string& device_id, const st
 namespace {
 
 /// The devices one policy document targets (groups' members and devices) and those holding state for it.
-void add_devices_of(Store& store, Db& db, const nlohmann::json& document, const std::string& policy_id,
+void add_devices_of(Store& store, Db& db, const std::string& document, const std::string& policy_id,
                     std::set<std::string>& out) {
-    if (document.is_object()) {
-        auto targets = document.find("targets");
-        if (targets != document.end() && targets->is_object()) {
-            if (auto d = targets->find("devices"); d != targets->end() && d->is_array())
-                for (const auto& id : *d)
-                    if (id.is_string()) out.insert(id.get<std::string>());
-            if (auto g = targets->find("device_groups"); g != targets->end() && g->is_array())
-                for (const auto& id : *g)
-                    if (id.is_string())
-                        if (auto group = store.group(db, id.get<std::string>()))
-                            out.insert(group->devices.begin(), group->devices.end());
-        }
-    }
+    const nlohmann::json targets = targets_of(document).value("targets", nlohmann::json::object());
+    for (const auto& id : targets.value("devices", std::vector<std::string>{})) out.insert(id);
+    for (const auto& id : targets.value("device_groups", std::vector<std::string>{}))
+        if (auto group = store.group(db, id)) out.insert(group->devices.begin(), group->devices.end());
     for (const auto& a : store.assignments_of_policy(db, policy_id)) out.insert(a.device_id);
 }
 
 }  // namespace
 
-std::vector<std::string> Engine::devices_of_policy(Db& db, const nlohmann::json& document,
-                                                   const std::string& policy_id) {
+std::vector<std::string> Engine::devices_of_policy(Db& db, const std::string& document, const std::string& policy_id) {
     std::set<std::string> out;
     add_devices_of(store_, db, document, policy_id, out);
     // A fallback receives the devices its primaries hand over: those primaries' devices concern it too.
     for (const auto& primary : primaries_of(store_.policies(db), policy_id))
-        add_devices_of(store_, db, nlohmann::json::parse(primary.document, nullptr, false), primary.id, out);
+        add_devices_of(store_, db, primary.document, primary.id, out);
     return {out.begin(), out.end()};
 }
 

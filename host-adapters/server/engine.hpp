@@ -67,8 +67,9 @@ public:
                               const std::string& identifier);
 
     /// Every device a policy concerns right now: its targets (groups' members and devices) and the devices
-    /// holding state for it. Used to reconcile only what an edit affects.
-    std::vector<std::string> devices_of_policy(Db& db, const nlohmann::json& document, const std::string& policy_id);
+    /// holding state for it, the targets read by the core (api_policy_targets) from the document's text. Used
+    /// to reconcile only what an edit affects.
+    std::vector<std::string> devices_of_policy(Db& db, const std::string& document, const std::string& policy_id);
 
     /// The core's resolution of every stored policy against every stored device, as public JSON
     /// (docs/assignment.md), with each included device's "status" from the assignment state.

@@ -5,19 +5,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "acmepolicy/api.hpp"
+
 #include "server/engine.hpp"
 
 namespace acmepolicy::server {
 namespace {
 
-/// The id a stored document's fallback names, or "" (documents were accepted by the core: no re-validation).
+/// The id a stored document's fallback names, or "", as the core reads it (api_policy_targets; documents were
+/// accepted by the core: no re-validation).
 std::string fallback_id(const PolicyRow& row) {
-    const auto document = nlohmann::json::parse(row.document, nullptr, false);
-    if (!document.is_object()) return "";
-    const auto fallback = document.find("fallback");
-    if (fallback == document.end() || !fallback->is_object()) return "";
-    const auto policy = fallback->find("policy");
-    return policy != fallback->end() && policy->is_string() ? policy->get<std::string>() : "";
+    const auto answer = nlohmann::json::parse(api_policy_targets(row.document).json, nullptr, false);
+    if (!answer.is_object()) return "";
+    const auto fallback = answer.find("fallback");
+    return fallback != answer.end() && fallback->is_object() ? fallback->value("policy", "") : "";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 
+#include "acmepolicy/api.hpp"
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/device.hpp"
 #include "acmepolicy/plist.hpp"
@@ -65,46 +66,28 @@ bool inventory_waiting(Db& db, const std::string& device_id) {
 
 const plist::Value* member(const plist::Value* dict, const char* key) { return dict ? dict->find(key) : nullptr; }
 
-/// DeviceInformation: the facts gating reads. Identifiers (serial number, UDID) are never changed by an
-/// answer: a device's self-report must not move it onto another record (see the identity rules).
-int apply_device_information(ServerContext& ctx, Db& db, const std::string& device_id, const plist::Value& answer) {
-    const plist::Value* responses = answer.find("QueryResponses");
-    if (!responses || !responses->as_dict()) return 0;
+/// DeviceInformation: the facts gating reads, merged into the record by the core (api_device_from_checkin:
+/// identifiers such as the serial number and UDID are never changed by an answer, so a device's self-report
+/// cannot move it onto another record; see the identity rules).
+int apply_device_information(ServerContext& ctx, Db& db, const std::string& device_id, const std::string& answer) {
     auto row = ctx.store->device(db, device_id);
     if (!row) return 0;
-    auto json = nlohmann::json::parse(row->record, nullptr, false);
-    Report ignored;
-    auto read = json.is_discarded() ? std::nullopt : read_device(json, "", ignored);
-    if (!read) return 0;
-    DeviceRecord record = std::move(*read);
-    const DeviceRecord before = record;
-    auto set_text = [&](std::optional<std::string>& field, const char* key) {
-        if (const auto* v = member(responses, key))
-            if (const auto* s = v->as_string(); s && !s->empty()) field = *s;
-    };
-    set_text(record.os_version, "OSVersion");
-    set_text(record.product_name, "ProductName");
-    set_text(record.device_name, "DeviceName");
-    if (const auto* v = member(responses, "IsSupervised"))
-        if (const bool* b = std::get_if<bool>(&v->v)) record.supervised = *b;
-    if (record.product_name && record.product_name != before.product_name) {
-        const std::string& p = *record.product_name;
-        auto starts = [&](const char* prefix) { return p.rfind(prefix, 0) == 0; };
-        if (starts("iPhone") || starts("iPod")) record.platform = Platform::iOS;
-        else if (starts("iPad")) record.platform = Platform::iPadOS;
-        else if (starts("Mac") || starts("iMac") || starts("VirtualMac")) record.platform = Platform::macOS;
-        else if (starts("AppleTV")) record.platform = Platform::tvOS;
-        else if (starts("Watch")) record.platform = Platform::watchOS;
-        else if (starts("RealityDevice")) record.platform = Platform::visionOS;
-    }
+    auto current = nlohmann::json::parse(row->record, nullptr, false);
+    if (!current.is_object()) return 0;
+    const ApiResult mapped = api_device_from_checkin(answer, nlohmann::json{{"device", current}}.dump());
+    if (mapped.status != ApiStatus::ok) return 0;  // not an answer with QueryResponses, or an unreadable record
+    const auto result = nlohmann::json::parse(mapped.json);
     note_inventory_answer(db, device_id, "information", now_ms() / 1000);
-    if (to_json(record) == to_json(before)) return 0;
+    if (!result.value("changed", false)) return 0;
+    Report ignored;
+    auto record = read_device(result["device"], "", ignored);
+    if (!record) return 0;
     log_info("device information updated",
-             {{"device", device_id}, {"os_version_before", before.os_version.value_or("")},
-              {"os_version", record.os_version.value_or("")}});
-    row->record = to_json(record).dump();
+             {{"device", device_id}, {"os_version_before", current.value("os_version", "")},
+              {"os_version", record->os_version.value_or("")}});
+    row->record = to_json(*record).dump();
     row->updated_at = now_rfc3339();
-    ctx.store->upsert_device(db, *row, record.udid.value_or(""), record.serial_number.value_or(""));
+    ctx.store->upsert_device(db, *row, record->udid.value_or(""), record->serial_number.value_or(""));
     return reconcile_devices(ctx, db, {device_id});
 }
 
@@ -231,7 +214,7 @@ int after_mdm_event(ServerContext& ctx, Db& db, const std::string& topic, const 
         return 0;
     }
     if (!answer) return 0;
-    if (command->request_type == "DeviceInformation") return apply_device_information(ctx, db, command->device_id, *answer);
+    if (command->request_type == "DeviceInformation") return apply_device_information(ctx, db, command->device_id, *bytes);
     if (command->request_type == "ProfileList") return apply_profile_list(ctx, db, *command, *answer);
     if (command->request_type == "CertificateList") return apply_certificate_list(ctx, db, command->device_id, *bytes);
     return 0;

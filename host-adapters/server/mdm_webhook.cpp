@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "acmepolicy/api.hpp"
 #include "acmepolicy/certificate.hpp"
 #include "acmepolicy/crypto.hpp"
 #include "acmepolicy/device.hpp"
@@ -23,17 +24,6 @@ std::string plist_string(const plist::Value& root, const char* key) {
     if (const auto* v = root.find(key))
         if (const auto* s = v->as_string()) return *s;
     return {};
-}
-
-std::optional<Platform> platform_of(const std::string& product) {
-    auto starts = [&](const char* p) { return product.rfind(p, 0) == 0; };
-    if (starts("iPhone") || starts("iPod")) return Platform::iOS;
-    if (starts("iPad")) return Platform::iPadOS;
-    if (starts("AppleTV")) return Platform::tvOS;
-    if (starts("Watch")) return Platform::watchOS;
-    if (starts("RealityDevice")) return Platform::visionOS;
-    if (starts("Mac") || starts("iMac") || starts("VirtualMac")) return Platform::macOS;
-    return std::nullopt;
 }
 
 struct EventIds {
@@ -154,42 +144,46 @@ void forget_installed(Store& store, Db& db, const std::string& device_id, const 
         if (c.status == "queued") store.finish_command(db, c.command_uuid, "cancelled", why, std::nullopt);
 }
 
+/// The device's record after an Authenticate or TokenUpdate, mapped by the core (api_device_from_checkin,
+/// docs/rendering.md "Device records from check-ins") into the stored record. An event without a readable
+/// message is a check-in without facts: the record still gets its enrollment by the same rule.
+DeviceRecord record_after_checkin(const std::string& topic, const std::string* message, const DeviceRow* existing,
+                                  const EventIds& ids) {
+    nlohmann::json options = {{"id", existing ? existing->id : ids.device_id}, {"enrollment_type", ids.type}};
+    if (existing) {
+        auto current = nlohmann::json::parse(existing->record, nullptr, false);
+        if (current.is_object()) {
+            current["id"] = existing->id;
+            options["device"] = std::move(current);
+        }
+    }
+    const std::string bare = plist::write_xml(plist::Value(
+        plist::Dict{{"MessageType", plist::Value(topic == "mdm.Authenticate" ? "Authenticate" : "TokenUpdate")}}));
+    for (int attempt = 0; attempt < 2; ++attempt, options.erase("device")) {  // then without a refused record
+        for (const std::string* bytes : {message, &bare}) {
+            if (!bytes) continue;
+            auto answer = nlohmann::json::parse(api_device_from_checkin(*bytes, options.dump()).json, nullptr, false);
+            Report ignored;
+            if (answer.is_object() && answer.contains("message_type"))
+                if (auto record = read_device(answer["device"], "", ignored)) return std::move(*record);
+        }
+    }
+    DeviceRecord record;
+    record.id = existing ? existing->id : ids.device_id;
+    return record;
+}
+
 /// Applies one stored event. Returns the device ids to reconcile.
 std::vector<std::string> apply_event(ServerContext& ctx, Db& db, const std::string& topic, const nlohmann::json& event,
-                                     const nlohmann::json& inner, const plist::Value* payload, const EventIds& ids) {
+                                     const nlohmann::json& inner, const plist::Value* payload,
+                                     const std::string* payload_bytes, const EventIds& ids) {
     Store& store = *ctx.store;
     if (ids.device_id.empty() || ids.user_channel) return {};
     if (topic == "mdm.Authenticate" || topic == "mdm.TokenUpdate") {
         auto existing = known_device(store, db, ids, payload);
         const bool late = topic == "mdm.Authenticate" && existing && authenticate_arrived_late(store, db, *existing, event);
-        DeviceRecord record;
-        if (existing) {
-            Report ignored;
-            auto json = nlohmann::json::parse(existing->record, nullptr, false);
-            if (!json.is_discarded())
-                if (auto r = read_device(json, "", ignored)) record = std::move(*r);
-        }
-        record.id = existing ? existing->id : ids.device_id;
-        if (payload) {
-            auto set = [&](std::optional<std::string>& field, const char* key) {
-                std::string v = plist_string(*payload, key);
-                if (!v.empty()) field = v;
-            };
-            set(record.udid, "UDID");
-            set(record.serial_number, "SerialNumber");
-            set(record.os_version, "OSVersion");
-            set(record.product_name, "ProductName");
-            set(record.enrollment_id, "EnrollmentID");
-            set(record.device_name, "DeviceName");
-            if (record.product_name)
-                if (auto p = platform_of(*record.product_name)) record.platform = p;
-        }
-        if (!record.enrollment || *record.enrollment == Enrollment::none) {
-            if (ids.type == "User Enrollment (Device)" || (ids.type.empty() && !record.udid && record.enrollment_id))
-                record.enrollment = Enrollment::user;
-            else
-                record.enrollment = Enrollment::device;
-        }
+        const DeviceRecord record =
+            record_after_checkin(topic, payload ? payload_bytes : nullptr, existing ? &*existing : nullptr, ids);
         DeviceRow row;
         row.id = record.id;
         row.record = to_json(record).dump();
@@ -344,10 +338,12 @@ WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, con
     if (auto it = event.find("acknowledge_event"); it != event.end() && it->is_object()) inner = *it;
 
     std::optional<plist::Value> payload;
+    std::optional<std::string> payload_bytes;
     std::string payload_problem;
     if (auto raw = inner.find("raw_payload"); raw != inner.end() && raw->is_string()) {
         if (auto bytes = crypto::base64_decode(raw->get<std::string>())) {
             auto read = plist::read_xml(*bytes);
+            payload_bytes = std::move(*bytes);
             if (read.value && read.report.valid()) payload = std::move(read.value);
             else payload_problem = read.report.diagnostics().empty() ? "unreadable plist"
                                                                      : read.report.diagnostics().front().message;
@@ -369,7 +365,8 @@ WebhookReply handle_mdm_webhook(ServerContext& ctx, const std::string& body, con
                 return 0;
             }
             ctx.store->insert_event(db, row);
-            auto to_reconcile = apply_event(ctx, db, topic, event, inner, payload ? &*payload : nullptr, ids);
+            auto to_reconcile = apply_event(ctx, db, topic, event, inner, payload ? &*payload : nullptr,
+                                            payload_bytes ? &*payload_bytes : nullptr, ids);
             int n = to_reconcile.empty() ? 0 : reconcile_devices(ctx, db, to_reconcile);
             // After the profiles: inventory requests and answers (inventory.hpp).
             if (!ids.user_channel) n += after_mdm_event(ctx, db, topic, inner, to_reconcile);

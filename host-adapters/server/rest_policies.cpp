@@ -103,15 +103,14 @@ void write_policy(ServerContext& ctx, const httplib::Request& req, httplib::Resp
         }
         std::set<std::string> affected;
         if (existing) {
-            auto old_doc = json::parse(existing->document, nullptr, false);
-            for (auto& d : ctx.engine->devices_of_policy(db, old_doc, policy.id)) affected.insert(d);
+            for (auto& d : ctx.engine->devices_of_policy(db, existing->document, policy.id)) affected.insert(d);
         }
         PolicyRow row{policy.id, policy.name, body->dump(), now_rfc3339(), existing ? existing->version + 1 : 1,
                       static_cast<std::int64_t>(now_seconds()), ctx.version};
         if (existing) store.update_policy(db, row);
         else store.insert_policy(db, row);
         keep_policy_version(db, row, existing ? &existing->document : nullptr);
-        for (auto& d : ctx.engine->devices_of_policy(db, *body, policy.id)) affected.insert(d);
+        for (auto& d : ctx.engine->devices_of_policy(db, row.document, policy.id)) affected.insert(d);
         reconcile_and_wake(ctx, db, {affected.begin(), affected.end()}, queued);
         reply = stored_policy_json(ctx, row);
         (*reply)["diagnostics"] = diagnostics_json(check->report, false);
@@ -162,7 +161,7 @@ void rest::add_policy_routes(Router& r, ServerContext& ctx) {
         ctx.store->transaction([&](Db& db) {
             auto row = ctx.store->policy(db, p[0]);
             if (!row) return;
-            auto affected = ctx.engine->devices_of_policy(db, json::parse(row->document, nullptr, false), row->id);
+            auto affected = ctx.engine->devices_of_policy(db, row->document, row->id);
             found = ctx.store->delete_policy(db, p[0]);
             delete_policy_versions(db, p[0]);
             current_change().before = json::parse(row->document, nullptr, false);

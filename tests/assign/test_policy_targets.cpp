@@ -10,18 +10,23 @@ using nlohmann::json;
 
 TEST(PolicyTargetsApi, TargetsAndFallback) {
     const ApiResult r = api_policy_targets(R"({"name": "Corp Wi-Fi", "targets": {"device_groups": ["g1", "g2"],
-        "devices": ["d1"]}, "fallback": {"policy": "corp-soft", "when": ["attestation_unsupported"]},
+        "devices": ["d1"], "device_ids": []}, "fallback": {"policy": "corp-soft", "when": ["attestation_unsupported"]},
         "payload": {"KeySize": "big"}})");
-    // The payload's type error is a shape error: the answer says so, and still gives what it read.
+    // A shape error in targets: the answer says so, and still gives what it read. The payload's is not listed.
     ASSERT_EQ(r.status, ApiStatus::invalid_input) << r.json;
     json j = json::parse(r.json);
+    ASSERT_EQ(j["diagnostics"].size(), 1u) << j;
+    EXPECT_EQ(j["diagnostics"][0]["path"], "/targets/device_ids");
     EXPECT_EQ(j["id"], "corp-wi-fi");  // derived from the name, as validation derives it
     EXPECT_EQ(j["targets"], json({{"device_groups", {"g1", "g2"}}, {"devices", {"d1"}}}));
     EXPECT_EQ(j["fallback"], json({{"policy", "corp-soft"}, {"when", {"attestation_unsupported"}}}));
     EXPECT_FALSE(j["diagnostics"].empty());
 
+    // A draft without a payload: its targets are still readable.
     const ApiResult ok = api_policy_targets(R"({"id": "p", "name": "P", "targets": {"devices": ["d1"]}})");
+    ASSERT_EQ(ok.status, ApiStatus::ok) << ok.json;
     j = json::parse(ok.json);
+    EXPECT_TRUE(j["diagnostics"].empty());
     EXPECT_EQ(j["id"], "p");
     EXPECT_EQ(j["targets"], json({{"device_groups", json::array()}, {"devices", {"d1"}}}));
     EXPECT_TRUE(j["fallback"].is_null());

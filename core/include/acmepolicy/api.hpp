@@ -92,9 +92,10 @@ ApiResult api_plan(std::string_view inventory_json, std::string_view policies_js
 /// Whom a policy targets and where it falls back, as the core reads the document (the shape only: no rule
 /// runs, so a stored document whose CA has expired still answers). json: {"id" (given or derived from the
 /// name), "targets": {"device_groups": [...], "devices": [...]}, "fallback": {"policy", "when": [...]} |
-/// null, "diagnostics": [...]}. Status invalid_input when the document is not strict JSON or has shape
-/// errors (json.*, document.*, ...): "id", "targets" and "fallback" are then what could be read (absent
-/// when the document is not an object). See docs/assignment.md, "Targets".
+/// null, "diagnostics": [...]}. Status invalid_input when the document is not strict JSON, not an object, or
+/// has shape errors in its id, name, targets or fallback (json.*, document.*; only those are listed: the
+/// payload's are validation's): "id", "targets" and "fallback" are then what could be read (absent when
+/// the document is not an object). See docs/assignment.md, "Targets".
 ApiResult api_policy_targets(std::string_view policy_json);
 
 /// Maps a device's message to its device record (docs/rendering.md, "Device records from check-ins"):

@@ -6,6 +6,19 @@
 #include "validation/draft.hpp"
 
 namespace acmepolicy {
+namespace {
+
+/// Whether a finding is about what this call answers (the document as a whole, its id, name, targets or
+/// fallback): the others (a payload's key type, ...) are validation's business.
+bool concerns_targets(const Diagnostic& d) {
+    for (const char* member : {"/id", "/name", "/targets", "/fallback"}) {
+        const std::size_t n = std::char_traits<char>::length(member);
+        if (d.path.compare(0, n, member) == 0 && (d.path.size() == n || d.path[n] == '/')) return true;
+    }
+    return d.path.empty();
+}
+
+}  // namespace
 
 ApiResult api_policy_targets(std::string_view policy_json) {
     return detail::guarded([&] {
@@ -15,7 +28,10 @@ ApiResult api_policy_targets(std::string_view policy_json) {
         nlohmann::json result = nlohmann::json::object();
         if (read.value && read.report.valid()) {
             // The shape only: no rule runs, so reading a stored document costs no certificate decoding.
-            validation::PolicyDraft draft = validation::read_policy_document(*read.value, report);
+            Report shape;
+            validation::PolicyDraft draft = validation::read_policy_document(*read.value, shape);
+            for (const Diagnostic& d : shape.diagnostics())
+                if (concerns_targets(d)) report.add(d.severity, d.code, d.path, d.message);
             if (draft.is_object) {
                 const Policy& policy = draft.policy;
                 result["id"] = policy.id;

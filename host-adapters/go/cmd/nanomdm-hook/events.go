@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"acmepolicy.dev/go/acmepolicy"
@@ -47,9 +47,10 @@ func (h *Hook) apply(ev *Event) ([]string, error) {
 		return nil, nil // user channels: profiles go to the device channel
 	}
 	var message map[string]any
+	var raw []byte
 	if inner.RawPayload != "" {
-		raw, err := base64.StdEncoding.DecodeString(inner.RawPayload)
-		if err != nil {
+		var err error
+		if raw, err = base64.StdEncoding.DecodeString(inner.RawPayload); err != nil {
 			return nil, fmt.Errorf("raw_payload is not base64: %w", err)
 		}
 		if message, err = acmepolicy.ParseCheckin(raw); err != nil {
@@ -66,7 +67,9 @@ func (h *Hook) apply(ev *Event) ([]string, error) {
 		// NanoMDM stamps and posts events from goroutines, so this Authenticate may be the one that preceded
 		// the TokenUpdate already seen: stamped earlier, or arriving moments after it.
 		late := dev.Enrolled && (!earlier(dev.TokenUpdate, ev.CreatedAt) || time.Since(dev.TokenUpdateReceived) < lateAuthenticateWindow)
-		mergeFacts(dev.Record, inner, message)
+		if err := mergeFacts(dev, inner, raw, "Authenticate"); err != nil {
+			return nil, err
+		}
 		if late {
 			// NanoMDM posts events from goroutines: this Authenticate preceded the TokenUpdate already seen.
 			return []string{id}, nil
@@ -76,7 +79,9 @@ func (h *Hook) apply(ev *Event) ([]string, error) {
 		return nil, nil
 	case "mdm.TokenUpdate":
 		dev := h.device(id)
-		mergeFacts(dev.Record, inner, message)
+		if err := mergeFacts(dev, inner, raw, "TokenUpdate"); err != nil {
+			return nil, err
+		}
 		dev.Enrolled, dev.TokenUpdate, dev.TokenUpdateReceived = true, ev.CreatedAt, time.Now()
 		return []string{id}, nil
 	case "mdm.CheckOut":
@@ -144,36 +149,34 @@ func enrollmentID(inner *EventInner, message map[string]any) string {
 	return ""
 }
 
-// mergeFacts updates the device record from a check-in message.
-func mergeFacts(record map[string]any, inner *EventInner, message map[string]any) {
-	for key, field := range map[string]string{"UDID": "udid", "SerialNumber": "serial_number",
-		"EnrollmentID": "enrollment_id", "DeviceName": "device_name", "OSVersion": "os_version", "ProductName": "product_name"} {
-		if s, _ := message[key].(string); s != "" {
-			record[field] = s
-		}
-	}
-	if p, _ := record["product_name"].(string); p != "" {
-		if platform := platformOf(p); platform != "" {
-			record["platform"] = platform
-		}
-	}
-	userEnrollment := inner.IDs != nil && inner.IDs.Type == "User Enrollment (Device)"
-	if _, hasUDID := record["udid"]; userEnrollment || (!hasUDID && record["enrollment_id"] != nil) {
-		record["enrollment"] = "user"
-	} else if record["enrollment"] == nil {
-		record["enrollment"] = "device"
-	}
-}
+// bareCheckin is a check-in without facts, for an event that carries no message: the record still gets its
+// enrollment by the library's rule.
+const bareCheckin = `<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>MessageType</key><string>%s</string></dict></plist>`
 
-// platformOf maps Apple's ProductName to the device record's platform; unknown products get none.
-func platformOf(product string) string {
-	for prefix, platform := range map[string]string{"iPhone": "iOS", "iPod": "iOS", "iPad": "iPadOS",
-		"AppleTV": "tvOS", "Watch": "watchOS", "RealityDevice": "visionOS", "Mac": "macOS", "iMac": "macOS", "VirtualMac": "macOS"} {
-		if strings.HasPrefix(product, prefix) {
-			return platform
-		}
+// mergeFacts updates the device record from a check-in message with the library's mapping
+// (acmepolicy.DeviceFromCheckin: the same rules as acmepolicy serve).
+func mergeFacts(dev *DeviceState, inner *EventInner, raw []byte, messageType string) error {
+	if len(raw) == 0 {
+		raw = []byte(fmt.Sprintf(bareCheckin, messageType))
 	}
-	return ""
+	current, err := json.Marshal(dev.Record)
+	if err != nil {
+		return err
+	}
+	opts := acmepolicy.CheckinOptions{Device: current}
+	if inner.IDs != nil {
+		opts.EnrollmentType = inner.IDs.Type
+	}
+	mapped, err := acmepolicy.DeviceFromCheckin(raw, opts)
+	if err != nil {
+		return fmt.Errorf("device message: %w", err)
+	}
+	record := map[string]any{}
+	if err := json.Unmarshal(mapped.Device, &record); err != nil {
+		return err
+	}
+	dev.Record = record
+	return nil
 }
 
 // inventory is the library's inventory of every known enrollment: the MDM's facts, overlaid with the

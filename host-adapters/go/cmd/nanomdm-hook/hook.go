@@ -2,8 +2,10 @@ package main
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -206,36 +208,42 @@ func (h *Hook) reconcile(only []string) error {
 	return firstErr
 }
 
-// send renders one action's command with the library, enqueues it, and records it in the state.
+// send renders one action's command with the library, enqueues it, and records it in the state. A removal
+// names the identifier the plan gives (what the device has), so it needs no version of the policy.
 func (h *Hook) send(a acmepolicy.PlanAction, record map[string]any) error {
-	uuid, err := newCommandUUID()
-	if err != nil {
+	random := make([]byte, 16)
+	if _, err := rand.Read(random); err != nil {
 		return err
 	}
-	opts := acmepolicy.RenderOptions{IdentifierPrefix: h.Render.IdentifierPrefix,
-		ClientTokenSecret: h.Render.ClientTokenSecret, CommandUUID: uuid}
-	policy := h.policies[a.Policy]
+	var command []byte
+	var rendered acmepolicy.RenderResult
+	var err error
 	requestType := "InstallProfile"
 	if a.Action == "remove" {
-		requestType, opts.Format = "RemoveProfile", "remove-command"
-		if policy == nil {
-			policy = h.State.Policies[a.Policy] // deleted from the folder: its last version names the profile
-		}
+		requestType = "RemoveProfile"
+		command, rendered, err = acmepolicy.RenderRemoveCommand(acmepolicy.RemoveOptions{
+			PayloadIdentifier: a.PayloadIdentifier, RandomHex: hex.EncodeToString(random)})
 	} else {
-		opts.Format = "install-command"
+		policy := h.policies[a.Policy]
+		if policy == nil {
+			return fmt.Errorf("policy %s is not in force; cannot render its profile", a.Policy)
+		}
+		opts := acmepolicy.RenderOptions{Format: "install-command", IdentifierPrefix: h.Render.IdentifierPrefix,
+			ClientTokenSecret: h.Render.ClientTokenSecret, RandomHex: hex.EncodeToString(random)}
 		if opts.Device, err = json.Marshal(record); err != nil {
 			return err
 		}
+		command, rendered, err = acmepolicy.Render(policy, opts)
 	}
-	if policy == nil {
-		return fmt.Errorf("no version of policy %s is known; cannot name its profile", a.Policy)
-	}
-	command, rendered, err := acmepolicy.Render(policy, opts)
 	if err != nil {
 		return err
 	}
 	if rendered.PayloadIdentifier != a.PayloadIdentifier {
 		return fmt.Errorf("rendered identifier %s differs from the plan's %s", rendered.PayloadIdentifier, a.PayloadIdentifier)
+	}
+	uuid, err := commandUUID(command)
+	if err != nil {
+		return err
 	}
 	if err := h.MDM.Enqueue(a.Device, command); err != nil {
 		return err
@@ -251,4 +259,17 @@ func (h *Hook) send(a acmepolicy.PlanAction, record map[string]any) error {
 	}
 	h.Logger.Printf("queued %s %s for %s (%s, CommandUUID %s)", requestType, a.PayloadIdentifier, a.Device, a.Action, uuid)
 	return nil
+}
+
+// commandUUID is the CommandUUID the library made (a version-4 UUID from the random bytes given to it).
+func commandUUID(command []byte) (string, error) {
+	plist, err := acmepolicy.ParseCheckin(command)
+	if err != nil {
+		return "", err
+	}
+	uuid, _ := plist["CommandUUID"].(string)
+	if uuid == "" {
+		return "", fmt.Errorf("the rendered command has no CommandUUID")
+	}
+	return uuid, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,15 +43,4 @@ func (n *NanoMDM) Enqueue(id string, command []byte) error {
 		return nil
 	}
 	return fmt.Errorf("enqueue for %s: HTTP %d: %s", id, resp.StatusCode, bytes.TrimSpace(body))
-}
-
-// newCommandUUID is a random (version 4) UUID: the library takes no randomness of its own.
-func newCommandUUID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return strings.ToUpper(fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])), nil
 }
