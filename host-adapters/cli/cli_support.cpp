@@ -2,6 +2,7 @@
 #include "cli_support.hpp"
 
 #include "command.hpp"
+#include "acmepolicy/crypto.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -167,6 +168,16 @@ std::optional<std::string> text_or_json_format(const ArgScanner& scanner, std::o
         return std::nullopt;
     }
     return format;
+}
+
+std::optional<std::string> random_hex(std::size_t count, std::ostream& err) {
+    std::ifstream urandom("/dev/urandom", std::ios::binary);
+    std::string bytes(count, '\0');
+    if (!urandom.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+        err << "error: cannot read /dev/urandom\n";
+        return std::nullopt;
+    }
+    return crypto::to_hex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
 }
 
 }  // namespace acmepolicy::cli

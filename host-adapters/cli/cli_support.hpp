@@ -27,6 +27,10 @@ std::optional<std::string> read_text_input(const std::string& path, std::ostream
 /// when path is "-" or empty. Returns false (after a message to err) on failure; never leaves a partial file.
 bool write_output(const std::string& path, const std::string& bytes, std::ostream& out, std::ostream& err);
 
+/// `count` bytes from the system's random source (/dev/urandom), as hex for the facade's random_hex; nullopt
+/// after a message to err.
+std::optional<std::string> random_hex(std::size_t count, std::ostream& err);
+
 /// The shared option scanner (host-adapters/options): every subcommand and `serve` scan alike.
 using ArgScanner = options::ArgScanner;
 

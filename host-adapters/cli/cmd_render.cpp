@@ -57,17 +57,6 @@ void print_diagnostics(const std::string& file, const nlohmann::json& diagnostic
     }
 }
 
-// 48 bytes from the system's random source: 16 for a CommandUUID, the rest for signing.
-std::optional<std::string> random_hex(std::ostream& err) {
-    std::ifstream urandom("/dev/urandom", std::ios::binary);
-    std::string bytes(48, '\0');
-    if (!urandom.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-        err << "error: cannot read /dev/urandom\n";
-        return std::nullopt;
-    }
-    return crypto::to_hex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-}
-
 // Reads a whole text file into the options, or reports why not.
 bool read_into(const std::optional<std::string>& path, nlohmann::json& target, const char* key, std::ostream& err) {
     if (!path) return true;
@@ -142,7 +131,7 @@ int run_render(const std::vector<std::string>& raw_args, std::ostream& out, std:
         }
         options["device"] = std::move(*device.value);
     }
-    auto random = random_hex(err);
+    auto random = random_hex(48, err);  // 16 for a CommandUUID, the rest for signing
     if (!random) return kExitUsage;
     options["random_hex"] = *random;
 
