@@ -3,6 +3,14 @@
 // up. No validation rule lives here: that is the wasm core's job.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { useSchema, suggestedKeySizes, variables, deviceKeyNames, keyTypes, subjectAltNameKeys, words }
+  from '../../web/js/core-tables.js';
+
+// The portal's lists come from the core's tables: load them from the wasm package, as the portal does.
+const pkg = process.env.ACMEPOLICY_WASM_PKG || new URL('../../build/wasm/pkg', import.meta.url).pathname;
+const core = await (await import(`${pkg}/index.js`)).loadAcmePolicy();
+const schema = core.schema();
+useSchema(schema);
 import { parseSlashSubject, stateFromDocument, documentFromState, newPolicyState }
   from '../../web/js/policy-model.js';
 
@@ -142,4 +150,37 @@ test('certificate expiry is worded in whole days; renewal days sum per series an
   assert.deepEqual(totals(days), { expiring: 45, renewals_planned: 10, renewed: 5 });
   assert.deepEqual(weeks(days).map((w) => [w.from, w.to, w.expiring]), [['2026-12-01', '2026-12-07', 21],
     ['2026-12-08', '2026-12-10', 24]]);
+});
+
+test('pickers and columns are the core\'s tables, not copies', () => {
+  assert.deepEqual(variables().map((v) => v.name), schema.variables.map((v) => v.name));
+  assert.equal(variables().find((v) => v.name === 'serial_number').label, 'Serial number');
+  assert.match(variables().find((v) => v.name === 'enrollment_id').label, /^Enrollment ID \(User Enrollment\)$/);
+  assert.match(variables().find((v) => v.name === 'client_token').label, /every device/);
+  assert.deepEqual(deviceKeyNames(), schema.device_record_keys.map((k) => k.name));
+  assert.deepEqual(subjectAltNameKeys(), schema.payload_keys.find((k) => k.name === 'SubjectAltName').keys);
+  assert.deepEqual(keyTypes(), [...new Set(schema.key_sizes.filter((r) => r.allowed).map((r) => r.key_type))]);
+  assert.equal(words('os_version'), 'OS version');
+  assert.equal(words('udid'), 'UDID');
+});
+
+test('suggested key sizes follow the core\'s rules: never a weak or refused size', () => {
+  for (const rule of schema.key_sizes) {
+    const sizes = suggestedKeySizes(rule.key_type, rule.hardware_bound);
+    if (!rule.allowed) {
+      assert.deepEqual(sizes, []);
+      continue;
+    }
+    assert.ok(sizes.length > 0, `${rule.key_type} ${rule.hardware_bound}`);
+    for (const size of sizes) {
+      const policy = { name: 'P', payload: { DirectoryURL: 'https://ca.example.com/acme/directory',
+        ClientIdentifier: 'x', KeyType: rule.key_type, KeySize: size, HardwareBound: rule.hardware_bound,
+        Subject: [[['CN', 'x']]] }, targets: { devices: ['d'] } };
+      const found = core.validate(policy).diagnostics.filter((d) => /^(keysize|hardwarebound)\./.test(d.path) ||
+        /^(keysize|hardwarebound)\./.test(d.code));
+      assert.deepEqual(found, [], `${rule.key_type} HardwareBound=${rule.hardware_bound} KeySize=${size}`);
+    }
+  }
+  assert.deepEqual(suggestedKeySizes('ECSECPrimeRandom', true), [256, 384]);
+  assert.deepEqual(suggestedKeySizes('RSA', false), [2048, 3072, 4096]);
 });

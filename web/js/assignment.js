@@ -3,6 +3,7 @@
 // edit; install statuses come from the server for the saved version.
 import { h, replaceChildren } from './dom.js';
 import { coreInventory } from './inventory-model.js';
+import { nowOptions } from './core.js';
 
 function viaText(via, groupsById) {
   const one = (v) => {
@@ -73,7 +74,7 @@ export function assignmentPanel({ getDocument, getCore, getInventory, getSavedId
     const doc = getDocument();
     let result;
     try {
-      result = core.resolve(coreInventory(inv), [doc]);
+      result = core.resolve(coreInventory(inv), [doc], nowOptions());
     } catch (err) {
       replaceChildren(box, h('p', { class: 'msg msg-error' }, `Resolution failed: ${err.message}`));
       return;

@@ -1,7 +1,15 @@
 // Loads the wasm core (the same C++ rules the server runs) once, from the package served beside the portal.
 // Every validation, rendering, resolution and certificate inspection in the portal goes through it.
 
+import { useSchema } from './core-tables.js';
+
 let corePromise = null;
+
+/** The options every check against the clock takes: validation in the browser judges certificates at the
+ *  same moment the server does on save (an expired CA fails here too). */
+export function nowOptions() {
+  return { now: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+}
 
 /**
  * Resolves to the loaded package object (`validate`, `render`, `resolve`, `inspectCertificate`, ...).
@@ -22,7 +30,9 @@ export function loadCore() {
       if (typeof mod.loadAcmePolicy !== 'function') {
         throw new Error(`${url.pathname} does not export loadAcmePolicy(); the wasm package is out of date.`);
       }
-      return mod.loadAcmePolicy();
+      const core = await mod.loadAcmePolicy();
+      useSchema(core.schema());  // the pickers, forms and columns read the core's own tables
+      return core;
     })();
   }
   return corePromise;

@@ -1,5 +1,5 @@
 // CSV in and out (RFC 4180: commas, double-quoted fields, "" for a quote, CRLF or LF line ends).
-import { DEVICE_KEYS } from './inventory-model.js';
+import { deviceKeyNames } from './core-tables.js';
 
 /** Parses CSV text into rows of strings. A trailing empty line is ignored. */
 export function parseCsv(text) {
@@ -39,10 +39,12 @@ export function formatCsv(rows) {
 }
 
 /** The device record columns of an export and an import (the core's contract, in its order). */
-export const DEVICE_COLUMNS = DEVICE_KEYS;
+export function deviceColumns() {
+  return deviceKeyNames();
+}
 
 /**
- * Device records from CSV text whose first row names the columns (any of DEVICE_COLUMNS, any order).
+ * Device records from CSV text whose first row names the columns (any of deviceColumns(), any order).
  * Returns {records, problems}: blank cells are left out; "supervised" becomes a boolean when it reads
  * true/false/yes/no/1/0 (else it stays text for the server to refuse). Unknown columns are reported.
  */
@@ -51,14 +53,15 @@ export function devicesFromCsv(text) {
   if (!rows.length) return { records: [], problems: ['The file is empty.'] };
   const head = rows[0].map((c) => c.trim());
   const problems = [];
-  const unknown = head.filter((c) => !DEVICE_COLUMNS.includes(c));
+  const columns = deviceColumns();
+  const unknown = head.filter((c) => !columns.includes(c));
   if (unknown.length) problems.push(`Columns ignored (not device record fields): ${unknown.join(', ')}.`);
   if (!head.includes('id')) return { records: [], problems: [...problems, 'The first row must name the columns, with an "id" column.'] };
   const records = rows.slice(1).map((r) => {
     const rec = {};
     head.forEach((c, i) => {
       const v = (r[i] ?? '').trim();
-      if (!DEVICE_COLUMNS.includes(c) || v === '') return;
+      if (!columns.includes(c) || v === '') return;
       if (c === 'supervised') {
         const b = { true: true, yes: true, 1: true, false: false, no: false, 0: false }[v.toLowerCase()];
         rec[c] = b === undefined ? v : b;

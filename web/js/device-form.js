@@ -1,22 +1,23 @@
-// The form for one device record (create or edit): the contract's fields, saved over REST; the server's
+// The form for one device record (create or edit): the core's device-record keys, saved over REST; the server's
 // judgement (422 device.invalid with diagnostics) is shown at the fields its paths name.
 import { h } from './dom.js';
 import { field, checkboxField } from './fields.js';
 import { showDiagnostics } from './diagnostics-view.js';
 import { ENROLLMENT_LABEL } from './inventory-model.js';
+import { deviceRecordKeys, words } from './core-tables.js';
 import { api, ApiError } from './api.js';
 
-const TEXT_FIELDS = [
-  ['id', 'Id', 'The inventory id; devices enrolled through the MDM use their enrollment id.'],
-  ['serial_number', 'Serial number', 'Leave empty for User Enrollment devices: they have none.'],
-  ['user_email', 'User e-mail', ''],
-  ['device_name', 'Device name', ''],
-  ['platform', 'Platform', 'iOS, iPadOS, macOS, …'],
-  ['os_version', 'OS version', 'e.g. 17.4.1'],
-  ['product_name', 'Model', 'The product identifier, e.g. iPhone15,2.'],
-  ['udid', 'UDID', ''],
-  ['enrollment_id', 'Enrollment id', 'User Enrollment devices are identified by this.'],
-];
+// Words for some of the core's device-record keys (looked up by name; the others are named by words()).
+const FIELD_WORDS = {
+  id: ['Id', 'The inventory id; devices enrolled through the MDM use their enrollment id.'],
+  serial_number: [null, 'Leave empty for User Enrollment devices: they have none.'],
+  user_email: ['User e-mail', ''],
+  os_version: [null, 'e.g. 17.4.1'],
+  product_name: ['Model', 'The product identifier, e.g. iPhone15,2.'],
+  enrollment_id: ['Enrollment id', 'User Enrollment devices are identified by this.'],
+};
+// Enumerated keys shown as a menu, with words for each of the core's values; the others are text with suggestions.
+const VALUE_WORDS = { enrollment: ENROLLMENT_LABEL };
 
 /**
  * Builds the form. device: the record to edit, or null to create one. onSaved(record) is called after the
@@ -25,24 +26,38 @@ const TEXT_FIELDS = [
 export function deviceForm({ device, onSaved, onCancel }) {
   const editing = Boolean(device);
   const inputs = {};
-  const fields = TEXT_FIELDS.map(([key, label, help]) => {
-    const input = h('input', { type: key === 'user_email' ? 'email' : 'text', id: `device-${key}`,
-      autocomplete: 'off', spellcheck: 'false', value: device?.[key] ?? '', readonly: editing && key === 'id' });
-    inputs[key] = input;
-    return field({ label, path: `/${key}`, control: input, help, badge: key === 'id' ? 'Required' : undefined });
-  });
-  const enrollment = h('select', { id: 'device-enrollment' }, h('option', { value: '' }, 'Unknown'),
-    Object.entries(ENROLLMENT_LABEL).map(([v, label]) => h('option', { value: v }, label)));
-  enrollment.value = device?.enrollment ?? '';
-  const supervised = h('input', { type: 'checkbox', id: 'device-supervised', checked: device?.supervised === true });
+  const controls = [];
+  for (const key of deviceRecordKeys()) {
+    const [label = null, help = ''] = FIELD_WORDS[key.name] || [];
+    const title = label || words(key.name);
+    const path = `/${key.name}`;
+    if (key.type === 'boolean') {
+      const input = h('input', { type: 'checkbox', id: `device-${key.name}`, checked: device?.[key.name] === true });
+      inputs[key.name] = input;
+      controls.push(checkboxField({ label: title, path, input }));
+    } else if (key.values && VALUE_WORDS[key.name]) {
+      const select = h('select', { id: `device-${key.name}` }, h('option', { value: '' }, 'Unknown'),
+        key.values.map((v) => h('option', { value: v }, VALUE_WORDS[key.name][v] || v)));
+      select.value = device?.[key.name] ?? '';
+      inputs[key.name] = select;
+      controls.push(field({ label: title, path, control: select }));
+    } else {
+      const list = key.values ? h('datalist', { id: `device-${key.name}-values` },
+        key.values.map((v) => h('option', { value: v }))) : null;
+      const input = h('input', { type: key.name === 'user_email' ? 'email' : 'text', id: `device-${key.name}`,
+        autocomplete: 'off', spellcheck: 'false', value: device?.[key.name] ?? '', readonly: editing && key.required,
+        list: list ? list.id : undefined });
+      inputs[key.name] = input;
+      controls.push(field({ label: title, path, control: input, help: help || (key.values ? key.values.join(', ') : ''),
+        badge: key.required ? 'Required' : undefined }), list);
+    }
+  }
   const summary = h('div', { class: 'diag-summary', tabindex: '-1', hidden: true });
   const status = h('p', { class: 'save-status', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
   const form = h('form', { class: 'device-form', id: 'device-form', 'aria-label': editing ? 'Edit device' : 'New device',
     onsubmit: (e) => { e.preventDefault(); save(); } },
   summary,
-  h('div', { class: 'two-col' }, fields,
-    field({ label: 'Enrollment', path: '/enrollment', control: enrollment }),
-    checkboxField({ label: 'Supervised', path: '/supervised', input: supervised })),
+  h('div', { class: 'two-col' }, controls),
   h('div', { class: 'form-actions' },
     h('button', { type: 'submit', class: 'primary', id: 'device-save' }, editing ? 'Save device' : 'Create device'),
     onCancel ? h('button', { type: 'button', class: 'ghost', onclick: onCancel }, 'Cancel') : null),
@@ -50,9 +65,14 @@ export function deviceForm({ device, onSaved, onCancel }) {
 
   function record() {
     const out = {};
-    for (const [key] of TEXT_FIELDS) if (inputs[key].value.trim() !== '') out[key] = inputs[key].value.trim();
-    if (enrollment.value) out.enrollment = enrollment.value;
-    if (supervised.checked || device?.supervised === false) out.supervised = supervised.checked;
+    for (const key of deviceRecordKeys()) {
+      const input = inputs[key.name];
+      if (key.type === 'boolean') {
+        if (input.checked || device?.[key.name] === false) out[key.name] = input.checked;
+      } else if (input.value.trim() !== '') {
+        out[key.name] = input.value.trim();
+      }
+    }
     return out;
   }
 

@@ -1,7 +1,7 @@
 // CSV import and export of device records: import creates each record (or replaces it when the id exists)
 // over REST, a few requests at a time, and reports what the server refused, row by row.
 import { api } from './api.js';
-import { devicesFromCsv, formatCsv, DEVICE_COLUMNS } from './csv.js';
+import { devicesFromCsv, formatCsv, deviceColumns } from './csv.js';
 import { downloadText } from './policy-files.js';
 
 /**
@@ -43,6 +43,7 @@ export async function importDevicesCsv(text, onProgress = () => {}) {
 
 /** Downloads `devices` as CSV, one column per device record field. */
 export function exportDevicesCsv(devices, name = 'devices.csv') {
-  const rows = [DEVICE_COLUMNS, ...devices.map((d) => DEVICE_COLUMNS.map((k) => d[k]))];
+  const columns = deviceColumns();
+  const rows = [columns, ...devices.map((d) => columns.map((k) => d[k]))];
   downloadText(name, formatCsv(rows), 'text/csv');
 }

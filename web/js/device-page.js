@@ -5,10 +5,12 @@
 import { h, replaceChildren } from './dom.js';
 import { api } from './api.js';
 import { coreInventory, ENROLLMENT_LABEL } from './inventory-model.js';
+import { deviceRecordKeys, words } from './core-tables.js';
 import { deviceForm } from './device-form.js';
 import { needsServer, loadFailed, statusPill } from './page-common.js';
 import { commandHistory } from './device-commands.js';
 import { certificatesSection, expiryText } from './device-certificates.js';
+import { nowOptions } from './core.js';
 
 const DELIVERY_LABEL = { profile: 'Configuration profile', declarative: 'Declarative (DDM)' };
 
@@ -26,11 +28,13 @@ function resolutionOf(policies, resolutions, id) {
   return out;
 }
 
-const FACTS = [
-  ['device_name', 'Name'], ['product_name', 'Model'], ['platform', 'Platform'], ['os_version', 'OS version'],
-  ['enrollment', 'Enrollment'], ['supervised', 'Supervised'], ['serial_number', 'Serial number'], ['udid', 'UDID'],
-  ['enrollment_id', 'Enrollment id'], ['user_email', 'User e-mail'],
-];
+// Words for some of the core's device-record keys (the others are named by words()); the id heads the page.
+const FACT_WORDS = { device_name: 'Name', product_name: 'Model', enrollment_id: 'Enrollment id', user_email: 'User e-mail' };
+
+/** The facts shown, [key, label], in the core's device-record order (docs/schema.md). */
+function facts() {
+  return deviceRecordKeys().filter((k) => !k.required).map((k) => [k.name, FACT_WORDS[k.name] || words(k.name)]);
+}
 
 function factValue(device, key) {
   const v = device[key];
@@ -88,7 +92,7 @@ export async function mountDevicePage(root, session, isCurrent, id) {
     if (!core || !inv) return null;
     try {
       const inventory = coreInventory({ devices: [...inv.devices.filter((d) => d.id !== id), device], groups });
-      return core.explain(inventory, p.document, id);
+      return core.explain(inventory, p.document, id, nowOptions());
     } catch {
       return null;
     }
@@ -208,7 +212,7 @@ export async function mountDevicePage(root, session, isCurrent, id) {
         } }, 'Delete')), note)),
     editBox,
     h('section', { class: 'card', 'aria-labelledby': 'facts-title' }, h('h2', { id: 'facts-title' }, 'Facts'),
-      h('dl', { class: 'facts', id: 'device-facts' }, FACTS.map(([k, label]) => [h('dt', {}, label),
+      h('dl', { class: 'facts', id: 'device-facts' }, facts().map(([k, label]) => [h('dt', {}, label),
         h('dd', { dataset: { fact: k } }, factValue(device, k))]))),
     h('section', { class: 'card', 'aria-labelledby': 'policies-title' }, h('h2', { id: 'policies-title' }, 'Policies'),
       policyRows.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'device-policies' },

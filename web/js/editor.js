@@ -15,6 +15,7 @@ import { variableChecker } from './variable-check.js';
 import { mergeDiagnostics } from './diagnostics-view.js';
 import { POLICY_FILE_TYPES, readPolicyFile, downloadText } from './policy-files.js';
 import { policyHistory } from './policy-history.js';
+import { nowOptions } from './core.js';
 
 /** Where the editor shows a diagnostic instead of the field its path names: the core puts "Attest needs
  *  Hardware Bound" at HardwareBound (the value it suggests changing), but the admin's action was Attest. */
@@ -188,7 +189,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
     let diagnostics = [];
     if (session.core) {
       try {
-        const result = session.core.validate(doc);
+        const result = session.core.validate(doc, nowOptions());
         diagnostics = Array.isArray(result.diagnostics) ? result.diagnostics : [];
         diagnostics = diagnostics.concat(setDiagnostics(doc));
         const found = variableCheck(doc);

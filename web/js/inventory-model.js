@@ -1,14 +1,13 @@
 // The server's inventory in the core's contract: device records with the contract's keys only, groups as
 // {id, name, devices}. Shared by every view that hands devices to the wasm core.
 
-/** The device record contract's keys, in its order. */
-export const DEVICE_KEYS = ['id', 'serial_number', 'udid', 'enrollment_id', 'platform', 'os_version', 'product_name',
-  'enrollment', 'supervised', 'device_name', 'user_email'];
+import { deviceKeyNames } from './core-tables.js';
 
-/** The device record contract's keys only: the server may add bookkeeping fields the core rejects. */
+/** The device record contract's keys only (the core's device_record_keys): the server may add bookkeeping
+ *  fields the core rejects. */
 export function deviceRecord(device) {
   const out = {};
-  for (const key of DEVICE_KEYS) if (device[key] !== undefined && device[key] !== null) out[key] = device[key];
+  for (const key of deviceKeyNames()) if (device[key] !== undefined && device[key] !== null) out[key] = device[key];
   return out;
 }
 

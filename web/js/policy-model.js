@@ -1,16 +1,7 @@
 // The editor's form state and its translation to and from a policy document (schema_version 1).
-// Pure data shaping only: whether a value is acceptable is decided by the wasm core, never here.
-
-/** The variables a policy may use, offered by the pickers (names from the policy document contract). */
-export const VARIABLES = [
-  { name: 'serial_number', label: 'Serial number' },
-  { name: 'udid', label: 'UDID' },
-  { name: 'enrollment_id', label: 'Enrollment ID (User Enrollment)' },
-  { name: 'device_id', label: 'Device ID (inventory)' },
-  { name: 'device_name', label: 'Device name' },
-  { name: 'user_email', label: 'User email' },
-  { name: 'client_token', label: 'Client token (per device and policy)' },
-];
+// Pure data shaping only: whether a value is acceptable is decided by the wasm core, never here; the payload's
+// keys come from the core's tables (core-tables.js).
+import { payloadKeyNames, subjectAltNameKeys } from './core-tables.js';
 
 /** Common extended key usages offered by the EKU picker. */
 export const COMMON_EKUS = [
@@ -33,16 +24,6 @@ export const SUBJECT_SHORTCUTS = [
   { type: 'CN', label: 'Common name' },
 ];
 
-/** Key sizes suggested for a key type; Hardware Bound narrows EC to the Secure Enclave's curves. */
-export function suggestedKeySizes(keyType, hardwareBound) {
-  if (keyType === 'RSA') return [2048, 3072, 4096];
-  if (keyType === 'ECSECPrimeRandom') return hardwareBound ? [256, 384] : [256, 384, 521];
-  return [];
-}
-
-const PAYLOAD_KEYS = ['DirectoryURL', 'ClientIdentifier', 'KeyType', 'KeySize', 'HardwareBound', 'Attest',
-  'Subject', 'SubjectAltName', 'UsageFlags', 'ExtendedKeyUsage', 'KeyIsExtractable', 'AllowAllAppsAccess'];
-export const SAN_KEYS = ['rfc822Name', 'dNSName', 'uniformResourceIdentifier', 'ntPrincipalName'];
 const TOP_KEYS = ['schema_version', 'id', 'name', 'notes', 'server_profile', 'payload', 'ca_certificates',
   'targets'];
 
@@ -60,7 +41,7 @@ export function newPolicyState() {
     HardwareBound: true,
     Attest: false,
     subject: [{ type: 'CN', value: '{{serial_number}}', joinPrevious: false }],
-    san: { rfc822Name: '', dNSName: '', uniformResourceIdentifier: '', ntPrincipalName: '' },
+    san: Object.fromEntries(subjectAltNameKeys().map((key) => [key, ''])),
     usage: { signature: true, encryption: false, otherBits: 0 },
     eku: ['1.3.6.1.5.5.7.3.2'],
     KeyIsExtractable: false,
@@ -99,7 +80,7 @@ export function stateFromDocument(doc) {
   }
   s.san = { rfc822Name: '', dNSName: '', uniformResourceIdentifier: '', ntPrincipalName: '' };
   if (p.SubjectAltName && typeof p.SubjectAltName === 'object') {
-    for (const key of SAN_KEYS) s.san[key] = p.SubjectAltName[key] ?? '';
+    for (const key of subjectAltNameKeys()) s.san[key] = p.SubjectAltName[key] ?? '';
   }
   const flags = Number.isInteger(p.UsageFlags) ? p.UsageFlags : 0;
   s.usage = { signature: (flags & 1) !== 0, encryption: (flags & 4) !== 0, otherBits: flags & ~5,
@@ -114,7 +95,7 @@ export function stateFromDocument(doc) {
     devices: Array.isArray(t.devices) ? [...t.devices] : [],
   };
   s.extraTop = Object.fromEntries(Object.entries(d).filter(([k]) => !TOP_KEYS.includes(k)));
-  s.extraPayload = Object.fromEntries(Object.entries(p).filter(([k]) => !PAYLOAD_KEYS.includes(k)));
+  s.extraPayload = Object.fromEntries(Object.entries(p).filter(([k]) => !payloadKeyNames().includes(k)));
   return s;
 }
 
@@ -155,7 +136,7 @@ export function documentFromState(s) {
   payload.Subject = subject;
 
   const san = {};
-  for (const key of SAN_KEYS) if (s.san[key] !== '') san[key] = s.san[key];
+  for (const key of subjectAltNameKeys()) if (s.san[key] !== '') san[key] = s.san[key];
   if (Object.keys(san).length) payload.SubjectAltName = san;
 
   const flags = (s.usage.signature ? 1 : 0) | (s.usage.encryption ? 4 : 0) | (s.usage.otherBits || 0);

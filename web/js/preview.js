@@ -4,10 +4,11 @@ import { h, replaceChildren } from './dom.js';
 import { highlightXml, highlightJson } from './highlight.js';
 import { deviceRecord, coreInventory } from './inventory-model.js';
 import { mergeDiagnostics } from './diagnostics-view.js';
+import { nowOptions } from './core.js';
 
 function validationKeys(core, doc) {
   try {
-    return (core.validate(doc).diagnostics || []).map((d) => `${d.code} ${d.path}`);
+    return (core.validate(doc, nowOptions()).diagnostics || []).map((d) => `${d.code} ${d.path}`);
   } catch {
     return [];
   }
@@ -18,7 +19,7 @@ function validationKeys(core, doc) {
 function leftOut(core, doc, inv, device) {
   let why;
   try {
-    why = core.explain(coreInventory(inv), doc, device.id);
+    why = core.explain(coreInventory(inv), doc, device.id, nowOptions());
   } catch {
     return null;
   }

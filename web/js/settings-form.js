@@ -2,11 +2,13 @@
 // "on this page" navigation that counts each section's problems. Whether a value is valid is the core's call.
 import { h, replaceChildren } from './dom.js';
 import { field, checkboxField, group } from './fields.js';
-import { VARIABLES, SAN_KEYS, suggestedKeySizes } from './policy-model.js';
+import { variables, subjectAltNameKeys, suggestedKeySizes, keyTypes, words } from './core-tables.js';
 import { subjectEditor } from './subject-editor.js';
 import { ekuEditor } from './eku-editor.js';
 import { certificateEditor } from './certificates.js';
 
+// Words for what the core's tables name (looked up by the core's names; a name without words is shown as is).
+const KEY_TYPE_WORDS = { ECSECPrimeRandom: 'elliptic curve' };
 const SAN_LABELS = {
   rfc822Name: ['RFC 822 Name', 'An email address for the Subject Alt Name, e.g. {{user_email}}.'],
   dNSName: ['DNS Name', 'A DNS name for the Subject Alt Name, e.g. device.example.com.'],
@@ -45,13 +47,13 @@ export function settingsForm(state, { changed, core }) {
       changed(false);
     } },
   h('option', { value: '' }, 'Insert variable…'),
-  VARIABLES.map((v) => h('option', { value: v.name }, `${v.label}: {{${v.name}}}`)));
+  variables().map((v) => h('option', { value: v.name }, `${v.label}: {{${v.name}}}`)));
 
   const keyType = h('select', { id: 'f-key-type' });
   const keyTypeOptions = () => {
-    const values = ['RSA', 'ECSECPrimeRandom'];
+    const values = keyTypes();
     const opts = [h('option', { value: '' }, 'Choose a key type…'),
-      h('option', { value: 'RSA' }, 'RSA'), h('option', { value: 'ECSECPrimeRandom' }, 'ECSECPrimeRandom (elliptic curve)')];
+      ...values.map((v) => h('option', { value: v }, KEY_TYPE_WORDS[v] ? `${v} (${KEY_TYPE_WORDS[v]})` : v))];
     if (state.KeyType && !values.includes(state.KeyType)) opts.push(h('option', { value: state.KeyType }, state.KeyType));
     replaceChildren(keyType, opts);
     keyType.value = state.KeyType;
@@ -83,11 +85,13 @@ export function settingsForm(state, { changed, core }) {
   const extractable = checkbox('KeyIsExtractable', 'f-extractable');
   const allApps = checkbox('AllowAllAppsAccess', 'f-all-apps');
 
-  const sanInputs = SAN_KEYS.map((key) => {
+  const sanKeys = subjectAltNameKeys();
+  const sanInputs = sanKeys.map((key) => {
     const el = h('input', { type: 'text', id: `f-san-${key}`, class: 'mono', autocomplete: 'off', spellcheck: 'false',
       value: state.san[key] });
     el.addEventListener('input', () => { state.san[key] = el.value; changed(false); });
-    return field({ label: SAN_LABELS[key][0], path: `/payload/SubjectAltName/${key}`, help: SAN_LABELS[key][1],
+    const [label, help] = SAN_LABELS[key] || [words(key), ''];
+    return field({ label, path: `/payload/SubjectAltName/${key}`, help,
       control: el });
   });
 
@@ -210,7 +214,7 @@ export function settingsForm(state, { changed, core }) {
     state.ClientIdentifier = swap(state.ClientIdentifier);
     clientId.value = state.ClientIdentifier;
     for (const row of state.subject) row.value = swap(row.value);
-    SAN_KEYS.forEach((key, i) => {
+    sanKeys.forEach((key, i) => {
       state.san[key] = swap(state.san[key]);
       sanInputs[i].querySelector('input').value = state.san[key];
     });

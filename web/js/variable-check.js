@@ -2,6 +2,7 @@
 // {{serial_number}} on User Enrollment devices): the core's resolution finds them; this module turns that
 // into a warning for the editor and offers replacements the core confirms would include them.
 import { coreInventory } from './inventory-model.js';
+import { nowOptions } from './core.js';
 
 /** Variables offered as replacements, in order of preference: {{client_token}} exists for every device
  *  and policy; {{enrollment_id}} is the User Enrollment identifier. Whether one works is the core's call. */
@@ -42,7 +43,7 @@ function pointerOf(value, name, path) {
 function variableExclusions(core, inventory, doc) {
   let result;
   try {
-    result = core.resolve(inventory, [doc]);
+    result = core.resolve(inventory, [doc], nowOptions());
   } catch {
     return null;
   }
