@@ -221,3 +221,33 @@ func TestPublicListenerNeedsTheHMACKey(t *testing.T) {
 		t.Errorf("loopback without a key: %v", err)
 	}
 }
+
+// The hook keeps no mapping of its own: the record is the library's (acmepolicy.DeviceFromCheckin), so an
+// unknown product gets no platform (never a guess) and NanoMDM's User Enrollment channel makes a user record.
+func TestCheckinsAreMappedByTheLibrary(t *testing.T) {
+	s := setup(t, "UDID-1")
+	t0 := time.Now()
+	message := `<key>MessageType</key><string>Authenticate</string><key>UDID</key><string>UDID-1</string>
+<key>ProductName</key><string>Toaster1,1</string><key>OSVersion</key><string>17.5</string>`
+	if code := s.post(t, checkinEvent("mdm.Authenticate", t0, message), true); code != 200 {
+		t.Fatalf("Authenticate: %d", code)
+	}
+	record := s.hook.State.Devices["UDID-1"].Record
+	if _, has := record["platform"]; has || record["product_name"] != "Toaster1,1" || record["enrollment"] != "device" {
+		t.Fatalf("record %v", record)
+	}
+
+	ev := map[string]any{}
+	if err := json.Unmarshal(checkinEvent("mdm.TokenUpdate", t0.Add(time.Millisecond), tokenUpdate), &ev); err != nil {
+		t.Fatal(err)
+	}
+	inner := ev["checkin_event"].(map[string]any)
+	inner["ids"] = map[string]any{"id": "UE-1", "type": "User Enrollment (Device)"}
+	body, _ := json.Marshal(ev)
+	if code := s.post(t, body, true); code != 200 {
+		t.Fatalf("TokenUpdate: %d", code)
+	}
+	if got := s.hook.State.Devices["UE-1"].Record["enrollment"]; got != "user" {
+		t.Fatalf("User Enrollment channel gave enrollment %v", got)
+	}
+}
