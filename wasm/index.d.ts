@@ -282,6 +282,14 @@ export interface RenewalOptions {
   client_token_secret?: string;
 }
 
+/** policyTargets(): a policy's targets and fallback; absent members when the document is not an object. */
+export interface PolicyTargets extends Outcome {
+  id?: string;
+  targets?: { device_groups: string[]; devices: string[] };
+  fallback?: { policy: string; when: string[] } | null;
+  diagnostics: Diagnostic[];
+}
+
 export type RenewalState = 'ok' | 'due' | 'expired' | 'throttled' | 'missing';
 
 /** certificateStatus(): the matched certificate of one device and its renewal decision. */
@@ -395,6 +403,8 @@ export interface AcmePolicy {
           options?: TimeOptions): ExplainResult;
   plan(inventory: Document<Inventory>, policies: DocumentList<Policy>, state: Document<Record<string, unknown>>,
        options?: TimeOptions & Record<string, unknown>): PlanResult;
+  /** Whom a policy targets and where it falls back, as the core reads the document (docs/assignment.md). */
+  policyTargets(policy: Document<Policy>): PolicyTargets;
   inspectCertificate(pem: string): CertificateInfo;
   parsePlist(plist: string | Uint8Array): PlistResult;
   /** Reads a CertificateList command answer (the device's XML plist). */

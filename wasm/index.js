@@ -309,6 +309,11 @@ function createApi(module) {
                              optionsText(opts, 'plan options')));
     },
 
+    // Whom a policy targets and where it falls back, as the core reads the document (never re-parsed here).
+    policyTargets(policy) {
+      return withStatus(call(m._acmepolicy_wasm_policy_targets, documentText(policy, 'policyTargets(policy): policy')));
+    },
+
     inspectCertificate(pem) {
       if (typeof pem !== 'string') {
         throw new TypeError(`inspectCertificate(pem): pem must be a string, not ${describe(pem)}.`);

@@ -119,6 +119,10 @@ EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_parse_plist(const char* plist, 
     return publish(acmepolicy::api_parse_plist(view(plist, plist_size)));
 }
 
+EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_policy_targets(const char* policy, std::uint32_t policy_size) {
+    return publish(acmepolicy::api_policy_targets(view(policy, policy_size)));
+}
+
 EMSCRIPTEN_KEEPALIVE WasmResult* acmepolicy_wasm_inspect_certificate(const char* pem, std::uint32_t pem_size,
                                                                      const char* options,
                                                                      std::uint32_t options_size) {

@@ -216,6 +216,27 @@ describe('resolve, explain, plan', () => {
   });
 });
 
+describe('policyTargets', () => {
+  test('the targets and fallback as the core reads them, for an object and for JSON text', () => {
+    const policy = { ...goodPolicy(), targets: { device_groups: ['g1'], devices: ['d1', 'd2'] },
+      fallback: { policy: 'basic', when: ['os_too_old'] } };
+    const result = acme.policyTargets(policy);
+    assert.equal(result.status, 'ok', JSON.stringify(result));
+    assert.deepEqual(result.targets, { device_groups: ['g1'], devices: ['d1', 'd2'] });
+    assert.deepEqual(result.fallback, { policy: 'basic', when: ['os_too_old'] });
+    assert.equal(result.id, policy.id ?? 'corporate-acme');
+    assert.deepEqual(acme.policyTargets(JSON.stringify(policy)), result);
+  });
+
+  test('strict reading: a duplicate key is a diagnostic, a non-document a TypeError', () => {
+    const result = acme.policyTargets('{"name": "a", "name": "b"}');
+    assert.equal(result.status, 'invalid_input');
+    assert.equal(result.diagnostics[0].code, 'json.duplicate_key');
+    assert.equal(result.targets, undefined);
+    assert.throws(() => acme.policyTargets(5), TypeError);
+  });
+});
+
 describe('inspectCertificate', () => {
   test('describes a CA made by openssl, with the same fingerprint openssl computes', () => {
     const ca = makeCaCertificate();

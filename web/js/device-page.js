@@ -11,6 +11,7 @@ import { needsServer, loadFailed, statusPill } from './page-common.js';
 import { commandHistory } from './device-commands.js';
 import { certificatesSection, expiryText } from './device-certificates.js';
 import { nowOptions } from './core.js';
+import { targetsOf } from './policy-targets.js';
 
 const DELIVERY_LABEL = { profile: 'Configuration profile', declarative: 'Declarative (DDM)' };
 
@@ -82,10 +83,10 @@ export async function mountDevicePage(root, session, isCurrent, id) {
   const enrolled = state ? state.enrolled === true : null;
   const statusByPolicy = new Map(((state && state.assignments) || []).map((a) => [a.policy, a]));
   const memberOf = groups.filter((g) => (g.devices || []).includes(id));
-  // The policies that target it, through a group or directly (read from their documents' targets).
+  // The policies that target it, through a group or directly (their targets as the core reads them).
   const targeting = policies.filter((p) => {
-    const t = (p.document && p.document.targets) || {};
-    return (t.devices || []).includes(id) || (t.device_groups || []).some((g) => memberOf.some((m) => m.id === g))
+    const t = targetsOf(core, p.document);
+    return t.devices.includes(id) || t.device_groups.some((g) => memberOf.some((m) => m.id === g))
       || statusByPolicy.has(p.id) || resolved.has(p.id);
   });
   const explain = (p) => {

@@ -91,7 +91,7 @@ export async function mountGroupPage(root, session, isCurrent, id) {
           .filter(Boolean).join(' · ')}`)))));
   }
 
-  const targeting = policiesTargeting(policies, id);
+  const targeting = policiesTargeting(session.core, policies, id);
   replaceChildren(root,
     h('div', { class: 'list-head' }, h('div', {},
       h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/groups' }, 'Groups'), ' / ',

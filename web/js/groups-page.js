@@ -3,10 +3,11 @@
 import { h, replaceChildren } from './dom.js';
 import { api } from './api.js';
 import { needsServer, loadFailed } from './page-common.js';
+import { targetsOf } from './policy-targets.js';
 
-/** The policies whose documents target group `id`. */
-export function policiesTargeting(policies, id) {
-  return policies.filter((p) => ((p.document && p.document.targets && p.document.targets.device_groups) || []).includes(id));
+/** The policies whose documents target group `id` (read by the core). */
+export function policiesTargeting(core, policies, id) {
+  return policies.filter((p) => targetsOf(core, p.document).device_groups.includes(id));
 }
 
 /** A suggested group id from a name (lower case, dashes); the admin may type another. */
@@ -59,7 +60,7 @@ export async function mountGroupsPage(root, session, isCurrent) {
   createError);
 
   const rows = groups.map((g) => {
-    const targeting = policiesTargeting(policies, g.id);
+    const targeting = policiesTargeting(session.core, policies, g.id);
     const label = g.name || g.id;
     const cell = h('th', { scope: 'row' }, h('a', { href: `#/group/${encodeURIComponent(g.id)}`, class: 'group-link' }, label),
       h('div', { class: 'dev-sub' }, h('code', {}, g.id)));

@@ -182,19 +182,28 @@ json status_json(const Policy& policy, const InventoryEntry& entry, const PairSt
     auto last = entry.last_renewal.find(policy.id);
     std::optional<std::int64_t> last_renewal;
     if (last != entry.last_renewal.end()) last_renewal = last->second;
-    json out{{"policy", policy.id},
-             {"device", entry.device.id},
-             {"state", to_string(s.certificate ? s.decision.state : RenewalState::missing)},
-             {"due", s.certificate != nullptr && s.decision.due()},
-             {"renew_at", s.certificate ? json(format_rfc3339(s.decision.renew_at)) : json(nullptr)},
-             {"window_seconds", s.certificate ? json(s.decision.window_seconds) : json(nullptr)},
-             {"jitter_seconds", s.certificate ? json(s.decision.jitter_seconds) : json(nullptr)},
-             {"rule", rule_json(renewal_rule(policy))},
-             {"certificate", s.certificate ? to_json(*s.certificate) : json(nullptr)},
-             {"matched", s.match.matched},
-             {"foreign", s.match.foreign},
-             {"last_renewal", last_renewal ? json(format_rfc3339(*last_renewal)) : json(nullptr)},
-             {"reason", reason(s.decision, s.certificate, last_renewal, s.match)}};
+    // Member by member (nulls by default): the same object as an initializer list for a fraction of the code.
+    json out = json::object();
+    out["policy"] = policy.id;
+    out["device"] = entry.device.id;
+    out["state"] = to_string(s.certificate ? s.decision.state : RenewalState::missing);
+    out["due"] = s.certificate != nullptr && s.decision.due();
+    json& renew_at = out["renew_at"];
+    json& window = out["window_seconds"];
+    json& jitter = out["jitter_seconds"];
+    json& certificate = out["certificate"];
+    if (s.certificate) {
+        renew_at = format_rfc3339(s.decision.renew_at);
+        window = s.decision.window_seconds;
+        jitter = s.decision.jitter_seconds;
+        certificate = to_json(*s.certificate);
+    }
+    out["rule"] = rule_json(renewal_rule(policy));
+    out["matched"] = s.match.matched;
+    out["foreign"] = s.match.foreign;
+    json& renewed = out["last_renewal"];
+    if (last_renewal) renewed = format_rfc3339(*last_renewal);
+    out["reason"] = reason(s.decision, s.certificate, last_renewal, s.match);
     return out;
 }
 
@@ -330,13 +339,14 @@ ApiResult api_plan_renewals(std::string_view inventory_json, std::string_view po
         for (const PlannedRenewal& r : plan.renewals) {
             const FleetEntry& f = fleet[r.entry];
             const DeviceCertificate& c = *matched[r.entry];
-            renewals.push_back(json{{"device", f.device_id},
-                                    {"policy", f.policy_id},
-                                    {"state", to_string(r.decision.state)},
-                                    {"renew_at", format_rfc3339(r.decision.renew_at)},
-                                    {"not_after", format_rfc3339(c.info.not_after)},
-                                    {"serial", c.info.serial_hex},
-                                    {"sha256_fingerprint", c.info.sha256_fingerprint}});
+            json& renewal = renewals.emplace_back(json::object());
+            renewal["device"] = f.device_id;
+            renewal["policy"] = f.policy_id;
+            renewal["state"] = to_string(r.decision.state);
+            renewal["renew_at"] = format_rfc3339(r.decision.renew_at);
+            renewal["not_after"] = format_rfc3339(c.info.not_after);
+            renewal["serial"] = c.info.serial_hex;
+            renewal["sha256_fingerprint"] = c.info.sha256_fingerprint;
         }
         json missing = json::array();
         for (std::size_t i : plan.missing) missing.push_back(json{{"device", fleet[i].device_id}, {"policy", fleet[i].policy_id}});
@@ -344,17 +354,19 @@ ApiResult api_plan_renewals(std::string_view inventory_json, std::string_view po
         for (const RenewalDay& d : plan.per_day)
             per_day.push_back(json{{"date", format_rfc3339(d.day * 86400).substr(0, 10)}, {"count", d.count}});
         const std::size_t ok = plan.renewals.size() - plan.due - plan.expired - plan.throttled;
-        json result{{"now", format_rfc3339(options.renewal.now)},
-                    {"renewals", renewals},
-                    {"missing", missing},
-                    {"per_day", per_day},
-                    {"summary", {{"pairs", fleet.size()},
-                                 {"ok", ok},
-                                 {"due", plan.due},
-                                 {"expired", plan.expired},
-                                 {"throttled", plan.throttled},
-                                 {"missing", plan.missing.size()}}},
-                    {"diagnostics", diagnostics_of(report)}};
+        json result = json::object();
+        result["now"] = format_rfc3339(options.renewal.now);
+        result["renewals"] = std::move(renewals);
+        result["missing"] = std::move(missing);
+        result["per_day"] = std::move(per_day);
+        json& summary = result["summary"];
+        summary["pairs"] = fleet.size();
+        summary["ok"] = ok;
+        summary["due"] = plan.due;
+        summary["expired"] = plan.expired;
+        summary["throttled"] = plan.throttled;
+        summary["missing"] = plan.missing.size();
+        result["diagnostics"] = diagnostics_of(report);
         return detail::api_json(report.valid() ? ApiStatus::ok : ApiStatus::invalid_input, result);
     });
 }

@@ -18,6 +18,12 @@ bool concerns_targets(const Diagnostic& d) {
     return d.path.empty();
 }
 
+nlohmann::json strings(const std::vector<std::string>& values) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const std::string& v : values) out.push_back(v);
+    return out;
+}
+
 }  // namespace
 
 ApiResult api_policy_targets(std::string_view policy_json) {
@@ -33,13 +39,18 @@ ApiResult api_policy_targets(std::string_view policy_json) {
             for (const Diagnostic& d : shape.diagnostics())
                 if (concerns_targets(d)) report.add(d.severity, d.code, d.path, d.message);
             if (draft.is_object) {
+                // Built member by member: the wasm module carries this file, and initializer lists of nested
+                // pairs cost several times the code.
                 const Policy& policy = draft.policy;
                 result["id"] = policy.id;
-                result["targets"] = {{"device_groups", policy.targets.device_groups},
-                                     {"devices", policy.targets.devices}};
-                result["fallback"] = policy.fallback ? nlohmann::json{{"policy", policy.fallback->policy},
-                                                                      {"when", policy.fallback->when}}
-                                                     : nlohmann::json(nullptr);
+                nlohmann::json& targets = result["targets"];
+                targets["device_groups"] = strings(policy.targets.device_groups);
+                targets["devices"] = strings(policy.targets.devices);
+                nlohmann::json& fallback = result["fallback"];
+                if (policy.fallback) {
+                    fallback["policy"] = policy.fallback->policy;
+                    fallback["when"] = strings(policy.fallback->when);
+                }
             }
         }
         result["diagnostics"] = to_json(report)["diagnostics"];

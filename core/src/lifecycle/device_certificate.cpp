@@ -152,17 +152,21 @@ std::optional<DeviceCertificate> read_device_certificate(std::string_view der, s
     return out;
 }
 
+// Member by member rather than from an initializer list: the same object (keys are sorted either way) for a
+// fraction of the code, which the wasm module's download budget counts.
 nlohmann::json to_json(const DeviceCertificate& c) {
-    return nlohmann::json{{"common_name", c.common_name},
-                          {"subject", c.info.subject},
-                          {"issuer", c.info.issuer},
-                          {"serial", c.info.serial_hex},
-                          {"not_before", format_rfc3339(c.info.not_before)},
-                          {"not_after", format_rfc3339(c.info.not_after)},
-                          {"key_type", c.info.key_type},
-                          {"key_bits", c.info.key_bits},
-                          {"sha256_fingerprint", c.info.sha256_fingerprint},
-                          {"is_identity", c.is_identity}};
+    nlohmann::json out = nlohmann::json::object();
+    out["common_name"] = c.common_name;
+    out["subject"] = c.info.subject;
+    out["issuer"] = c.info.issuer;
+    out["serial"] = c.info.serial_hex;
+    out["not_before"] = format_rfc3339(c.info.not_before);
+    out["not_after"] = format_rfc3339(c.info.not_after);
+    out["key_type"] = c.info.key_type;
+    out["key_bits"] = c.info.key_bits;
+    out["sha256_fingerprint"] = c.info.sha256_fingerprint;
+    out["is_identity"] = c.is_identity;
+    return out;
 }
 
 }  // namespace acmepolicy

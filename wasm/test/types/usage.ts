@@ -65,6 +65,8 @@ export async function usage(): Promise<void> {
   const plan = acme.plan(inventory, '[]', { devices: {} });
   const actions = plan.actions?.length;
 
+  const devices: string[] | undefined = acme.policyTargets(policy).targets?.devices;
+  const fallbackOf: string | undefined = acme.policyTargets('{}').fallback?.policy;
   const cert: CertificateInfo = acme.inspectCertificate('-----BEGIN CERTIFICATE-----\n...');
   const isCa: boolean | undefined = cert.is_ca;
   const plist = acme.parsePlist(new Uint8Array(0));
