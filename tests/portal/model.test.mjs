@@ -154,9 +154,13 @@ test('certificate expiry is worded in whole days; renewal days sum per series an
 
 test('pickers and columns are the core\'s tables, not copies', () => {
   assert.deepEqual(variables().map((v) => v.name), schema.variables.map((v) => v.name));
-  assert.equal(variables().find((v) => v.name === 'serial_number').label, 'Serial number');
-  assert.match(variables().find((v) => v.name === 'enrollment_id').label, /^Enrollment ID \(User Enrollment\)$/);
-  assert.match(variables().find((v) => v.name === 'client_token').label, /every device/);
+  // Labels say what the core's availability table says.
+  for (const v of schema.variables) {
+    const label = variables().find((x) => x.name === v.name).label;
+    assert.equal(/every device/.test(label), v.always_available, label);
+    assert.equal(/not on User Enrollment/.test(label), !v.always_available && v.enrollment.user === false, label);
+  }
+  assert.equal(variables().find((v) => v.name === 'enrollment_id').label, 'Enrollment ID');
   assert.deepEqual(deviceKeyNames(), schema.device_record_keys.map((k) => k.name));
   assert.deepEqual(subjectAltNameKeys(), schema.payload_keys.find((k) => k.name === 'SubjectAltName').keys);
   assert.deepEqual(keyTypes(), [...new Set(schema.key_sizes.filter((r) => r.allowed).map((r) => r.key_type))]);

@@ -31,10 +31,9 @@ export function words(name) {
 export function variables() {
   return schema().variables.map((v) => {
     const by = v.enrollment || {};
-    const types = Object.keys(by).filter((t) => by[t]);
     let note = '';
     if (v.always_available) note = ' (every device)';
-    else if (types.length === 1 && types[0] === 'user') note = ' (User Enrollment)';
+    else if (by.user === false) note = ' (not on User Enrollment)';
     return { name: v.name, label: words(v.name) + note };
   });
 }
