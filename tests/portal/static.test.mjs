@@ -174,3 +174,30 @@ test('readable at a tablet width: no horizontal scrolling of the page', async ()
   await page.screenshot({ path: path.join(artifacts, 'editor-tablet.png'), fullPage: false });
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
+
+// The browser validates against the clock, as the server does on save: a CA certificate that has expired by
+// the browser's time is an error here too (its page's clock is set 60 days past the certificate's 30).
+test('an expired CA certificate fails in the browser as on save', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'acmepolicy-portal-expired-'));
+  const later = await browser.context.newPage();
+  const errors = [];
+  later.on('pageerror', (err) => errors.push(err.message));
+  try {
+    const pem = path.join(dir, 'ca.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-subj', '/CN=Soon Expired Root', '-days', '30', '-keyout', path.join(dir, 'key.pem'), '-out', pem,
+      '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'ignore' });
+    await later.clock.setFixedTime(new Date(Date.now() + 60 * 86400 * 1000));
+    await openPortal(later, server.url, '#/policy/new');
+    await later.waitForSelector('#f-key-size');
+    await later.fill('#f-directory', 'https://acme.example.com/directory');
+    await later.fill('[data-path="/ca_certificates"]', await readFile(pem, 'utf8'));
+    await later.getByRole('button', { name: 'Add pasted certificate' }).click();
+    await later.waitForFunction(() => /cacertificates\.expired|expired/.test(document.querySelector('#diag-summary')?.textContent || ''));
+    assert.match(await later.locator('#diag-summary').innerText(), /expired/i);
+    assert.deepEqual(errors, [], 'no uncaught errors in the page');
+  } finally {
+    await later.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
