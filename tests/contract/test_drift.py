@@ -41,6 +41,7 @@ DTS_DOCUMENTS = {
     "VersionInfo": "version.json",
     "Schema": "schema-answer.json",
     "PlistResult": "plist-answer.json",
+    "PolicyTargets": "policy-targets.json",
 }
 DTS_OTHERS = {"LoadOptions", "Outcome", "TimeOptions", "RenderOptions", "RenewalOptions", "MemoryStats", "AcmePolicy"}
 DTS_ADDED = {"status", "error", "output"}  # Outcome's keys and render's output (index.js)
@@ -84,9 +85,11 @@ GO_DOCUMENTS = {
     "AssignmentNames": "schema-answer.json#/properties/assignment",
     "AttestationHardware": "schema-answer.json#/properties/attestation_hardware",
     "AttestationFamily": "schema-answer.json#/properties/attestation_hardware/properties/families/items",
+    "Targets": "policy-targets.json",
+    "CheckinRecord": "checkin-answer.json#/oneOf/0",
 }
 GO_OTHERS = {"ValidateOptions", "Signing", "RenderOptions", "ClientTokenRequest", "ResolveOptions", "RenewalOptions",
-             "Error"}
+             "Error", "CheckinOptions", "RemoveOptions"}
 
 
 def resolve_pointer(name):

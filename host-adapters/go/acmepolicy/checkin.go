@@ -21,6 +21,7 @@ type CheckinRecord struct {
 	Device      json.RawMessage `json:"device"`       // the device record
 	UserChannel bool            `json:"user_channel"` // a user's channel: leave it alone
 	Changed     bool            `json:"changed"`      // the record differs from opts.Device
+	Diagnostics []Diagnostic    `json:"diagnostics"`  // none when the message was mapped
 }
 
 // DeviceFromCheckin maps an Authenticate or TokenUpdate check-in, or a DeviceInformation answer (XML plist
