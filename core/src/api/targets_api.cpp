@@ -3,6 +3,7 @@
 #include "acmepolicy/api.hpp"
 #include "acmepolicy/json_reader.hpp"
 #include "api/api_support.hpp"
+#include "validation/document.hpp"
 #include "validation/draft.hpp"
 
 namespace acmepolicy {
@@ -35,7 +36,9 @@ ApiResult api_policy_targets(std::string_view policy_json) {
         if (read.value && read.report.valid()) {
             // The shape only: no rule runs, so reading a stored document costs no certificate decoding.
             Report shape;
-            validation::PolicyDraft draft = validation::read_policy_document(*read.value, shape);
+            validation::Document document;  // points into *read.value, which outlives it
+            document.assign(*read.value);
+            validation::PolicyDraft draft = validation::read_policy_document(document.root(), shape);
             for (const Diagnostic& d : shape.diagnostics())
                 if (concerns_targets(d)) report.add(d.severity, d.code, d.path, d.message);
             if (draft.is_object) {
