@@ -1,5 +1,7 @@
 // Types of the acmepolicy WebAssembly package (index.js). Every result is a plain object with the same
 // shape as the core's JSON (the CLI's `--format json` output), plus `status` where a call can fail.
+// One file on purpose: it is the package's single declaration entry (package.json "types"), checked key by
+// key against docs/schemas by contract.drift.
 
 /** Where and how to load the module. */
 export interface LoadOptions {

@@ -1,4 +1,5 @@
 // Reading a policy document's shape into the typed model: required keys, JSON types, unknown keys.
+// Long because the document has many members: one short reader per member, in the document's order.
 #include <array>
 #include <cstdint>
 #include <limits>
