@@ -29,7 +29,7 @@ struct ApiResult {
     std::string bytes;
 };
 
-/// {"version": "0.1.0", "schema_version": 1, "abi_version": 1}
+/// {"version": "0.2.0", "schema_version": 1, "abi_version": 1}
 ApiResult api_version();
 
 /// The core's tables, for hosts to build pickers and constants from (never to copy): {"schema_version",

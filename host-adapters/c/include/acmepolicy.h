@@ -48,7 +48,7 @@ extern "C" {
 
 /* The library's version (semantic versioning). The ABI itself is versioned by the SONAME. */
 #define ACMEPOLICY_VERSION_MAJOR 0
-#define ACMEPOLICY_VERSION_MINOR 1
+#define ACMEPOLICY_VERSION_MINOR 2
 #define ACMEPOLICY_VERSION_PATCH 0
 #define ACMEPOLICY_VERSION_NUMBER \
     (ACMEPOLICY_VERSION_MAJOR * 10000 + ACMEPOLICY_VERSION_MINOR * 100 + ACMEPOLICY_VERSION_PATCH)
@@ -114,7 +114,7 @@ ACMEPOLICY_API const char *acmepolicy_version(void);
 /* The library's version as MAJOR*10000 + MINOR*100 + PATCH, to compare with ACMEPOLICY_VERSION_NUMBER. */
 ACMEPOLICY_API unsigned acmepolicy_version_number(void);
 
-/* {"version": "0.1.0", "schema_version": 1, "abi_version": 1}: library, policy-document and ABI versions. */
+/* {"version": "0.2.0", "schema_version": 1, "abi_version": 1}: library, policy-document and ABI versions. */
 ACMEPOLICY_API acmepolicy_status acmepolicy_version_json(acmepolicy_buffer *out_json);
 
 /*
