@@ -53,7 +53,11 @@ func Render(policy []byte, opts RenderOptions) ([]byte, RenderResult, error) {
 	if err != nil {
 		return nil, RenderResult{}, err
 	}
-	a := callRender(policy, options)
+	return decodeRender(callRender(policy, options))
+}
+
+// decodeRender reads a render answer: the rendered bytes, and the metadata both typed and as raw JSON.
+func decodeRender(a answer) ([]byte, RenderResult, error) {
 	var r RenderResult
 	if err := a.decode(&r, StatusOK); err != nil {
 		return nil, r, err

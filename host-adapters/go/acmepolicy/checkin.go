@@ -57,15 +57,7 @@ func RenderRemoveCommand(opts RemoveOptions) ([]byte, RenderResult, error) {
 	var out, bytes C.acmepolicy_buffer
 	o, ol := cInput(options)
 	s := C.acmepolicy_render_remove_command(o, ol, &out, &bytes)
-	a := answer{status: Status(s), json: take(&out), bytes: take(&bytes)}
-	var r RenderResult
-	if err := a.decode(&r, StatusOK); err != nil {
-		return nil, r, err
-	}
-	if err := json.Unmarshal(a.json, &r.Metadata); err != nil {
-		return nil, r, err
-	}
-	return a.bytes, r, nil
+	return decodeRender(answer{status: Status(s), json: take(&out), bytes: take(&bytes)})
 }
 
 // Targets is whom a policy targets and where it falls back, as the core reads the document.
