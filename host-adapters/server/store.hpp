@@ -160,8 +160,6 @@ public:
     void upsert_group(Db& db, const std::string& id, const std::string& name);
     void set_members(Db& db, const std::string& group_id, const std::vector<std::string>& devices);
     bool delete_group(Db& db, const std::string& id);
-    /// (group id, group name) of every group the device is a member of, by id.
-    std::vector<std::pair<std::string, std::string>> groups_of(Db& db, const std::string& device_id);
     /// (device id, group id, group name) of every membership of these devices, by group id (one query;
     /// keep `ids` to a few hundred).
     std::vector<std::array<std::string, 3>> memberships_of(Db& db, const std::vector<std::string>& ids);
@@ -169,7 +167,6 @@ public:
     // --- assignments
     std::vector<AssignmentRow> assignments_of_device(Db& db, const std::string& device_id);
     std::vector<AssignmentRow> assignments_of_policy(Db& db, const std::string& policy_id);
-    std::vector<AssignmentRow> all_assignments(Db& db);
     /// (policy id, device id, status) of every assignment whose status is not "pending": what the counts
     /// and views need, without the other columns (fleet-sized reads).
     std::vector<std::array<std::string, 3>> assignment_statuses(Db& db);

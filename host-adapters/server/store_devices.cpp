@@ -156,15 +156,6 @@ bool Store::delete_group(Db& db, const std::string& id) {
     return !db.query("DELETE FROM device_groups WHERE id = $1 RETURNING id", {id}).empty();
 }
 
-std::vector<std::pair<std::string, std::string>> Store::groups_of(Db& db, const std::string& device_id) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& r : db.query("SELECT g.id, g.name FROM group_members m JOIN device_groups g ON g.id = m.group_id "
-                                  "WHERE m.device_id = $1 ORDER BY g.id",
-                                  {device_id}))
-        out.emplace_back(r.text(0), r.text(1));
-    return out;
-}
-
 std::vector<std::array<std::string, 3>> Store::memberships_of(Db& db, const std::vector<std::string>& ids) {
     std::vector<std::array<std::string, 3>> out;
     if (ids.empty()) return out;

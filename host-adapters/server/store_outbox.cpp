@@ -18,10 +18,6 @@ std::vector<AssignmentRow> Store::assignments_of_policy(Db& db, const std::strin
     return select_assignments(db, "WHERE policy_id = $1 ORDER BY device_id", {policy_id});
 }
 
-std::vector<AssignmentRow> Store::all_assignments(Db& db) {
-    return select_assignments(db, "ORDER BY device_id, policy_id");
-}
-
 std::vector<std::array<std::string, 3>> Store::assignment_statuses(Db& db) {
     std::vector<std::array<std::string, 3>> out;
     for (const auto& r : db.query("SELECT policy_id, device_id, status FROM assignments WHERE status <> 'pending'"))
