@@ -1,7 +1,8 @@
 // libFuzzer target: arbitrary bytes as a policy document through check_policy and the facade.
 // Validation must never crash, never throw, and always return a well-formed result. check_policy reads
 // plainly valid text with its own reader and leaves the rest to read_json; both must give the answer
-// that read_json plus check_policy of the parsed value give, so the two readers are compared here too.
+// that read_json plus check_policy of the parsed value give, so the two readers are compared here too, and
+// the answer's own writer is compared with nlohmann's.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "acmepolicy/api.hpp"
 #include "acmepolicy/json_reader.hpp"
 #include "acmepolicy/validate.hpp"
+#include "api/report_answer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -33,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!(check.report.diagnostics() == parsed.report.diagnostics())) std::abort();
         if (check.policy.has_value() != parsed.policy.has_value()) std::abort();
     }
+
+    // The answer is written without a DOM; it must be what nlohmann writes of the same report.
+    if (acmepolicy::detail::report_answer(check.report) !=
+        acmepolicy::to_json(check.report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        std::abort();
 
     const acmepolicy::ApiResult result = acmepolicy::api_validate(text, "");
     if (result.status == acmepolicy::ApiStatus::internal_error) std::abort();

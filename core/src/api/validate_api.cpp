@@ -1,11 +1,15 @@
 // api_validate and api_validate_set: the facade over check_policy / check_policy_set.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "acmepolicy/api.hpp"
+#include "acmepolicy/certificate.hpp"
 #include "acmepolicy/json_reader.hpp"
 #include "acmepolicy/validate.hpp"
 #include "api/api_support.hpp"
+#include "api/report_answer.hpp"
 
 namespace acmepolicy {
 namespace {
@@ -13,7 +17,60 @@ namespace {
 // Limits of a whole set: each policy keeps its own 1 MiB budget, and the array adds one level of nesting.
 constexpr std::size_t kMaxSetBytes = 32u * 1024 * 1024;
 
+// The options almost every caller sends, {} or {"now": "<time>"} with no escapes, read without a DOM; nullopt
+// for anything else, which read_options then reads (and judges) in full. Behaviour is the same either way.
+struct PlainOptions {
+    std::string_view now;  // empty when absent or null
+};
+std::optional<PlainOptions> read_plain_options(std::string_view text) {
+    std::size_t i = 0;
+    const auto space = [&] {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+    };
+    const auto take = [&](std::string_view token) {
+        if (text.substr(i, token.size()) != token) return false;
+        i += token.size();
+        return true;
+    };
+    PlainOptions options;
+    space();
+    if (!take("{")) return std::nullopt;
+    space();
+    if (!take("}")) {
+        if (!take("\"now\"")) return std::nullopt;
+        space();
+        if (!take(":")) return std::nullopt;
+        space();
+        if (!take("null")) {
+            if (!take("\"")) return std::nullopt;
+            const std::size_t start = i;
+            while (i < text.size() && text[i] != '"') {
+                const auto c = static_cast<unsigned char>(text[i]);
+                if (c < 0x20 || c >= 0x80 || c == '\\') return std::nullopt;
+                ++i;
+            }
+            if (i == text.size()) return std::nullopt;
+            options.now = text.substr(start, i - start);
+            if (options.now.empty()) return std::nullopt;  // "" is malformed: read_now says so
+            ++i;
+        }
+        space();
+        if (!take("}")) return std::nullopt;
+    }
+    space();
+    if (i != text.size()) return std::nullopt;
+    return options;
+}
+
 bool read_validation_options(std::string_view options_json, ValidationOptions& options, ApiResult& error) {
+    if (options_json.empty()) return true;
+    if (const auto plain = read_plain_options(options_json)) {
+        if (plain->now.empty()) return true;
+        if (const auto seconds = parse_rfc3339(plain->now)) {
+            options.now = *seconds;
+            return true;
+        }
+    }
     auto parsed = detail::read_options(options_json, error);
     if (!parsed) return false;
     return detail::read_now(*parsed, options.now, error);
@@ -36,8 +93,10 @@ ApiResult api_validate(std::string_view policy_json, std::string_view options_js
         ValidationOptions options;
         if (!read_validation_options(options_json, options, error)) return error;
         const PolicyCheck check = check_policy(policy_json, options);
-        return detail::api_json(check.report.valid() ? ApiStatus::ok : ApiStatus::invalid_input,
-                                to_json(check.report));
+        ApiResult result;
+        result.status = check.report.valid() ? ApiStatus::ok : ApiStatus::invalid_input;
+        result.json = detail::report_answer(check.report);
+        return result;
     });
 }
 
