@@ -62,6 +62,16 @@ describe('validate', () => {
     assert.ok(acme.validate('{').diagnostics.some((d) => d.code.startsWith('json.')));
   });
 
+  test('answers come back whole whether short or long, ASCII or not', () => {
+    // Short ASCII answers are decoded by a loop, the rest by TextDecoder: both must give the same text.
+    for (const key of ['Cle', 'Clé', 'Cl\u{1F600}', `K${'x'.repeat(600)}`, `K${'é'.repeat(300)}`]) {
+      const policy = goodPolicy();
+      policy.payload[key] = 1;
+      const result = acme.validate(policy, { now: NOW });
+      assert.ok(result.diagnostics.some((d) => d.path === `/payload/${key}`), `${key}: ${JSON.stringify(result.diagnostics)}`);
+    }
+  });
+
   test('a malformed "now" is a diagnostic, a "now" of the wrong type a TypeError', () => {
     const result = acme.validate(goodPolicy(), { now: 'yesterday' });
     assert.equal(result.valid, false);
