@@ -12,8 +12,6 @@ const STATUS_NAMES = ['ok', 'invalid_input', 'bad_arguments', 'not_found', 'inte
 const STATUS_OK = 0;
 // Scratch input buffers above this size are released after the call instead of being kept for reuse.
 const SCRATCH_KEEP_BYTES = 64 * 1024;
-// Answers up to this size are decoded by a plain loop while they are ASCII (see text() in createCaller).
-const SHORT_TEXT_BYTES = 512;
 
 const isNode =
   typeof process === 'object' && process !== null && typeof process.versions === 'object' &&
@@ -77,23 +75,8 @@ function createCaller(module) {
     if (scratch === 0) throw new RangeError('acmepolicy: the wasm module is out of memory.');
   }
 
-  // Short answers (a validation's, most errors) are decoded by hand while they are ASCII: TextDecoder's
-  // fixed cost per call is larger than the loop for a few hundred bytes.
   function text(pointer, size) {
-    if (size === 0) return '';
-    const heap = module.HEAPU8;
-    if (size <= SHORT_TEXT_BYTES) {
-      let out = '';
-      let i = pointer;
-      const end = pointer + size;
-      for (; i < end; i += 1) {
-        const byte = heap[i];
-        if (byte >= 0x80) break;
-        out += String.fromCharCode(byte);
-      }
-      if (i === end) return out;
-    }
-    return decoder.decode(heap.subarray(pointer, pointer + size));
+    return size === 0 ? '' : decoder.decode(module.HEAPU8.subarray(pointer, pointer + size));
   }
 
   // Calls export `fn` with each argument (a string, or a Uint8Array of bytes) as a (pointer, size) pair,

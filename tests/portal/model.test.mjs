@@ -188,3 +188,23 @@ test('suggested key sizes follow the core\'s rules: never a weak or refused size
   assert.deepEqual(suggestedKeySizes('ECSECPrimeRandom', true), [256, 384]);
   assert.deepEqual(suggestedKeySizes('RSA', false), [2048, 3072, 4096]);
 });
+
+test('a refused save says why: findings at their fields, a rename for a derived id, sign in again on 401', async () => {
+  const { saveFailure, savedFindings } = await import('../../web/js/save-outcome.js');
+  const { ApiError } = await import('../../web/js/api.js');
+  const rejected = saveFailure(new ApiError(422, 'policy.invalid', 'Invalid.',
+    [{ severity: 'error', code: 'keysize.ec_curve', path: '/payload/KeySize', message: 'Use 256 or 384.' }]), {});
+  assert.deepEqual(rejected.diagnostics, [{ severity: 'error', code: 'keysize.ec_curve', path: '/payload/KeySize',
+    message: 'Use 256 or 384. (server)' }]);
+  assert.equal(rejected.signIn, false);
+  const derived = saveFailure(new ApiError(409, 'policy.id_conflict', 'A policy with id "x" exists.'), { name: 'X' });
+  assert.match(derived.diagnostics[0].message, /derived from the name: rename/);
+  assert.equal(derived.diagnostics[0].path, '/name');
+  const named = saveFailure(new ApiError(409, 'policy.id_conflict', 'A policy with id "x" exists.'), { id: 'x' });
+  assert.equal(named.diagnostics[0].message, 'A policy with id "x" exists.');
+  assert.equal(saveFailure(new ApiError(401, 'auth.invalid', 'No.'), {}).signIn, true);
+  assert.equal(saveFailure(new TypeError('Failed to fetch'), {}).message, 'Not saved: Failed to fetch');
+  assert.deepEqual(savedFindings({ diagnostics: [{ severity: 'warning', code: 'w' }, { severity: 'error', code: 'e' }] }),
+    [{ severity: 'warning', code: 'w' }]);
+  assert.deepEqual(savedFindings(null), []);
+});

@@ -16,6 +16,7 @@ import { mergeDiagnostics } from './diagnostics-view.js';
 import { POLICY_FILE_TYPES, readPolicyFile, downloadText } from './policy-files.js';
 import { policyHistory } from './policy-history.js';
 import { nowOptions } from './core.js';
+import { saveFailure, savedFindings } from './save-outcome.js';
 
 /** Where the editor shows a diagnostic instead of the field its path names: the core puts "Attest needs
  *  Hardware Bound" at HardwareBound (the value it suggests changing), but the admin's action was Attest. */
@@ -277,7 +278,7 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       savedId = (result && result.id) || fresh.id || savedId;
       savedVersion = result && result.version;
       savedJson = JSON.stringify(currentDocument());
-      serverDiags = (result && Array.isArray(result.diagnostics)) ? result.diagnostics.filter((d) => d.severity !== 'error') : [];
+      serverDiags = savedFindings(result);
       saveMessage = `Saved${savedVersion ? ` (version ${savedVersion})` : ''}.`;
       saving = false;
       validate();
@@ -288,22 +289,10 @@ export async function mountEditor(root, session, policyId, isCurrent = () => tru
       if (active() === 'assignment') assignment.render();
     } catch (err) {
       saving = false;
-      if (err instanceof ApiError && err.status === 422) {
-        serverDiags = err.diagnostics.map((d) => ({ ...d, message: `${d.message} (server)` }));
-        saveMessage = 'The server rejected the policy: see the problems listed above.';
-      } else if (err instanceof ApiError && err.status === 409) {
-        // The form has no id field: a new policy's id is derived from its name, so both clashes are fixed
-        // by renaming.
-        const derived = err.code === 'policy.id_conflict' && !doc.id;
-        serverDiags = [{ severity: 'error', code: err.code, path: '/name',
-          message: derived ? `${err.message} The id is derived from the name: rename the policy.` : err.message }];
-        saveMessage = err.message;
-      } else if (err instanceof ApiError && err.status === 401) {
-        saveMessage = 'The server did not accept the admin token: sign in again.';
-        session.requireToken(saveMessage);
-      } else {
-        saveMessage = `Not saved: ${err.message}`;
-      }
+      const failure = saveFailure(err, doc);
+      serverDiags = failure.diagnostics;
+      saveMessage = failure.message;
+      if (failure.signIn) session.requireToken(saveMessage);
       validate();
       summary.focus();
     }

@@ -14,7 +14,7 @@ namespace {
 
 // Seeds start with 0-8 for the first nine; appended entry points take the next numbers, so seeds keep
 // their meaning.
-constexpr int kEntryPoints = 12;
+constexpr int kEntryPoints = 15;
 
 void require(bool condition) {
     if (!condition) std::abort();  // a broken ABI promise: libFuzzer reports the input
@@ -64,9 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             status = acmepolicy_certificate_status(ptr(0), in[0].size(), ptr(1), in[1].size(), ptr(2), in[2].size(),
                                                    &json);
             break;
-        default:
+        case 11:
             status = acmepolicy_plan_renewals(ptr(0), in[0].size(), ptr(1), in[1].size(), ptr(2), in[2].size(), &json);
             break;
+        case 12: status = acmepolicy_device_from_checkin(ptr(0), in[0].size(), ptr(1), in[1].size(), &json); break;
+        case 13: status = acmepolicy_policy_targets(ptr(0), in[0].size(), &json); break;
+        default: status = acmepolicy_render_remove_command(ptr(0), in[0].size(), &json, &bytes); break;
     }
     require(status == ACMEPOLICY_OK || status == ACMEPOLICY_INVALID_INPUT || status == ACMEPOLICY_BAD_ARGUMENTS ||
             status == ACMEPOLICY_NOT_FOUND);
