@@ -13,13 +13,15 @@
 
 #include "../read_file.h"
 
-enum { THREADS = 8, CALLS_PER_THREAD = 10000, KINDS = 8 };
+enum { THREADS = 8, CALLS_PER_THREAD = 10000, KINDS = 11 };
 
 static text policy, policies, inventory, checkin;
 static const char garbage[] = "{\"schema_version\": 1, \"payload\": [\x01\xff";
 static const char options[] = "{\"now\":\"2026-11-28T12:00:00Z\"}";
 static const char render_options[] = "{\"format\":\"mobileconfig\",\"identifier_prefix\":\"com.example\","
                                      "\"now\":\"2026-11-28T12:00:00Z\",\"random_hex\":\"00112233445566778899aabbccddeeff\"}";
+static const char remove_options[] = "{\"policy_id\":\"corp-acme\",\"identifier_prefix\":\"com.example\","
+                                     "\"random_hex\":\"00112233445566778899aabbccddeeff\"}";
 static const char token_request[] = "{\"secret\":\"s3cret\",\"policy_id\":\"p\",\"device_id\":\"d\",\"token\":\"x\"}";
 
 static acmepolicy_buffer expected_json[KINDS];
@@ -40,14 +42,20 @@ static acmepolicy_status call(int kind, acmepolicy_buffer *json, acmepolicy_buff
         case 6:
             return acmepolicy_resolve(inventory.data, inventory.len, policies.data, policies.len, options,
                                       sizeof options - 1, json);
-        default: return acmepolicy_validate_set(policies.data, policies.len, NULL, 0, json);
+        case 7: return acmepolicy_validate_set(policies.data, policies.len, NULL, 0, json);
+        case 8: return acmepolicy_device_from_checkin(checkin.data, checkin.len, NULL, 0, json);
+        case 9: return acmepolicy_policy_targets(policy.data, policy.len, json);
+        default: return acmepolicy_render_remove_command(remove_options, sizeof remove_options - 1, json, bytes);
     }
 }
 
 /* How often each kind is called: every capability runs in every thread, the costly ones (render, resolve,
  * validate_set are milliseconds each under TSan) rarely enough to keep the test to seconds. */
 static const unsigned char mix[64] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* version_json x25 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,                            /* version_json x16 */
+    8, 8, 8,                                                                    /* device_from_checkin x3 */
+    9, 9, 9,                                                                    /* policy_targets x3 */
+    10, 10, 10,                                                                 /* render_remove_command x3 */
     1, 1, 1, 1,                                                                 /* validate x4 */
     2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,                                         /* validate garbage x12 */
     3,                                                                          /* render x1 */
