@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "validation/scan.hpp"
 #include "validation/text.hpp"
 
 namespace acmepolicy::validation {
@@ -112,6 +113,19 @@ std::uint8_t summary_flags(const Nodes& nodes, const JsonMember* members, std::s
     return static_cast<std::uint8_t>(plain | braces);
 }
 
+// A small hash of a key for the duplicate filter of small objects: length and three bytes.
+inline unsigned key_bucket(std::string_view key) noexcept {
+    if (key.empty()) return 0;
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(key[i])); };
+    const std::uint32_t mixed = static_cast<std::uint32_t>(key.size()) ^ (byte(0) << 8) ^
+                                (byte(key.size() / 2) << 16) ^ (byte(key.size() - 1) << 24);
+    return (mixed * 0x9E3779B1U) >> 26;  // 0..63
+}
+
+// Objects with at most this many members are checked for duplicates while they are read (a 64-bit filter
+// of key hashes, comparing keys only when it says "maybe"); larger ones are sorted and checked when closed.
+constexpr std::size_t kFewMembers = 16;
+
 class TextReader {
 public:
     TextReader(std::string_view text, const JsonLimits& limits, Document& document)
@@ -119,14 +133,20 @@ public:
           document_(document) {}
 
     bool read() {
-        if (!value(0)) return false;
+        std::uint8_t flags = 0;
+        if (!value(0, flags)) return false;
         skip_space();
         return p_ == end_;
     }
 
 private:
     void skip_space() noexcept {
-        while (p_ != end_ && kBytes.space[static_cast<unsigned char>(*p_)]) ++p_;
+        // Most places hold no white space at all: one test. Indentation goes a block at a time.
+        while (p_ != end_ && static_cast<unsigned char>(*p_) <= ' ') {
+            if (*p_ == ' ') p_ = scan::space_run(p_ + 1, end_);
+            else if (kBytes.space[static_cast<unsigned char>(*p_)]) ++p_;
+            else return;  // a control character: the caller refuses it
+        }
     }
 
     std::uint32_t add(JsonKind kind) {
@@ -134,23 +154,15 @@ private:
         return static_cast<std::uint32_t>(document_.nodes_.size() - 1);
     }
 
-    void push(const JsonMember& member) { scratch_.emplace() = member; }
-
-    bool value(std::size_t depth) {
+    // The value at p_ (after white space); `flags` gets its TextFlags.
+    bool value(std::size_t depth, std::uint8_t& flags) {
         skip_space();
         if (p_ == end_) return false;
+        if (*p_ == '"') return string_node(flags);
+        flags = kTextPlain;
         switch (*p_) {
-            case '{': return object(depth);
-            case '[': return array(depth);
-            case '"': {
-                std::string_view text;
-                std::uint8_t flags = 0;
-                if (!string(text, flags)) return false;
-                JsonNode& node = document_.nodes_[add(JsonKind::string)];
-                node.text = text;
-                node.flags = flags;
-                return true;
-            }
+            case '{': return object(depth, flags);
+            case '[': return array(depth, flags);
             case 't': return literal("true", 4, JsonKind::boolean, true);
             case 'f': return literal("false", 5, JsonKind::boolean, false);
             case 'n': return literal("null", 4, JsonKind::null, false);
@@ -158,8 +170,19 @@ private:
         }
     }
 
+    bool string_node(std::uint8_t& flags) {
+        std::string_view text;
+        if (!string(text, flags)) return false;
+        JsonNode& node = document_.nodes_[add(JsonKind::string)];
+        node.text = text;
+        node.flags = flags;
+        return true;
+    }
+
     bool literal(const char* word, std::size_t length, JsonKind kind, bool flag) {
-        if (static_cast<std::size_t>(end_ - p_) < length || std::memcmp(p_, word, length) != 0) return false;
+        if (static_cast<std::size_t>(end_ - p_) < length) return false;
+        for (std::size_t i = 0; i < length; ++i)
+            if (p_[i] != word[i]) return false;
         p_ += length;
         document_.nodes_[add(kind)].boolean = flag;
         return true;
@@ -227,27 +250,38 @@ private:
     }
 
     // A string at p_ (the opening quote); `out` views the text, or the owned buffer when it has escapes.
+    // The common string (plain ASCII, no escape) stays in this short path; the rest goes on in string_rest.
     bool string(std::string_view& out, std::uint8_t& flags) {
-        ++p_;
-        const char* start = p_;
+        const char* start = ++p_;
+        bool braces = false;
+        const char* stop = scan::string_run(start, end_, true, braces);
+        if (stop != end_ && *stop == '"') {
+            p_ = stop + 1;
+            out = std::string_view(start, static_cast<std::size_t>(stop - start));
+            flags = braces ? kTextPlain | kTextBraces : kTextPlain;
+            return out.size() <= limits_.max_string_bytes;
+        }
+        return string_rest(start, stop, braces, out, flags);
+    }
+
+    // A string whose plain run from `start` ended at `stop` on something other than its closing quote.
+    __attribute__((noinline)) bool string_rest(const char* start, const char* stop, bool braces, std::string_view& out,
+                                               std::uint8_t& flags) {
+        p_ = stop;
         flags = kTextPlain;
-        const auto cls_at = [&](std::size_t k) { return kBytes.of[static_cast<unsigned char>(p_[k])]; };
+        bool stop_high = true;  // a byte above 0x7F matters only until the first one has cleared kTextPlain
         while (true) {
-            // Four plain bytes at a time while there are four: one test instead of four.
-            while (end_ - p_ >= 4 && (cls_at(0) | cls_at(1) | cls_at(2) | cls_at(3)) == kPlainByte) p_ += 4;
             if (p_ == end_) return false;
             const std::uint8_t cls = kBytes.of[static_cast<unsigned char>(*p_)];
-            if (cls == kPlainByte) {
-                ++p_;
-                continue;
-            }
             if (cls == kQuote) break;
+            if (braces) flags |= kTextBraces;
             if (cls == kBackslash) return escaped_string(start, flags, out);
             if (cls == kControl) return false;
-            if (cls == kHigh) flags &= static_cast<std::uint8_t>(~kTextPlain);
-            else flags |= kTextBraces;
-            ++p_;
+            flags &= static_cast<std::uint8_t>(~kTextPlain);  // kHigh
+            stop_high = false;
+            p_ = scan::string_run(p_ + 1, end_, stop_high, braces);
         }
+        if (braces) flags |= kTextBraces;
         out = std::string_view(start, static_cast<std::size_t>(p_ - start));
         ++p_;
         return finish_string(out, flags);
@@ -299,11 +333,25 @@ private:
         return (flags & kTextPlain) || is_valid_utf8(text);  // nlohmann refuses ill-formed UTF-8
     }
 
-    bool object(std::size_t depth) {
+    // True when one of the members of the object being read (from scratch_[mark]) is called `key`.
+    bool has_member(std::size_t mark, std::string_view key) const noexcept {
+        for (std::size_t i = mark; i < scratch_.size(); ++i) {
+            const std::string_view other = scratch_[i].key;
+            if (other.size() == key.size() && std::memcmp(other.data(), key.data(), key.size()) == 0) return true;
+        }
+        return false;
+    }
+
+    // The container's summary flags (TextFlags) are gathered member by member as they are read.
+    bool object(std::size_t depth, std::uint8_t& flags) {
         if (depth >= limits_.max_depth) return false;
         const std::uint32_t index = add(JsonKind::object);
         ++p_;
         const std::size_t mark = scratch_.size();
+        std::uint8_t plain = kTextPlain;
+        std::uint8_t braces = 0;
+        bool sorted = true;
+        std::uint64_t seen = 0;  // key_bucket bits of the first kFewMembers keys
         skip_space();
         if (p_ != end_ && *p_ == '}') {
             ++p_;
@@ -314,13 +362,25 @@ private:
                 std::string_view key;
                 std::uint8_t key_flags = 0;
                 if (!string(key, key_flags)) return false;
-                skip_space();
-                if (p_ == end_ || *p_ != ':') return false;
+                const std::size_t count = scratch_.size() - mark;
+                if (count < kFewMembers) {
+                    const std::uint64_t bit = std::uint64_t{1} << key_bucket(key);
+                    if ((seen & bit) != 0 && has_member(mark, key)) return false;  // duplicate keys: read_json's
+                    seen |= bit;
+                    if (count != 0 && key_less(key, scratch_[scratch_.size() - 1].key)) sorted = false;
+                }
+                if (p_ == end_ || *p_ != ':') {  // pretty-printed or not, a colon follows the key at once
+                    skip_space();
+                    if (p_ == end_ || *p_ != ':') return false;
+                }
                 ++p_;
                 const auto node = static_cast<std::uint32_t>(document_.nodes_.size());
-                if (!value(depth + 1)) return false;
-                push(JsonMember{key, node, key_flags});
-                skip_space();
+                std::uint8_t child = 0;
+                if (!value(depth + 1, child)) return false;
+                plain &= child & key_flags;
+                braces |= child & kTextBraces;
+                scratch_.emplace() = JsonMember{key, node, key_flags};
+                if (p_ == end_ || (*p_ != ',' && *p_ != '}')) skip_space();
                 if (p_ == end_) return false;
                 if (*p_ == ',') {
                     ++p_;
@@ -331,23 +391,29 @@ private:
                 break;
             }
         }
-        return close(index, mark, true);
+        flags = static_cast<std::uint8_t>(plain | braces);
+        return close(index, mark, true, flags, sorted);
     }
 
-    bool array(std::size_t depth) {
+    bool array(std::size_t depth, std::uint8_t& flags) {
         if (depth >= limits_.max_depth) return false;
         const std::uint32_t index = add(JsonKind::array);
         ++p_;
         const std::size_t mark = scratch_.size();
+        std::uint8_t plain = kTextPlain;
+        std::uint8_t braces = 0;
         skip_space();
         if (p_ != end_ && *p_ == ']') {
             ++p_;
         } else {
             while (true) {
                 const auto node = static_cast<std::uint32_t>(document_.nodes_.size());
-                if (!value(depth + 1)) return false;
-                push(JsonMember{std::string_view(), node, kTextPlain});
-                skip_space();
+                std::uint8_t child = 0;
+                if (!value(depth + 1, child)) return false;
+                plain &= child;
+                braces |= child & kTextBraces;
+                scratch_.emplace() = JsonMember{std::string_view(), node, kTextPlain};
+                if (p_ == end_ || (*p_ != ',' && *p_ != ']')) skip_space();
                 if (p_ == end_) return false;
                 if (*p_ == ',') {
                     ++p_;
@@ -358,39 +424,31 @@ private:
                 break;
             }
         }
-        return close(index, mark, false);
+        flags = static_cast<std::uint8_t>(plain | braces);
+        return close(index, mark, false, flags, true);
     }
 
-    // Moves a container's children from the scratch stack into the document; objects sorted by key.
-    bool close(std::uint32_t index, std::size_t mark, bool is_object) {
+    // Moves a container's children from the scratch stack into the document. Small objects were checked
+    // for duplicates while read (their sorting waits until an iteration needs it, which a clean document
+    // never does); large ones are sorted and checked here.
+    bool close(std::uint32_t index, std::size_t mark, bool is_object, std::uint8_t flags, bool sorted) {
         auto& members = document_.members_;
         const std::size_t count = scratch_.size() - mark;
         const std::size_t first = members.append(scratch_.data() + mark, count);
         scratch_.truncate(mark);
-        bool sorted = true;
-        if (is_object && count > 1) {
+        if (is_object && count > kFewMembers) {
             JsonMember* begin = members.data() + first;
             JsonMember* end = begin + count;
-            if (count <= 16) {
-                // Few members: duplicates by comparing each pair (lengths first); sorting waits until an
-                // iteration needs it, which a clean document never does.
-                for (JsonMember* a = begin; a != end; ++a) {
-                    for (JsonMember* b = a + 1; b != end; ++b)
-                        if (a->key.size() == b->key.size() && std::memcmp(a->key.data(), b->key.data(), a->key.size()) == 0)
-                            return false;  // duplicate keys: read_json reports them
-                    if (a + 1 != end && key_less(a[1].key, a->key)) sorted = false;
-                }
-            } else {
-                sort_by_key(begin, end);
-                for (JsonMember* it = begin + 1; it != end; ++it)
-                    if (it->key == (it - 1)->key) return false;  // duplicate keys: read_json reports them
-            }
+            sort_by_key(begin, end);
+            for (JsonMember* it = begin + 1; it != end; ++it)
+                if (it->key == (it - 1)->key) return false;  // duplicate keys: read_json reports them
+            sorted = true;
         }
         if (!sorted) document_.has_unsorted_ = true;
         JsonNode& node = document_.nodes_[index];
         node.first = static_cast<std::uint32_t>(first);
         node.count = static_cast<std::uint32_t>(count);
-        node.flags = summary_flags(document_.nodes_, members.data() + first, count);
+        node.flags = flags;
         node.sorted = sorted;
         return true;
     }
@@ -468,9 +526,7 @@ bool Document::read(std::string_view text, const JsonLimits& limits) {
     sorted_iteration_ = false;
     has_unsorted_ = false;
     if (text.size() > limits.max_document_bytes) return false;
-    // About one value per 12 bytes of a policy; the vectors grow past that when they must.
-    nodes_.reserve(text.size() / 12 + 8);
-    members_.reserve(text.size() / 12 + 8);
+    // No reservation: the pools' inline room holds a policy-sized document, and they double past it.
     TextReader reader(text, limits, *this);
     if (reader.read()) return true;
     nodes_.clear();
