@@ -12,12 +12,27 @@ const std::vector<std::string>& variable_names() {
 }
 
 bool is_known_variable(std::string_view name) noexcept {
-    const auto& names = variable_names();
-    return std::find(names.begin(), names.end(), name) != names.end();
+    // The names of variable_names(), by length: one comparison with a literal instead of a search
+    // (tests/validation holds the two lists together).
+    using Name = std::string_view;
+    switch (name.size()) {
+        case 4: return name == Name("udid", 4);
+        case 9: return name == Name("device_id", 9);
+        case 10: return name == Name("user_email", 10);
+        case 11: return name == Name("device_name", 11);
+        case 12: return name == Name("client_token", 12);
+        case 13: return name == Name("serial_number", 13) || name == Name("enrollment_id", 13);
+        default: return false;
+    }
 }
 
 bool has_template_syntax(std::string_view text) noexcept {
-    return text.find("{{") != std::string_view::npos || text.find("}}") != std::string_view::npos;
+    // One pass for both pairs (two searches would each walk the text).
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        const char c = text[i];
+        if ((c == '{' || c == '}') && text[i + 1] == c) return true;
+    }
+    return false;
 }
 
 std::vector<std::string> TemplateParse::variables() const {

@@ -17,7 +17,7 @@ void check_client_identifier(const PolicyDraft& draft, Report& report) {
     }
     bool per_device = false;
     // Parse errors and unknown variable names are the variable rule's; any variable means "per device" here.
-    if (!scan_template(identifier, [](char) {}, [&](std::string_view) { per_device = true; })) return;
+    if (!scan_template(identifier, [](std::string_view) {}, [&](std::string_view) { per_device = true; })) return;
     if (!per_device)
         emit(report, Code::clientidentifier_constant, "/payload/ClientIdentifier",
              "ClientIdentifier " + quote_text(identifier) +

@@ -22,11 +22,20 @@ const std::vector<std::pair<std::string, std::string>> kKeyTypeAliases = {
     {"kSecAttrKeyTypeECSECPrimeRandom", "ECSECPrimeRandom"},          {"kSecAttrKeyTypeRSA", "RSA"},
     {"RSA-2048", "RSA"},               {"RSA2048", "RSA"},
 };
-// The sizes of each (KeyType, HardwareBound) come from the one key-size table (payload_keys.hpp).
-const KeySizeRule& rule_of(const char* key_type, bool hardware_bound) { return *key_size_rule(key_type, hardware_bound); }
+// The sizes of each (KeyType, HardwareBound) come from the one key-size table (payload_keys.hpp), looked
+// up once.
+struct KeyRules {
+    const KeySizeRule* rsa[2];
+    const KeySizeRule* ec[2];
+};
+const KeySizeRule& rule_of(bool rsa, bool hardware_bound) {
+    static const KeyRules rules = {{key_size_rule("RSA", false), key_size_rule("RSA", true)},
+                                   {key_size_rule("ECSECPrimeRandom", false), key_size_rule("ECSECPrimeRandom", true)}};
+    return *(rsa ? rules.rsa : rules.ec)[hardware_bound ? 1 : 0];
+}
 
 std::int64_t nearest_curve(std::int64_t size) {
-    const KeySizeRule& ec = rule_of("ECSECPrimeRandom", false);
+    const KeySizeRule& ec = rule_of(false, false);
     std::int64_t best = ec.sizes[0];
     for (std::size_t i = 0; i < ec.size_count; ++i) {
         const std::int64_t s = ec.sizes[i];
@@ -43,7 +52,7 @@ std::int64_t nearest_curve(std::int64_t size) {
 }
 
 void check_rsa_size(std::int64_t size, Report& report) {
-    const KeySizeRule& rsa = rule_of("RSA", false);
+    const KeySizeRule& rsa = rule_of(true, false);
     if (!rsa.accepts(size)) {
         std::string hint = size % rsa.multiple_of != 0 && size >= rsa.min && size <= rsa.max
                                ? " (" + std::to_string(size) + " is not a multiple of " + std::to_string(rsa.multiple_of) + ")"
@@ -60,7 +69,7 @@ void check_rsa_size(std::int64_t size, Report& report) {
 }
 
 void check_ec_size(std::int64_t size, Report& report) {
-    const KeySizeRule& ec = rule_of("ECSECPrimeRandom", false);
+    const KeySizeRule& ec = rule_of(false, false);
     if (!ec.accepts(size)) {
         emit(report, Code::keysize_ec_curve, "/payload/KeySize",
              "KeySize " + std::to_string(size) +
@@ -77,26 +86,28 @@ void check_ec_size(std::int64_t size, Report& report) {
 
 void check_keys(const PolicyDraft& draft, Report& report) {
     const AcmePayload& p = draft.policy.payload;
-    const bool type_known = draft.has_key_type && (p.key_type == "RSA" || p.key_type == "ECSECPrimeRandom");
+    const std::string_view key_type = p.key_type;
+    const bool type_known = draft.has_key_type && (key_type == std::string_view("RSA", 3) ||
+                                                   key_type == std::string_view("ECSECPrimeRandom", 16));
     if (draft.has_key_type && !type_known) {
         const auto suggestion = suggest(p.key_type, kKeyTypes, kKeyTypeAliases);
         emit(report, Code::keytype_invalid, "/payload/KeyType",
              "KeyType " + quote_text(p.key_type) + " is not valid: write exactly \"ECSECPrimeRandom\" (elliptic curve) or "
              "\"RSA\"." + did_you_mean(suggestion));
     }
-    const bool is_rsa = type_known && p.key_type == "RSA";
+    const bool is_rsa = type_known && key_type.size() == 3;
     const bool is_ec = type_known && !is_rsa;
     if (draft.has_key_size) {
         if (is_rsa) check_rsa_size(p.key_size, report);
         if (is_ec) check_ec_size(p.key_size, report);
     }
     if (draft.has_hardware_bound && p.hardware_bound) {
-        if (is_rsa && !rule_of("RSA", true).allowed)
+        if (is_rsa && !rule_of(true, true).allowed)
             emit(report, Code::hardwarebound_key_type, "/payload/KeyType",
                  "HardwareBound is true, but the Secure Enclave makes only elliptic-curve keys: set KeyType to "
                  "\"ECSECPrimeRandom\" with KeySize 256 or 384 (or set HardwareBound to false).");
-        else if (is_ec && draft.has_key_size && rule_of("ECSECPrimeRandom", false).accepts(p.key_size) &&
-                 !rule_of("ECSECPrimeRandom", true).accepts(p.key_size))
+        else if (is_ec && draft.has_key_size && rule_of(false, false).accepts(p.key_size) &&
+                 !rule_of(false, true).accepts(p.key_size))
             emit(report, Code::hardwarebound_key_size, "/payload/KeySize",
                  "HardwareBound is true, but the Secure Enclave supports only P-256 and P-384: set KeySize to 256 or "
                  "384 (or set HardwareBound to false).");

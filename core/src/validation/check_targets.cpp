@@ -9,13 +9,13 @@
 namespace acmepolicy::validation {
 namespace {
 
-void check_ids(const std::vector<std::string>& ids, const std::string& path, const char* what, Report& report) {
+void check_ids(const std::vector<std::string>& ids, const char* path, const char* what, Report& report) {
     // Repeats: a scan of the earlier ids for the few a policy lists, a set beyond that. An earlier equal id
     // was not empty either, so it is what the set would hold.
     std::set<std::string> seen;
     const bool few = ids.size() <= 16;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        const auto entry_path = [&] { return json_pointer_append(path, i); };
+        const auto entry_path = [&] { return json_pointer_append(std::string(path), i); };
         if (trim(ids[i]).empty()) {
             emit(report, Code::targets_empty_id, entry_path(),
                  std::string("This ") + what + " id is empty; remove it or write the id.");

@@ -24,7 +24,7 @@ const std::vector<std::pair<std::string, std::string>> kVariableAliases = {
 // building the parse.
 bool only_known_variables(std::string_view text) noexcept {
     bool known = true;
-    const bool ok = scan_template(text, [](char) {}, [&](std::string_view name) { known = known && is_known_variable(name); });
+    const bool ok = scan_template(text, [](std::string_view) {}, [&](std::string_view name) { known = known && is_known_variable(name); });
     return ok && known;
 }
 

@@ -13,21 +13,27 @@ std::optional<std::string> with_placeholders(std::string_view text) {
 }
 
 bool with_placeholders(std::string_view text, std::string& buffer, std::string_view& result) {
-    if (!has_template_syntax(text)) {
-        result = text;
-        return true;
-    }
-    std::string& out = buffer;
-    out.clear();
+    // The buffer is written only once a variable turns up; until then the one literal run is the text itself.
+    bool substituted = false;
+    std::string_view before;
     const bool ok = scan_template(
-        text, [&](char c) { out.push_back(c); },
+        text,
+        [&](std::string_view run) {
+            if (substituted) buffer.append(run.data(), run.size());
+            else before = run;
+        },
         [&](std::string_view name) {
+            if (!substituted) {
+                substituted = true;
+                buffer.assign(before.data(), before.size());
+            }
             // Letters and digits only fit every syntax (DNS label, local part, URI, realm user); an e-mail
             // variable stands for a whole address.
-            out += name == "user_email" ? "user@example.com" : "x1";
+            if (name == std::string_view("user_email")) buffer.append("user@example.com", 16);
+            else buffer.append("x1", 2);
         });
     if (!ok) return false;
-    result = out;
+    result = substituted ? std::string_view(buffer) : text;
     return true;
 }
 

@@ -8,31 +8,38 @@
 
 namespace acmepolicy::validation {
 
-/// Walks `text` as parse_template reads it, without building the parse: literal(c) for each literal byte,
-/// variable(name) for each variable (name without the spaces around it). False at the first error
-/// parse_template would report (nothing more is called then).
+/// Walks `text` as parse_template reads it, without building the parse: literal(run) for each run of
+/// literal text (a string_view into `text`, never empty) before a variable and at the end, variable(name)
+/// for each variable (name without the spaces around it). False at the first error parse_template would
+/// report (nothing more is called then). One pass over the bytes, no search per position.
 template <typename Literal, typename Variable>
 bool scan_template(std::string_view text, Literal&& literal, Variable&& variable) {
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    std::size_t run = 0;  // where the current literal run starts
     std::size_t i = 0;
-    while (i < text.size()) {
-        if (text.compare(i, 2, "{{") == 0) {
-            const std::size_t close = text.find("}}", i + 2);
-            const std::size_t next_open = text.find("{{", i + 2);
-            if (close == std::string_view::npos || (next_open != std::string_view::npos && next_open < close))
-                return false;
-            std::string_view name = text.substr(i + 2, close - i - 2);
-            while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-            if (name.empty()) return false;
-            variable(name);
-            i = close + 2;
-        } else if (text.compare(i, 2, "}}") == 0) {
-            return false;
-        } else {
-            literal(text[i]);
+    while (i + 1 < n) {
+        const char c = p[i];
+        if ((c != '{' && c != '}') || p[i + 1] != c) {
             ++i;
+            continue;
         }
+        if (c == '}') return false;  // "}}" before any "{{"
+        if (i > run) literal(std::string_view(p + run, i - run));
+        // The first "{{" or "}}" after this "{{" must be its "}}".
+        std::size_t close = i + 2;
+        while (close + 1 < n && !((p[close] == '{' || p[close] == '}') && p[close + 1] == p[close])) ++close;
+        if (close + 1 >= n || p[close] == '{') return false;
+        std::size_t first = i + 2;
+        std::size_t last = close;
+        while (first < last && p[first] == ' ') ++first;
+        while (last > first && p[last - 1] == ' ') --last;
+        if (first == last) return false;
+        variable(std::string_view(p + first, last - first));
+        i = close + 2;
+        run = i;
     }
+    if (n > run) literal(std::string_view(p + run, n - run));
     return true;
 }
 

@@ -5,8 +5,17 @@
 namespace acmepolicy::validation {
 namespace {
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) noexcept { return static_cast<unsigned char>(c - '0') < 10; }
+bool is_alpha(char c) noexcept { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+// A DNS label's letters, digits and hyphens, as one table lookup per byte.
+struct LdhTable {
+    bool ldh[256];
+    constexpr LdhTable() : ldh() {
+        for (int c = 0; c < 256; ++c)
+            ldh[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    }
+};
+constexpr LdhTable kLdh;
 bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 void set(std::string* why, const char* text) {
@@ -19,25 +28,26 @@ bool is_dns_name(std::string_view name, std::string* why) {
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     if (name.empty()) return set(why, "it is empty"), false;
     if (name.size() > 253) return set(why, "it is longer than 253 characters"), false;
-    std::size_t start = 0;
-    while (start <= name.size()) {
-        std::size_t end = name.find('.', start);
-        if (end == std::string_view::npos) end = name.size();
-        const std::string_view label = name.substr(start, end - start);
-        if (label.empty()) return set(why, "it has an empty label (two dots in a row, or a leading dot)"), false;
-        if (label.size() > 63) return set(why, "a label is longer than 63 characters"), false;
-        for (char c : label) {
-            if (!is_alpha(c) && !is_digit(c) && c != '-') {
-                if (static_cast<unsigned char>(c) >= 0x80)
-                    return set(why, "it holds non-ASCII characters (write an internationalised name in its xn-- form)"), false;
-                return set(why, "labels may hold only letters, digits and hyphens"), false;
-            }
+    // Label by label in one pass (no search for the dot): each label's checks in the order above.
+    const char* p = name.data();
+    const char* const end = p + name.size();
+    while (true) {
+        const char* const label = p;
+        const char* bad = nullptr;  // the label's first byte that is not a letter, digit or hyphen
+        for (; p != end && *p != '.'; ++p)
+            if (!kLdh.ldh[static_cast<unsigned char>(*p)] && !bad) bad = p;
+        const auto size = static_cast<std::size_t>(p - label);
+        if (size == 0) return set(why, "it has an empty label (two dots in a row, or a leading dot)"), false;
+        if (size > 63) return set(why, "a label is longer than 63 characters"), false;
+        if (bad) {
+            if (static_cast<unsigned char>(*bad) >= 0x80)
+                return set(why, "it holds non-ASCII characters (write an internationalised name in its xn-- form)"), false;
+            return set(why, "labels may hold only letters, digits and hyphens"), false;
         }
-        if (label.front() == '-' || label.back() == '-')
-            return set(why, "a label starts or ends with a hyphen"), false;
-        start = end + 1;
+        if (*label == '-' || p[-1] == '-') return set(why, "a label starts or ends with a hyphen"), false;
+        if (p == end) return true;
+        ++p;  // the dot
     }
-    return true;
 }
 
 // Calls part(piece) for each separator-delimited piece of `text` until it returns false; the number of
@@ -47,7 +57,10 @@ std::size_t each_part(std::string_view text, char separator, Part&& part) {
     std::size_t count = 0;
     std::size_t start = 0;
     while (true) {
-        const std::size_t at = text.find(separator, start);
+        // A byte loop rather than find: the pieces are short, and a WebAssembly memchr is a byte loop too.
+        std::size_t at = start;
+        while (at < text.size() && text[at] != separator) ++at;
+        if (at == text.size()) at = std::string_view::npos;
         ++count;
         if (!part(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start), count))
             return 0;
@@ -118,19 +131,29 @@ bool is_ipv6_literal(std::string_view text) noexcept {
 
 bool is_dotted_oid(std::string_view text, std::string* why) {
     if (text.empty()) return set(why, "it is empty"), false;
-    // The count of arcs is checked before any arc's content, as on a split list.
-    if (text.find('.') == std::string_view::npos) return set(why, "an OID has at least two arcs (like 2.5.4.3)"), false;
+    // One pass, arc by arc; the count of arcs is reported before any arc's content, as on a split list, so
+    // the first arc's problem waits until the pass knows whether there is a dot at all.
     std::string_view first_arc, second_arc;
     const char* problem = nullptr;
-    each_part(text, '.', [&](std::string_view arc, std::size_t index) {
+    bool dotted = false;
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    for (std::size_t index = 1;; ++index) {
+        const char* const arc_start = p;
+        bool digits = true;
+        for (; p != end && *p != '.'; ++p) digits = digits && is_digit(*p);
+        const std::string_view arc(arc_start, static_cast<std::size_t>(p - arc_start));
         if (index == 1) first_arc = arc;
         if (index == 2) second_arc = arc;
-        if (arc.empty()) return problem = "it has an empty arc (two dots in a row, or a dot at an end)", false;
-        for (char c : arc)
-            if (!is_digit(c)) return problem = "arcs are decimal numbers separated by dots", false;
-        if (arc.size() > 1 && arc[0] == '0') return problem = "an arc has a leading zero", false;
-        return true;
-    });
+        if (arc.empty()) problem = "it has an empty arc (two dots in a row, or a dot at an end)";
+        else if (!digits) problem = "arcs are decimal numbers separated by dots";
+        else if (arc.size() > 1 && arc[0] == '0') problem = "an arc has a leading zero";
+        if (p == end || (problem && dotted)) break;
+        dotted = true;
+        ++p;  // the dot
+        if (problem) break;
+    }
+    if (!dotted) return set(why, "an OID has at least two arcs (like 2.5.4.3)"), false;
     if (problem) return set(why, problem), false;
     if (first_arc.size() > 1 || first_arc[0] > '2') return set(why, "the first arc must be 0, 1 or 2"), false;
     if (first_arc[0] != '2' && (second_arc.size() > 2 || (second_arc.size() == 2 && (second_arc[0] > '3'))))
