@@ -337,7 +337,7 @@ private:
     bool has_member(std::size_t mark, std::string_view key) const noexcept {
         for (std::size_t i = mark; i < scratch_.size(); ++i) {
             const std::string_view other = scratch_[i].key;
-            if (other.size() == key.size() && std::memcmp(other.data(), key.data(), key.size()) == 0) return true;
+            if (scan::same_text(other, key)) return true;
         }
         return false;
     }
@@ -376,7 +376,9 @@ private:
                 ++p_;
                 const auto node = static_cast<std::uint32_t>(document_.nodes_.size());
                 std::uint8_t child = 0;
-                if (!value(depth + 1, child)) return false;
+                if (p_ != end_ && *p_ == ' ') ++p_;  // "key": value
+                // Strings, the most common members, without the call through value().
+                if (p_ != end_ && *p_ == '"' ? !string_node(child) : !value(depth + 1, child)) return false;
                 plain &= child & key_flags;
                 braces |= child & kTextBraces;
                 scratch_.emplace() = JsonMember{key, node, key_flags};
@@ -409,7 +411,7 @@ private:
             while (true) {
                 const auto node = static_cast<std::uint32_t>(document_.nodes_.size());
                 std::uint8_t child = 0;
-                if (!value(depth + 1, child)) return false;
+                if (p_ != end_ && *p_ == '"' ? !string_node(child) : !value(depth + 1, child)) return false;
                 plain &= child;
                 braces |= child & kTextBraces;
                 scratch_.emplace() = JsonMember{std::string_view(), node, kTextPlain};
@@ -554,8 +556,7 @@ JsonValue JsonValue::find(std::string_view key) const noexcept {
     if (node_->count <= 16) {
         // A policy's objects are small: comparing lengths first rules out nearly every member at once.
         for (const JsonMember* m = first; m != last; ++m)
-            if (m->key.size() == key.size() && (key.empty() || m->key[0] == key[0]) &&
-                std::memcmp(m->key.data(), key.data(), key.size()) == 0)
+            if (scan::same_text(m->key, key))
                 return JsonValue(document_, &document_->nodes_[m->node]);
         return JsonValue();
     }

@@ -11,6 +11,7 @@
 #include "validation/codes.hpp"
 #include "validation/draft.hpp"
 #include "validation/rules.hpp"
+#include "validation/scan.hpp"
 #include "validation/suggest.hpp"
 #include "validation/text.hpp"
 
@@ -90,7 +91,7 @@ struct KnownKeys {
         }
         for (std::uint32_t mask = by_length[key.size()]; mask != 0; mask &= mask - 1) {
             const auto i = static_cast<std::size_t>(__builtin_ctz(mask));
-            if (names[i][0] == key[0] && std::string_view(names[i]) == key) return i;
+            if (scan::same_bytes(names[i].data(), key.data(), key.size())) return i;  // same length by the mask
         }
         return names.size();
     }
@@ -178,7 +179,9 @@ public:
             wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value, "a string");
             return false;
         }
-        out.assign(value.str().data(), value.str().size());
+        // A fresh string moved in: cheaper than assign(), which must allow for aliasing and growth.
+        if (out.empty()) out = std::string(value.str());
+        else out.assign(value.str().data(), value.str().size());
         return true;
     }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -101,6 +102,31 @@ inline const char* space_run_words(const char* p, const char* end) noexcept {
         }
     }
     return space_run_bytes(p, end);
+}
+
+/// Whether `a` and `b` hold the same `n` bytes: words compared in place (overlapping at the end), for
+/// the short keys and names of a policy, where a call to memcmp costs more than the comparison.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 < n; i += 8)
+            if (word::load(a + i) != word::load(b + i)) return false;
+        return word::load(a + n - 8) == word::load(b + n - 8);
+    }
+    if (n >= 4) {
+        std::uint32_t x, y, u, v;
+        std::memcpy(&x, a, 4);
+        std::memcpy(&y, b, 4);
+        std::memcpy(&u, a + n - 4, 4);
+        std::memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
 #if defined(__SSE2__)
