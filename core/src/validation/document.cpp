@@ -173,9 +173,11 @@ private:
     bool string_node(std::uint8_t& flags) {
         std::string_view text;
         if (!string(text, flags)) return false;
-        JsonNode& node = document_.nodes_[add(JsonKind::string)];
-        node.text = text;
+        JsonNode node;
+        node.kind = JsonKind::string;
         node.flags = flags;
+        node.text = text;
+        document_.nodes_.push(node);
         return true;
     }
 
@@ -381,7 +383,7 @@ private:
                 if (p_ != end_ && *p_ == '"' ? !string_node(child) : !value(depth + 1, child)) return false;
                 plain &= child & key_flags;
                 braces |= child & kTextBraces;
-                scratch_.emplace() = JsonMember{key, node, key_flags};
+                scratch_.push(JsonMember{key, node, key_flags});
                 if (p_ == end_ || (*p_ != ',' && *p_ != '}')) skip_space();
                 if (p_ == end_) return false;
                 if (*p_ == ',') {
@@ -414,7 +416,7 @@ private:
                 if (p_ != end_ && *p_ == '"' ? !string_node(child) : !value(depth + 1, child)) return false;
                 plain &= child;
                 braces |= child & kTextBraces;
-                scratch_.emplace() = JsonMember{std::string_view(), node, kTextPlain};
+                scratch_.push(JsonMember{std::string_view(), node, kTextPlain});
                 if (p_ == end_ || (*p_ != ',' && *p_ != ']')) skip_space();
                 if (p_ == end_) return false;
                 if (*p_ == ',') {

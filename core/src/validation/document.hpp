@@ -53,6 +53,11 @@ public:
         if (size_ == capacity_) regrow(capacity_ * 2 + 16);
         return *new (data_ + size_++) T();
     }
+    /// Copies `value` to the end (one copy, where emplace() would first default-construct).
+    void push(const T& value) {
+        if (size_ == capacity_) regrow(capacity_ * 2 + 16);
+        new (data_ + size_++) T(value);
+    }
     /// Copies `count` elements to the end; returns where they start.
     std::size_t append(const T* from, std::size_t count) {
         reserve(size_ + count);
