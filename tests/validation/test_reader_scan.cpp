@@ -86,6 +86,23 @@ TEST(ReaderScan, WordsStopWhereBytesStop) {
     expect_space_runs_match(scan::space_run_words, "words");
 }
 
+TEST(ReaderScan, BracesAndControlsAreFoundAWordAtATime) {
+    for (const std::string& text : mixed_texts()) {
+        for (std::size_t from = 0; from <= text.size(); ++from) {
+            const char* begin = text.data() + from;
+            const char* end = text.data() + text.size();
+            ASSERT_EQ(scan::brace_words(begin, end) - begin, scan::brace_bytes(begin, end) - begin) << from << " in " << text;
+            const std::string_view rest(begin, static_cast<std::size_t>(end - begin));
+            bool expected = false;
+            for (char c : rest) expected = expected || static_cast<unsigned char>(c) <= 0x20 || c == 0x7F;
+            ASSERT_EQ(scan::has_space_or_control(rest), expected) << from << " in " << text;
+        }
+    }
+    EXPECT_FALSE(scan::has_space_or_control("https://acme.example.com/directory"));
+    EXPECT_TRUE(scan::has_space_or_control("https://acme.example.com/dir\x7f"));
+    EXPECT_TRUE(scan::has_space_or_control(std::string("https://acme.example.com/\x01", 26)));
+}
+
 TEST(ReaderScan, Sse2StopsWhereBytesStop) {
 #if defined(__SSE2__)
     expect_string_runs_match(scan::string_run_sse2, "sse2");

@@ -6,21 +6,25 @@
 #include <string>
 #include <string_view>
 
+#include "validation/scan.hpp"
+
 namespace acmepolicy::validation {
 
 /// Walks `text` as parse_template reads it, without building the parse: literal(run) for each run of
 /// literal text (a string_view into `text`, never empty) before a variable and at the end, variable(name)
 /// for each variable (name without the spaces around it). False at the first error parse_template would
-/// report (nothing more is called then). One pass over the bytes, no search per position.
+/// report (nothing more is called then). One pass, from brace to brace a word at a time.
 template <typename Literal, typename Variable>
 bool scan_template(std::string_view text, Literal&& literal, Variable&& variable) {
     const char* p = text.data();
     const std::size_t n = text.size();
     std::size_t run = 0;  // where the current literal run starts
     std::size_t i = 0;
-    while (i + 1 < n) {
+    while (true) {
+        i = static_cast<std::size_t>(scan::brace_words(p + i, p + n) - p);
+        if (i + 1 >= n) break;
         const char c = p[i];
-        if ((c != '{' && c != '}') || p[i + 1] != c) {
+        if (p[i + 1] != c) {
             ++i;
             continue;
         }
@@ -28,8 +32,13 @@ bool scan_template(std::string_view text, Literal&& literal, Variable&& variable
         if (i > run) literal(std::string_view(p + run, i - run));
         // The first "{{" or "}}" after this "{{" must be its "}}".
         std::size_t close = i + 2;
-        while (close + 1 < n && !((p[close] == '{' || p[close] == '}') && p[close + 1] == p[close])) ++close;
-        if (close + 1 >= n || p[close] == '{') return false;
+        while (true) {
+            close = static_cast<std::size_t>(scan::brace_words(p + close, p + n) - p);
+            if (close + 1 >= n) return false;  // no "}}"
+            if (p[close + 1] == p[close]) break;
+            ++close;
+        }
+        if (p[close] == '{') return false;
         std::size_t first = i + 2;
         std::size_t last = close;
         while (first < last && p[first] == ' ') ++first;

@@ -104,6 +104,40 @@ inline const char* space_run_words(const char* p, const char* end) noexcept {
     return space_run_bytes(p, end);
 }
 
+/// The first '{' or '}' from `p`, or `end` (where a template's variables may start or end).
+inline const char* brace_bytes(const char* p, const char* end) noexcept {
+    while (p != end && *p != '{' && *p != '}') ++p;
+    return p;
+}
+
+/// brace_bytes, eight bytes at a time.
+inline const char* brace_words(const char* p, const char* end) noexcept {
+    using namespace word;
+    if (kWords) {
+        for (; end - p >= 8; p += 8) {
+            const std::uint64_t w = load(p);
+            const std::uint64_t brace = equal(w, '{') | equal(w, '}');
+            if (brace != 0) return p + first(brace);
+        }
+    }
+    return brace_bytes(p, end);
+}
+
+/// Whether `text` holds a byte below 0x21 (white space, controls) or DEL, eight bytes at a time.
+inline bool has_space_or_control(std::string_view text) noexcept {
+    using namespace word;
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    for (; end - p >= 8; p += 8) {
+        const std::uint64_t w = load(p);
+        // Below 0x21: the subtraction borrows out of a byte that had no high bit (any order of bytes).
+        if ((((w - kOnes * 0x21) & ~w & kHighs) | equal(w, 0x7F)) != 0) return true;
+    }
+    for (; p != end; ++p)
+        if (static_cast<unsigned char>(*p) <= 0x20 || *p == 0x7F) return true;
+    return false;
+}
+
 /// Whether `a` and `b` hold the same `n` bytes: words compared in place (overlapping at the end), for
 /// the short keys and names of a policy, where a call to memcmp costs more than the comparison.
 inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {

@@ -1,6 +1,8 @@
 // Syntax checks of DNS names, IP literals, OIDs, e-mail addresses and URLs (see syntax.hpp).
 #include "validation/syntax.hpp"
 
+#include "validation/scan.hpp"
+
 
 namespace acmepolicy::validation {
 namespace {
@@ -204,11 +206,9 @@ bool is_absolute_uri(std::string_view text) noexcept {
 }
 
 std::optional<UrlParts> split_url(std::string_view url, std::string& why) {
-    for (char c : url) {
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) {
-            why = "it contains white space or a control character";
-            return std::nullopt;
-        }
+    if (scan::has_space_or_control(url)) {
+        why = "it contains white space or a control character";
+        return std::nullopt;
     }
     const std::size_t colon = url.find(':');
     bool scheme_ok = colon != std::string_view::npos && colon > 0 && is_alpha(url[0]);
