@@ -31,7 +31,8 @@ bool only_known_variables(std::string_view text) noexcept {
 // Checks the variables of a string that uses variable syntax; the path is built only for a finding.
 void check_template(JsonValue value, const PathLink* at, Report& report) {
     const std::string_view text = value.str();
-    if (!value.has_braces() || !has_template_syntax(text) || only_known_variables(text)) return;
+    // Text without variable syntax scans as a template with no variables: one pass answers both questions.
+    if (!value.has_braces() || only_known_variables(text)) return;
     const TemplateParse parsed = parse_template(text);
     if (parsed.error) {
         emit(report, Code::variable_unbalanced, path_of(at),

@@ -78,25 +78,29 @@ std::size_t position(const std::vector<std::string>& known, std::string_view key
 // A list of known keys with, for each key length, the set of positions of that length: telling a key
 // from the list costs a comparison with the one or two known keys of its length.
 struct KnownKeys {
-    explicit KnownKeys(const std::vector<std::string>& list) : names(list) {
-        for (std::size_t i = 0; i < names.size() && i < 32; ++i)
+    explicit KnownKeys(const std::vector<std::string>& list) : names(list), count(list.size()) {
+        for (std::size_t i = 0; i < count && i < 32; ++i) {
+            starts[i] = names[i].data();
             if (names[i].size() < by_length.size()) by_length[names[i].size()] |= std::uint32_t{1} << i;
+        }
     }
-    // The position of `key` in the list, or names.size().
+    // The position of `key` in the list, or count.
     std::size_t position_of(std::string_view key) const noexcept {
-        if (names.size() > 32 || key.size() >= by_length.size()) {
-            for (std::size_t i = 0; i < names.size(); ++i)
+        if (count > 32 || key.size() >= by_length.size()) {
+            for (std::size_t i = 0; i < count; ++i)
                 if (names[i] == key) return i;
-            return names.size();
+            return count;
         }
         for (std::uint32_t mask = by_length[key.size()]; mask != 0; mask &= mask - 1) {
             const auto i = static_cast<std::size_t>(__builtin_ctz(mask));
-            if (scan::same_bytes(names[i].data(), key.data(), key.size())) return i;  // same length by the mask
+            if (scan::same_bytes(starts[i], key.data(), key.size())) return i;  // same length by the mask
         }
-        return names.size();
+        return count;
     }
 
-    const std::vector<std::string>& names;
+    const std::vector<std::string>& names;  // static lists: their characters never move
+    std::size_t count;
+    std::array<const char*, 32> starts{};
     std::array<std::uint32_t, 32> by_length{};
 };
 const KnownKeys kTopIndex(kTopKeys);
@@ -142,7 +146,7 @@ public:
         for (const auto& item : object.children()) {
             const std::string_view key = item.key();
             const std::size_t k = keys.position_of(key);
-            if (k < known.size()) {
+            if (k < keys.count) {
                 if (k < members.at.size()) members.at[k] = item.value();
                 continue;
             }
@@ -182,6 +186,17 @@ public:
         // A fresh string moved in: cheaper than assign(), which must allow for aliasing and growth.
         if (out.empty()) out = std::string(value.str());
         else out.assign(value.str().data(), value.str().size());
+        return true;
+    }
+
+    // The same for a string only compared, never kept: a view of the document's text.
+    bool text_value(JsonValue value, std::string_view path, std::string_view key, std::string_view& out) {
+        if (!value) return false;
+        if (!value.is_string()) {
+            wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value, "a string");
+            return false;
+        }
+        out = value.str();
         return true;
     }
 
@@ -273,8 +288,8 @@ public:
         }
         string_value(m.at[kTop.notes], "", "notes", policy.notes);
         policy.id = draft.id_given ? std::move(id) : derive_policy_id(policy.name);
-        std::string profile;
-        if (string_value(m.at[kTop.server_profile], "", "server_profile", profile)) {
+        std::string_view profile;
+        if (text_value(m.at[kTop.server_profile], "", "server_profile", profile)) {
             policy.server_profile = profile == "step-ca" ? ServerProfile::step_ca : ServerProfile::generic;
             if (profile != "step-ca" && profile != "generic") {
                 complete_ = false;
@@ -284,8 +299,8 @@ public:
                          did_you_mean(suggestion));
             }
         }
-        std::string delivery;
-        if (string_value(m.at[kTop.delivery], "", "delivery", delivery)) {
+        std::string_view delivery;
+        if (text_value(m.at[kTop.delivery], "", "delivery", delivery)) {
             if (delivery == "declarative") policy.delivery = Delivery::declarative;
             else if (delivery == "auto") policy.delivery = Delivery::automatic;
             else if (delivery != "profile") {
