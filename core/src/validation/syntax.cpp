@@ -18,6 +18,16 @@ struct LdhTable {
     }
 };
 constexpr LdhTable kLdh;
+// Bytes a URI may not hold as they are: white space, controls, DEL and "<>\\^`{|}.
+struct UriForbiddenTable {
+    bool forbidden[256];
+    constexpr UriForbiddenTable() : forbidden() {
+        for (int c = 0; c < 256; ++c)
+            forbidden[c] = c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' ||
+                           c == '`' || c == '{' || c == '|' || c == '}';
+    }
+};
+constexpr UriForbiddenTable kUriForbidden;
 bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 void set(std::string* why, const char* text) {
@@ -199,9 +209,7 @@ bool is_absolute_uri(std::string_view text) noexcept {
         if (!is_alpha(c) && !is_digit(c) && c != '+' && c != '-' && c != '.') return false;
     }
     for (char c : text)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' ||
-            c == '^' || c == '`' || c == '{' || c == '|' || c == '}')
-            return false;
+        if (kUriForbidden.forbidden[static_cast<unsigned char>(c)]) return false;
     return true;
 }
 
