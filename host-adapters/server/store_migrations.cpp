@@ -236,6 +236,16 @@ CREATE INDEX certificate_renewals_renew_at ON certificate_renewals (renew_at);
         R"SQL(
 CREATE INDEX commands_claim ON commands (status, next_attempt_at, created_seq);
 )SQL",
+        // 15: the policy counts read the assignments that are not pending (AssignmentStatuses) from a small
+        // covering index instead of scanning the table: after a fleet-wide edit every assignment is pending,
+        // and each GET /policies read all 100,000 rows. The command indexes that another index's prefix
+        // already serves are dropped: a fleet-wide edit inserts one command per device into each of them.
+        R"SQL(
+CREATE INDEX assignments_settled ON assignments (policy_id, device_id, status) WHERE status <> 'pending';
+DROP INDEX commands_seq;
+DROP INDEX commands_due;
+DROP INDEX commands_device;
+)SQL",
     };
     return list;
 }
