@@ -52,6 +52,17 @@ def seed(database, count):
     db.close()
 
 
+def cpu_seconds(pid):
+    """The process's CPU time so far (user + system, every thread), or None off Linux: on a shared machine
+    it says what the edit cost when the wall-clock figures say mostly how busy the neighbours were."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def percentile(values, p):
     values = sorted(values)
     return round(values[min(len(values) - 1, int(p / 100 * len(values)))], 2) if values else None
@@ -114,15 +125,18 @@ def main():
             time.sleep(0.5)
             edited = harness.policy_document(groups=["g-fleet"])
             edited["payload"]["KeySize"] = 384
+            cpu0 = cpu_seconds(server.process.pid)
             t0 = time.monotonic()
             server.api("PUT", "/policies/corp-acme", edited, expect=200)
             edit_seconds = time.monotonic() - t0
+            cpu_edit = cpu_seconds(server.process.pid)
             during = list(reads)
             # The pre-renderer renders and signs the queued installs ahead of the sender.
             deadline = time.monotonic() + args.render_timeout
             while rendered() < args.devices and time.monotonic() < deadline:
                 time.sleep(0.25)
             render_seconds = time.monotonic() - t0
+            cpu_rendered = cpu_seconds(server.process.pid)
             during_render = list(reads)
             sent_before = sent()
             time.sleep(args.drain_seconds)
@@ -140,6 +154,11 @@ def main():
                       "rendered_and_signed": rendered(), "reads_until_rendered": len(during_render),
                       "read_p99_ms_until_rendered": percentile([ms for ms, _ in during_render], 99),
                       "read_errors": sum(1 for _, s in reads if s >= 500),
+                      # the server's CPU seconds (all threads, the readers' GETs included) from the PUT's start
+                      "server_cpu_seconds_edit": None if cpu0 is None or cpu_edit is None else round(cpu_edit - cpu0, 2),
+                      "server_cpu_seconds_until_rendered":
+                          None if cpu0 is None or cpu_rendered is None else round(cpu_rendered - cpu0, 2),
+                      "load_average_1min": round(os.getloadavg()[0], 2),
                       "sent_signed_in_drain": drained, "drain_seconds": args.drain_seconds,
                       "signed_sends_per_second": round(drained / args.drain_seconds, 1)}
             print(json.dumps(report))

@@ -1,5 +1,6 @@
 // The SQLite engine of the store: WAL journal, foreign keys on, full fsync on commit (events are durable
-// before the webhook is answered), a busy timeout so two processes on one file wait instead of failing.
+// before the webhook is answered; Store::redoable_transaction relaxes it for writes that are redone), a
+// busy timeout so two processes on one file wait instead of failing.
 #include <cstring>
 #include <string>
 #include <unordered_map>

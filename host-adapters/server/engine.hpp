@@ -2,6 +2,7 @@
 // only loads what the store holds into the core's types and writes the outcome (commands, state) back.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -124,6 +125,19 @@ public:
     /// render_queued_install for a batch (the pre-renderer's): the devices and renewal generations are read
     /// in one query each. One answer per command, in order.
     std::vector<QueuedRender> render_queued_installs(Db& db, const std::vector<CommandRow>& commands);
+    /// What rendering a batch of queued installs reads from the store: their devices, renewal generations
+    /// and policy rows.
+    struct QueuedRows {
+        std::unordered_map<std::string, DeviceRow> devices;  // by id
+        std::map<std::pair<std::string, std::string>, std::int64_t> generations;  // (device, policy) renewed
+        std::unordered_map<std::string, std::optional<PolicyRow>> policies;      // by id; nullopt: deleted
+    };
+    /// The first half of render_queued_installs: the reads, in one snapshot (a read transaction is enough).
+    QueuedRows read_queued_rows(Db& db, const std::vector<CommandRow>& commands);
+    /// The second half: renders and signs from rows read before, without a connection, so a batch's
+    /// CPU-bound part holds no database connection. Thread-safe: concurrent callers render with renderers
+    /// of their own (up to kRendererLanes at once, then they wait for one).
+    std::vector<QueuedRender> render_queued_installs(const QueuedRows& rows, const std::vector<CommandRow>& commands);
     /// Why a queued InstallProfile must not be sent any more (its policy version, the policy or the device
     /// record is gone), or nullopt when it may. For commands rendered ahead of their first send.
     std::optional<std::string> superseded_install(Db& db, const CommandRow& command);
@@ -182,8 +196,14 @@ private:
     QueuedRender render_queued(const CommandRow& command, const std::optional<PolicyRow>& policy,
                                const DeviceRow* device, std::int64_t generation);
 
-    std::mutex renderers_mutex_;
-    std::map<std::string, CachedRenderer> renderers_;  // by policy id
+    /// PolicyRenderer is not thread-safe: each lane holds its own renderers, and a render takes the first
+    /// free lane, so the outbox and the pre-renderer's threads render side by side.
+    static constexpr std::size_t kRendererLanes = 4;
+    struct RendererLane {
+        std::mutex mutex;
+        std::map<std::string, CachedRenderer> by_policy;  // by policy id
+    };
+    std::array<RendererLane, kRendererLanes> renderer_lanes_;
 };
 
 /// Current Unix time in milliseconds.

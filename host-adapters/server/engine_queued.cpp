@@ -35,21 +35,31 @@ Engine::QueuedRender Engine::render_queued_install(Db& db, const CommandRow& com
 }
 
 std::vector<Engine::QueuedRender> Engine::render_queued_installs(Db& db, const std::vector<CommandRow>& commands) {
+    return render_queued_installs(read_queued_rows(db, commands), commands);
+}
+
+Engine::QueuedRows Engine::read_queued_rows(Db& db, const std::vector<CommandRow>& commands) {
+    QueuedRows rows;
     std::vector<std::string> ids;
     ids.reserve(commands.size());
     for (const auto& c : commands) ids.push_back(c.device_id);
-    std::unordered_map<std::string, DeviceRow> devices;
-    for (auto& row : store_.devices_with_ids(db, ids)) devices.emplace(row.id, std::move(row));
-    const Generations generations = generations_of(db, ids);
-    std::unordered_map<std::string, std::optional<PolicyRow>> policies;
+    for (auto& row : store_.devices_with_ids(db, ids)) rows.devices.emplace(row.id, std::move(row));
+    rows.generations = generations_of(db, ids);
+    for (const auto& c : commands)
+        if (!rows.policies.count(c.policy_id)) rows.policies.emplace(c.policy_id, store_.policy(db, c.policy_id));
+    return rows;
+}
+
+std::vector<Engine::QueuedRender> Engine::render_queued_installs(const QueuedRows& rows,
+                                                                 const std::vector<CommandRow>& commands) {
     std::vector<QueuedRender> out;
     out.reserve(commands.size());
     for (const auto& command : commands) {
-        auto policy = policies.find(command.policy_id);
-        if (policy == policies.end()) policy = policies.emplace(command.policy_id, store_.policy(db, command.policy_id)).first;
-        auto device = devices.find(command.device_id);
-        out.push_back(render_queued(command, policy->second, device == devices.end() ? nullptr : &device->second,
-                                    generation_in(generations, command.device_id, command.policy_id)));
+        auto policy = rows.policies.find(command.policy_id);
+        auto device = rows.devices.find(command.device_id);
+        out.push_back(render_queued(command, policy == rows.policies.end() ? std::nullopt : policy->second,
+                                    device == rows.devices.end() ? nullptr : &device->second,
+                                    generation_in(rows.generations, command.device_id, command.policy_id)));
     }
     return out;
 }
@@ -68,8 +78,18 @@ Engine::QueuedRender Engine::render_queued(const CommandRow& command, const std:
         out.detail = "device " + command.device_id + " has no readable record any more";
         return out;
     }
-    std::lock_guard<std::mutex> lock(renderers_mutex_);
-    CachedRenderer& slot = renderers_[command.policy_id];
+    // The first free lane, or the first lane once it is free when every lane is rendering.
+    std::unique_lock<std::mutex> lock;
+    RendererLane* lane = &renderer_lanes_[0];
+    for (auto& candidate : renderer_lanes_) {
+        std::unique_lock<std::mutex> attempt(candidate.mutex, std::try_to_lock);
+        if (!attempt.owns_lock()) continue;
+        lock = std::move(attempt);
+        lane = &candidate;
+        break;
+    }
+    if (!lock.owns_lock()) lock = std::unique_lock<std::mutex>(lane->mutex);
+    CachedRenderer& slot = lane->by_policy[command.policy_id];
     if (!slot.renderer || slot.version != row->version) {
         StoredPolicy stored = check_stored(*row);
         if (stored.frozen || !stored.check.policy) {

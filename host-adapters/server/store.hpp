@@ -111,6 +111,13 @@ public:
     template <typename Body>
     auto transaction(Body&& body) -> decltype(body(std::declval<Db&>()));
 
+    /// transaction() for writes that a crash may lose without harm because they are redone (the
+    /// pre-renderer's payloads: the sender renders what is missing): its commit does not wait for the disk
+    /// (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit off). A later durable commit still makes
+    /// it durable, and no commit is ever reordered or torn.
+    template <typename Body>
+    auto redoable_transaction(Body&& body) -> decltype(body(std::declval<Db&>()));
+
     /// Runs `body` in a read-only transaction on a connection of the reader pool, beside the writer and
     /// other readers (SQLite WAL readers, PostgreSQL READ ONLY). `body` must not write. Without a pool
     /// (open_readers not called) it runs as transaction().
@@ -264,6 +271,31 @@ auto Store::read_transaction(Body&& body) -> decltype(body(std::declval<Db&>()))
         }
     } catch (...) {
         try { reader->script("ROLLBACK"); } catch (...) {}
+        throw;
+    }
+}
+
+template <typename Body>
+auto Store::redoable_transaction(Body&& body) -> decltype(body(std::declval<Db&>())) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    if (db_->dialect() == Dialect::postgres)
+        return transaction([&](Db& db) {
+            db.script("SET LOCAL synchronous_commit TO OFF");
+            return body(db);
+        });
+    // Outside the transaction, under the writer's lock: no other commit runs with the relaxed setting.
+    db_->script("PRAGMA synchronous=NORMAL");
+    try {
+        if constexpr (std::is_void_v<decltype(body(*db_))>) {
+            transaction(std::forward<Body>(body));
+            db_->script("PRAGMA synchronous=FULL");
+        } else {
+            auto result = transaction(std::forward<Body>(body));
+            db_->script("PRAGMA synchronous=FULL");
+            return result;
+        }
+    } catch (...) {
+        db_->script("PRAGMA synchronous=FULL");
         throw;
     }
 }
