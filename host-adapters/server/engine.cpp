@@ -52,27 +52,31 @@ bool needs_attention_for(const Diagnostic& d) {
     return d.severity == Severity::error || d.code == "cacertificates.expiring";
 }
 
-/// The inventory of `device_ids` (all devices when empty and `all` is set) and the groups they belong to.
-Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* device_ids,
-                         std::vector<DeviceRow>* rows_out = nullptr) {
-    // A fleet-wide edit reconciles every device: read them (and their groups below) a few hundred per query.
-    constexpr std::size_t kChunk = 500;
-    auto chunks = [&](const std::vector<std::string>& ids, const auto& each) {
-        for (std::size_t at = 0; at < ids.size(); at += kChunk)
-            each(std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(at),
-                                          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kChunk))));
-    };
+/// A fleet-wide edit reconciles every device: read them (and their groups below) a few hundred per query.
+constexpr std::size_t kChunk = 500;
+
+template <typename Each>
+void in_chunks(const std::vector<std::string>& ids, const Each& each) {
+    for (std::size_t at = 0; at < ids.size(); at += kChunk)
+        each(std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + kChunk))));
+}
+
+/// The rows of the devices among `device_ids` that exist, in the order of `device_ids`.
+std::vector<DeviceRow> device_rows(Store& store, Db& db, const std::vector<std::string>& device_ids) {
+    std::unordered_map<std::string, DeviceRow> found;
+    in_chunks(device_ids, [&](const std::vector<std::string>& chunk) {
+        for (auto& row : store.devices_with_ids(db, chunk)) found.emplace(row.id, std::move(row));
+    });
     std::vector<DeviceRow> rows;
-    if (device_ids) {
-        std::unordered_map<std::string, DeviceRow> found;
-        chunks(*device_ids, [&](const std::vector<std::string>& chunk) {
-            for (auto& row : store.devices_with_ids(db, chunk)) found.emplace(row.id, std::move(row));
-        });
-        for (const auto& id : *device_ids)  // in the caller's order
-            if (auto it = found.find(id); it != found.end()) rows.push_back(std::move(it->second)), found.erase(it);
-    } else {
-        rows = store.devices(db);
-    }
+    rows.reserve(found.size());
+    for (const auto& id : device_ids)  // in the caller's order
+        if (auto it = found.find(id); it != found.end()) rows.push_back(std::move(it->second)), found.erase(it);
+    return rows;
+}
+
+/// The inventory of these device rows (all devices when `all`) and the groups they belong to.
+Inventory inventory_of(Store& store, Db& db, const std::vector<DeviceRow>& rows, bool all) {
     std::vector<DeviceRecord> records;
     std::set<std::string> present;
     for (const auto& row : rows) {
@@ -82,11 +86,11 @@ Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* d
         }
     }
     std::vector<GroupSpec> groups;
-    if (device_ids) {
+    if (!all) {
         // Only the groups these devices belong to, with only these members: a webhook event then costs the
         // same whatever the size of the fleet's groups.
         std::map<std::string, GroupSpec> by_id;
-        chunks(std::vector<std::string>(present.begin(), present.end()), [&](const std::vector<std::string>& chunk) {
+        in_chunks(std::vector<std::string>(present.begin(), present.end()), [&](const std::vector<std::string>& chunk) {
             for (auto& [device, group, name] : store.memberships_of(db, chunk)) {
                 auto& spec = by_id[group];
                 spec.id = group;
@@ -101,9 +105,14 @@ Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* d
     } else {
         for (auto& g : store.groups(db)) groups.push_back(GroupSpec{g.id, g.name, std::move(g.devices)});
     }
-    if (rows_out) *rows_out = std::move(rows);
     Report ignored;  // members outside this slice are left out on purpose
     return Inventory::build(std::move(records), std::move(groups), ignored);
+}
+
+/// The inventory of `device_ids` (every device when null) and the groups they belong to.
+Inventory load_inventory(Store& store, Db& db, const std::vector<std::string>* device_ids) {
+    if (!device_ids) return inventory_of(store, db, store.devices(db), true);
+    return inventory_of(store, db, device_rows(store, db, *device_ids), false);
 }
 
 /// A profile a device has or is getting, as the plan must see it: queued or failed installs count as
@@ -195,17 +204,16 @@ StoredPolicy Engine::check_stored(const PolicyRow& row) const {
 int Engine::reconcile(Db& db, std::vector<std::string> device_ids) {
     std::sort(device_ids.begin(), device_ids.end());
     device_ids.erase(std::unique(device_ids.begin(), device_ids.end()), device_ids.end());
-    std::vector<DeviceRow> rows;
-    Inventory inventory = load_inventory(store_, db, &device_ids, &rows);
+    std::vector<DeviceRow> rows = device_rows(store_, db, device_ids);
     // Only enrolled devices can receive commands; the others are planned as if absent from the inventory.
+    // Each device is read and parsed once: a fleet-wide edit reconciles every device.
     std::set<std::string> enrolled;
     for (const auto& row : rows)
         if (row.enrolled) enrolled.insert(row.id);
     if (enrolled.empty()) return 0;
-    {
-        std::vector<std::string> ids(enrolled.begin(), enrolled.end());
-        inventory = load_inventory(store_, db, &ids);
-    }
+    rows.erase(std::remove_if(rows.begin(), rows.end(), [](const DeviceRow& row) { return !row.enrolled; }), rows.end());
+    const Inventory inventory = inventory_of(store_, db, rows, false);
+    rows.clear();
     LoadedPolicies policies = load_policies(store_, db, *this);
     Resolution resolution = resolve(inventory, policies.checks);
 
