@@ -3,6 +3,7 @@ every failure is visible over REST, sends stop after --max-send-attempts (dead),
 refuses are retried on schedule with a new CommandUUID until --max-install-attempts."""
 
 import os
+import plistlib
 import sys
 import sqlite3
 import subprocess
@@ -227,6 +228,56 @@ class RenderedWhenSent(OutboxTestCase):
         self.assertIn(b"<string>InstallProfile</string>", payload.encode() if isinstance(payload, str) else payload)
         self.assertEqual([c for c in self.nanomdm.received("InstallProfile") if c[0] == "ENR-B"], [])
         self.edit_and_expect_only_the_new_install(queued)
+
+    def queued_installs(self):
+        """{command_uuid: (device_id, status, payload)} of every InstallProfile, read from the database itself."""
+        database = self.server.database
+        if database.startswith("sqlite:"):
+            db = sqlite3.connect(database[len("sqlite:"):])
+            try:
+                rows = db.execute("SELECT command_uuid, device_id, status, payload FROM commands "
+                                  "WHERE request_type = 'InstallProfile'").fetchall()
+            finally:
+                db.close()
+            return {uuid: (device, status, payload) for uuid, device, status, payload in rows}
+        import base64
+        import pg_fixture
+        psql = os.path.join(pg_fixture.PG_BIN, "psql")
+        out = subprocess.run([psql, database, "-Atc", "SELECT command_uuid || chr(9) || device_id || chr(9) || status || "
+                              "chr(9) || replace(encode(convert_to(COALESCE(payload, ''), 'UTF8'), 'base64'), chr(10), '') "
+                              "FROM commands WHERE request_type = 'InstallProfile'"],
+                             check=True, capture_output=True, text=True).stdout
+        found = {}
+        for line in out.splitlines():
+            uuid, device, status, payload = line.split("\t")
+            found[uuid] = (device, status, base64.b64decode(payload).decode())
+        return found
+
+    def test_a_fleet_edit_is_rendered_ahead_once_per_command_with_its_own_bytes(self):
+        # More installs than one batch per render thread, queued by one edit while the sender is held: the
+        # pre-renderer's threads take the batches side by side, and each command must get its own bytes.
+        count = 300
+        queued = self.queue_behind_a_held_send("FLEET")
+        fleet = [f"ENR-F{i:03d}" for i in range(count)]
+        for i, enrollment in enumerate(fleet):
+            Device(self.server, enrollment_id=enrollment, serial=f"FLEET{i:03d}").enroll()
+        self.server.api("PUT", "/groups/g-sales/members", {"devices": ["ENR-A", "ENR-B"] + fleet}, expect=200)
+
+        def fleet_installs():
+            return {u: row for u, row in self.queued_installs().items() if row[0].startswith("ENR-F")}
+        wait_until(lambda: len(fleet_installs()) == count and all(p for _, _, p in fleet_installs().values()),
+                   timeout=60, what="every install of the edit rendered ahead")
+        installs = fleet_installs()
+        self.assertEqual(sorted(device for device, _, _ in installs.values()), fleet)
+        for uuid, (device, status, payload) in installs.items():
+            self.assertEqual(status, "queued")
+            command = plistlib.loads(payload.encode())
+            self.assertEqual(command["CommandUUID"], uuid)
+            self.assertEqual(command["Command"]["RequestType"], "InstallProfile")
+            serial = f"FLEET{int(device[len('ENR-F'):]):03d}".encode()
+            self.assertIn(serial, command["Command"]["Payload"])  # rendered for its own device
+        self.assertEqual(self.unsent_payload(queued["command_uuid"])[0], "queued")
+        self.gate.set()
 
 
 class DeviceErrorRetried(OutboxTestCase):
