@@ -20,7 +20,7 @@ namespace {
 using detail::VariableMask;
 
 const std::vector<std::string> kFallbackKeys = {"policy", "when"};
-const std::vector<std::pair<std::string, std::string>> kFallbackAliases = {
+constexpr Alias kFallbackAliases[] = {
     {"id", "policy"},       {"policy_id", "policy"}, {"target", "policy"},
     {"conditions", "when"}, {"reasons", "when"},     {"if", "when"},
 };

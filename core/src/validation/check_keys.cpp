@@ -14,7 +14,7 @@ namespace {
 
 const std::vector<std::string> kKeyTypes = {"RSA", "ECSECPrimeRandom"};
 // Names of elliptic-curve keys in other tools, all meaning Apple's ECSECPrimeRandom.
-const std::vector<std::pair<std::string, std::string>> kKeyTypeAliases = {
+constexpr Alias kKeyTypeAliases[] = {
     {"EC", "ECSECPrimeRandom"},        {"ECDSA", "ECSECPrimeRandom"},     {"ECC", "ECSECPrimeRandom"},
     {"ECDH", "ECSECPrimeRandom"},      {"ECSEC", "ECSECPrimeRandom"},     {"P-256", "ECSECPrimeRandom"},
     {"P-384", "ECSECPrimeRandom"},     {"P256", "ECSECPrimeRandom"},      {"P384", "ECSECPrimeRandom"},

@@ -14,7 +14,7 @@ namespace acmepolicy::validation {
 namespace {
 
 const std::vector<std::string> kRenewalKeys = {"before_days", "fraction"};
-const std::vector<std::pair<std::string, std::string>> kRenewalAliases = {
+constexpr Alias kRenewalAliases[] = {
     {"days", "before_days"},        {"days_before", "before_days"}, {"beforeDays", "before_days"},
     {"renew_before_days", "before_days"}, {"ratio", "fraction"},    {"percent", "fraction"},
     {"share", "fraction"},

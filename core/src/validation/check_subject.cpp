@@ -12,9 +12,14 @@
 namespace acmepolicy::validation {
 namespace {
 
-const std::vector<std::string> kShortcuts = {"C", "L", "ST", "O", "OU", "CN"};
+// Constant tables of views: no start-up code, no strlen in comparisons.
+constexpr std::string_view kShortcuts[] = {"C", "L", "ST", "O", "OU", "CN"};
+struct NamedType {
+    std::string_view name;
+    std::string_view replacement;
+};
 // Attribute names that are not Apple shortcuts, with the OID to write instead.
-const std::vector<std::pair<std::string, std::string>> kNamedTypes = {
+constexpr NamedType kNamedTypes[] = {
     {"E", "1.2.840.113549.1.9.1"},         {"emailAddress", "1.2.840.113549.1.9.1"},
     {"SN", "2.5.4.4"},                     {"surname", "2.5.4.4"},
     {"serialNumber", "2.5.4.5"},           {"STREET", "2.5.4.9"},
@@ -27,11 +32,11 @@ const std::vector<std::pair<std::string, std::string>> kNamedTypes = {
     {"stateOrProvinceName", "ST"},
 };
 
-// kShortcuts, by length (a comparison with a literal instead of a search).
 bool is_shortcut(std::string_view type) noexcept {
-    if (type.size() == 1) return type[0] == 'C' || type[0] == 'L' || type[0] == 'O';
-    return type.size() == 2 && (type == std::string_view("ST", 2) || type == std::string_view("OU", 2) ||
-                                type == std::string_view("CN", 2));
+    if (type.size() > 2) return false;
+    for (const std::string_view shortcut : kShortcuts)
+        if (shortcut == type) return true;
+    return false;
 }
 
 std::string attribute_path(std::size_t rdn, std::size_t pair, std::size_t item) {
@@ -41,10 +46,10 @@ std::string attribute_path(std::size_t rdn, std::size_t pair, std::size_t item) 
 void check_type(const std::string& type, std::size_t rdn, std::size_t pair, Report& report) {
     if (is_shortcut(type)) return;
     const std::string path = attribute_path(rdn, pair, 0);
-    for (const auto& s : kShortcuts) {
+    for (const std::string_view s : kShortcuts) {
         if (iequals(s, type)) {
             emit(report, Code::subject_type_case, path,
-                 "Attribute type " + quote_text(type) + " must be written in upper case: \"" + s + "\".");
+                 "Attribute type " + quote_text(type) + " must be written in upper case: \"" + std::string(s) + "\".");
             return;
         }
     }
@@ -52,7 +57,7 @@ void check_type(const std::string& type, std::size_t rdn, std::size_t pair, Repo
         if (iequals(name, type)) {
             emit(report, Code::subject_type_invalid, path,
                  "Attribute type " + quote_text(type) + " is not one of Apple's shortcuts (C, L, ST, O, OU, CN); write \"" +
-                     replacement + "\" instead.");
+                     std::string(replacement) + "\" instead.");
             return;
         }
     }

@@ -14,7 +14,11 @@ constexpr std::int64_t kDigitalSignature = 0x01;
 constexpr std::int64_t kKeyEncipherment = 0x04;
 
 // Extended key usage names as OpenSSL and RFC 5280 spell them, with their OIDs.
-const std::vector<std::pair<std::string, std::string>> kEkuNames = {
+struct NamedOid {
+    std::string_view name;
+    std::string_view oid;
+};
+constexpr NamedOid kEkuNames[] = {
     {"serverAuth", "1.3.6.1.5.5.7.3.1"},      {"clientAuth", "1.3.6.1.5.5.7.3.2"},
     {"codeSigning", "1.3.6.1.5.5.7.3.3"},     {"emailProtection", "1.3.6.1.5.5.7.3.4"},
     {"ipsecEndSystem", "1.3.6.1.5.5.7.3.5"},  {"ipsecTunnel", "1.3.6.1.5.5.7.3.6"},
@@ -53,12 +57,12 @@ void check_extended_key_usage(const AcmePayload& p, Report& report) {
         const auto path = [i] { return json_pointer_append("/payload/ExtendedKeyUsage", i); };
         std::string why;
         if (!is_dotted_oid(entry, &why)) {
-            const std::string* oid = nullptr;
-            for (const auto& [name, value] : kEkuNames)
-                if (iequals(name, trim(entry))) oid = &value;
+            const std::string_view* oid = nullptr;
+            for (const NamedOid& named : kEkuNames)
+                if (iequals(named.name, trim(entry))) oid = &named.oid;
             if (oid)
                 emit(report, Code::extendedkeyusage_name, path(),
-                     "ExtendedKeyUsage entries are dotted OIDs, not names: write \"" + *oid + "\" for " + quote_text(entry) +
+                     "ExtendedKeyUsage entries are dotted OIDs, not names: write \"" + std::string(*oid) + "\" for " + quote_text(entry) +
                          ".");
             else
                 emit(report, Code::extendedkeyusage_invalid_oid, path(),

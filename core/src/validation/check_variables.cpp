@@ -13,7 +13,7 @@
 namespace acmepolicy::validation {
 namespace {
 
-const std::vector<std::pair<std::string, std::string>> kVariableAliases = {
+constexpr Alias kVariableAliases[] = {
     {"serial", "serial_number"},    {"serialnumber", "serial_number"}, {"SerialNumber", "serial_number"},
     {"device_serial", "serial_number"}, {"email", "user_email"},      {"mail", "user_email"},
     {"user", "user_email"},         {"DeviceName", "device_name"},     {"name", "device_name"},

@@ -37,7 +37,7 @@ const std::vector<std::string> kSubjectAltNameKeys = [] {
 const std::vector<std::string> kTargetKeys = {"device_groups", "devices"};
 
 // Spellings seen in other MDM tools and older drafts of Apple's documentation.
-const std::vector<std::pair<std::string, std::string>> kPayloadAliases = {
+constexpr Alias kPayloadAliases[] = {
     {"KeyUsage", "UsageFlags"},
     {"Usage", "UsageFlags"},
     {"EKU", "ExtendedKeyUsage"},
@@ -51,15 +51,15 @@ const std::vector<std::pair<std::string, std::string>> kPayloadAliases = {
     {"Attestation", "Attest"},
     {"Extractable", "KeyIsExtractable"},
 };
-const std::vector<std::pair<std::string, std::string>> kTopAliases = {
+constexpr Alias kTopAliases[] = {
     {"schemaVersion", "schema_version"}, {"serverProfile", "server_profile"}, {"caCertificates", "ca_certificates"},
     {"PayloadContent", "payload"},       {"description", "notes"},            {"assignments", "targets"},
 };
-const std::vector<std::pair<std::string, std::string>> kSubjectAltNameAliases = {
+constexpr Alias kSubjectAltNameAliases[] = {
     {"email", "rfc822Name"},    {"rfc822", "rfc822Name"},        {"dns", "dNSName"},
     {"uri", "uniformResourceIdentifier"}, {"url", "uniformResourceIdentifier"}, {"upn", "ntPrincipalName"},
 };
-const std::vector<std::pair<std::string, std::string>> kTargetAliases = {
+constexpr Alias kTargetAliases[] = {
     {"groups", "device_groups"}, {"deviceGroups", "device_groups"}, {"device_ids", "devices"},
 };
 
@@ -140,7 +140,7 @@ public:
 
     // Reports the keys of `object` that are not in `known`, and files the known ones in `members`.
     void unknown_keys(JsonValue object, std::string_view path, const KnownKeys& keys,
-                      const std::vector<std::pair<std::string, std::string>>& aliases, const char* where,
+                      Aliases aliases, const char* where,
                       KnownMembers& members) {
         const std::vector<std::string>& known = keys.names;
         for (const auto& item : object.children()) {
@@ -175,21 +175,8 @@ public:
         emit(report_, Code::document_wrong_type, std::move(path), std::move(message));
     }
 
-    // Reads an optional string member (`value`: absent when it is not there); false when absent or of the
-    // wrong type (reported).
-    bool string_value(JsonValue value, std::string_view path, std::string_view key, std::string& out) {
-        if (!value) return false;
-        if (!value.is_string()) {
-            wrong_type(json_pointer_append(std::string(path), std::string(key)), key, value, "a string");
-            return false;
-        }
-        // A fresh string moved in: cheaper than assign(), which must allow for aliasing and growth.
-        if (out.empty()) out = std::string(value.str());
-        else out.assign(value.str().data(), value.str().size());
-        return true;
-    }
-
-    // The same for a string only compared, never kept: a view of the document's text.
+    // Reads an optional string member (`value`: absent when it is not there) as a view of the document's
+    // text; false when absent or of the wrong type (reported).
     bool text_value(JsonValue value, std::string_view path, std::string_view key, std::string_view& out) {
         if (!value) return false;
         if (!value.is_string()) {
@@ -197,6 +184,15 @@ public:
             return false;
         }
         out = value.str();
+        return true;
+    }
+
+    // The same into a string of the policy (built fresh and moved in: cheaper than assign(), which must
+    // allow for aliasing and growth).
+    bool string_value(JsonValue value, std::string_view path, std::string_view key, std::string& out) {
+        std::string_view text;
+        if (!text_value(value, path, key, text)) return false;
+        out = std::string(text);
         return true;
     }
 
@@ -293,7 +289,8 @@ public:
             policy.server_profile = profile == "step-ca" ? ServerProfile::step_ca : ServerProfile::generic;
             if (profile != "step-ca" && profile != "generic") {
                 complete_ = false;
-                auto suggestion = suggest(profile, {"generic", "step-ca"}, {{"stepca", "step-ca"}, {"step_ca", "step-ca"}, {"smallstep", "step-ca"}});
+                static constexpr Alias kProfileAliases[] = {{"stepca", "step-ca"}, {"step_ca", "step-ca"}, {"smallstep", "step-ca"}};
+                auto suggestion = suggest(profile, {"generic", "step-ca"}, kProfileAliases);
                 emit(report_, Code::serverprofile_unknown, "/server_profile",
                      "server_profile " + quote_text(profile) + " is unknown: use \"generic\" (the default) or \"step-ca\"." +
                          did_you_mean(suggestion));
@@ -305,8 +302,9 @@ public:
             else if (delivery == "auto") policy.delivery = Delivery::automatic;
             else if (delivery != "profile") {
                 complete_ = false;
-                auto suggestion = suggest(delivery, {"profile", "declarative", "auto"},
-                                          {{"ddm", "declarative"}, {"mobileconfig", "profile"}, {"automatic", "auto"}});
+                static constexpr Alias kDeliveryAliases[] = {
+                    {"ddm", "declarative"}, {"mobileconfig", "profile"}, {"automatic", "auto"}};
+                auto suggestion = suggest(delivery, {"profile", "declarative", "auto"}, kDeliveryAliases);
                 emit(report_, Code::delivery_unknown, "/delivery",
                      "delivery " + quote_text(delivery) +
                          " is unknown: use \"profile\" (the default), \"declarative\" or \"auto\"." +

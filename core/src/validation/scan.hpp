@@ -16,6 +16,14 @@
 
 namespace acmepolicy::validation::scan {
 
+// The multi-byte scans: inlined into the reader's loops natively; kept out of line in the WebAssembly
+// build, whose module size is budgeted (a call there costs less than a copy at every call site).
+#if defined(__wasm__)
+#define ACMEPOLICY_SCAN inline __attribute__((noinline))
+#else
+#define ACMEPOLICY_SCAN inline
+#endif
+
 /// Whether a byte ends a plain run of string: a quote, a backslash, a control character, or (while the
 /// string is still plain ASCII: `stop_high`) a byte above 0x7F.
 inline bool ends_run(unsigned char c, bool stop_high) noexcept {
@@ -69,7 +77,7 @@ inline std::size_t first(std::uint64_t mask) noexcept { return static_cast<std::
 }  // namespace word
 
 /// string_run_bytes, eight bytes at a time.
-inline const char* string_run_words(const char* p, const char* end, bool stop_high, bool& braces) noexcept {
+ACMEPOLICY_SCAN const char* string_run_words(const char* p, const char* end, bool stop_high, bool& braces) noexcept {
     using namespace word;
     if (kWords) {
         const std::uint64_t high = stop_high ? kHighs : 0;
@@ -93,7 +101,7 @@ inline const char* string_run_words(const char* p, const char* end, bool stop_hi
 }
 
 /// space_run_bytes, eight bytes at a time.
-inline const char* space_run_words(const char* p, const char* end) noexcept {
+ACMEPOLICY_SCAN const char* space_run_words(const char* p, const char* end) noexcept {
     using namespace word;
     if (kWords) {
         for (; end - p >= 8; p += 8) {
@@ -111,7 +119,7 @@ inline const char* brace_bytes(const char* p, const char* end) noexcept {
 }
 
 /// brace_bytes, eight bytes at a time.
-inline const char* brace_words(const char* p, const char* end) noexcept {
+ACMEPOLICY_SCAN const char* brace_words(const char* p, const char* end) noexcept {
     using namespace word;
     if (kWords) {
         for (; end - p >= 8; p += 8) {
@@ -124,7 +132,7 @@ inline const char* brace_words(const char* p, const char* end) noexcept {
 }
 
 /// Whether `text` holds a byte below 0x21 (white space, controls) or DEL, eight bytes at a time.
-inline bool has_space_or_control(std::string_view text) noexcept {
+ACMEPOLICY_SCAN bool has_space_or_control(std::string_view text) noexcept {
     using namespace word;
     const char* p = text.data();
     const char* const end = p + text.size();
@@ -140,7 +148,7 @@ inline bool has_space_or_control(std::string_view text) noexcept {
 
 /// Whether `a` and `b` hold the same `n` bytes: words compared in place (overlapping at the end), for
 /// the short keys and names of a policy, where a call to memcmp costs more than the comparison.
-inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+ACMEPOLICY_SCAN bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 < n; i += 8)
             if (word::load(a + i) != word::load(b + i)) return false;

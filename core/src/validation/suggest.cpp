@@ -24,9 +24,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::optional<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates,
-                                   const std::vector<std::pair<std::string, std::string>>& aliases) {
-    for (const auto& [wrong, right] : aliases)
-        if (iequals(word, wrong)) return right;
+                                   Aliases aliases) {
+    for (const Alias& alias : aliases)
+        if (iequals(word, alias.wrong)) return std::string(alias.right);
     for (const auto& candidate : candidates)
         if (iequals(word, candidate)) return candidate;
     // Long inputs cannot be close to our short names; skip the quadratic work.
