@@ -19,7 +19,7 @@ namespace {
 
 using detail::VariableMask;
 
-const std::vector<std::string> kFallbackKeys = {"policy", "when"};
+constexpr std::string_view kFallbackKeys[] = {"policy", "when"};
 constexpr Alias kFallbackAliases[] = {
     {"id", "policy"},       {"policy_id", "policy"}, {"target", "policy"},
     {"conditions", "when"}, {"reasons", "when"},     {"if", "when"},

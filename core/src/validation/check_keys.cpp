@@ -12,7 +12,7 @@
 namespace acmepolicy::validation {
 namespace {
 
-const std::vector<std::string> kKeyTypes = {"RSA", "ECSECPrimeRandom"};
+constexpr std::string_view kKeyTypes[] = {"RSA", "ECSECPrimeRandom"};
 // Names of elliptic-curve keys in other tools, all meaning Apple's ECSECPrimeRandom.
 constexpr Alias kKeyTypeAliases[] = {
     {"EC", "ECSECPrimeRandom"},        {"ECDSA", "ECSECPrimeRandom"},     {"ECC", "ECSECPrimeRandom"},

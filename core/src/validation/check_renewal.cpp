@@ -13,7 +13,7 @@
 namespace acmepolicy::validation {
 namespace {
 
-const std::vector<std::string> kRenewalKeys = {"before_days", "fraction"};
+constexpr std::string_view kRenewalKeys[] = {"before_days", "fraction"};
 constexpr Alias kRenewalAliases[] = {
     {"days", "before_days"},        {"days_before", "before_days"}, {"beforeDays", "before_days"},
     {"renew_before_days", "before_days"}, {"ratio", "fraction"},    {"percent", "fraction"},

@@ -5,13 +5,6 @@
 
 namespace acmepolicy::validation {
 
-std::optional<std::string> with_placeholders(std::string_view text) {
-    std::string buffer;
-    std::string_view out;
-    if (!with_placeholders(text, buffer, out)) return std::nullopt;
-    return std::string(out);
-}
-
 bool with_placeholders(std::string_view text, std::string& buffer, std::string_view& result) {
     // The buffer is written only once a variable turns up; until then the one literal run is the text itself.
     bool substituted = false;

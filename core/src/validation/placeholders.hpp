@@ -53,11 +53,8 @@ bool scan_template(std::string_view text, Literal&& literal, Variable&& variable
 }
 
 /// The text with each variable replaced by a syntactically neutral sample ("x1", or an e-mail address for
-/// user_email); nullopt when the braces do not balance (the variable rule reports that).
-std::optional<std::string> with_placeholders(std::string_view text);
-
-/// The same without a copy when there is nothing to replace: `out` is `text` itself, or the substituted
-/// text kept in `buffer`; false when the braces do not balance.
+/// user_email), without a copy when there is nothing to replace: `out` is `text` itself, or the
+/// substituted text kept in `buffer`; false when the braces do not balance (the variable rule reports that).
 bool with_placeholders(std::string_view text, std::string& buffer, std::string_view& out);
 
 }  // namespace acmepolicy::validation

@@ -142,7 +142,6 @@ public:
     void unknown_keys(JsonValue object, std::string_view path, const KnownKeys& keys,
                       Aliases aliases, const char* where,
                       KnownMembers& members) {
-        const std::vector<std::string>& known = keys.names;
         for (const auto& item : object.children()) {
             const std::string_view key = item.key();
             const std::size_t k = keys.position_of(key);
@@ -150,7 +149,7 @@ public:
                 if (k < members.at.size()) members.at[k] = item.value();
                 continue;
             }
-            auto suggestion = suggest(key, known, aliases);
+            auto suggestion = suggest(key, keys.names, aliases);
             std::string message = "Unknown key " + quote_text(key) + " in " + where + ".";
             message += suggestion ? did_you_mean(suggestion) + " Keys are case-sensitive and spelled exactly as documented."
                                   : " Remove it; see docs/diagnostics.md for the keys a policy may have.";
@@ -290,7 +289,8 @@ public:
             if (profile != "step-ca" && profile != "generic") {
                 complete_ = false;
                 static constexpr Alias kProfileAliases[] = {{"stepca", "step-ca"}, {"step_ca", "step-ca"}, {"smallstep", "step-ca"}};
-                auto suggestion = suggest(profile, {"generic", "step-ca"}, kProfileAliases);
+                static constexpr std::string_view kProfiles[] = {"generic", "step-ca"};
+                auto suggestion = suggest(profile, kProfiles, kProfileAliases);
                 emit(report_, Code::serverprofile_unknown, "/server_profile",
                      "server_profile " + quote_text(profile) + " is unknown: use \"generic\" (the default) or \"step-ca\"." +
                          did_you_mean(suggestion));
@@ -304,7 +304,8 @@ public:
                 complete_ = false;
                 static constexpr Alias kDeliveryAliases[] = {
                     {"ddm", "declarative"}, {"mobileconfig", "profile"}, {"automatic", "auto"}};
-                auto suggestion = suggest(delivery, {"profile", "declarative", "auto"}, kDeliveryAliases);
+                static constexpr std::string_view kDeliveries[] = {"profile", "declarative", "auto"};
+                auto suggestion = suggest(delivery, kDeliveries, kDeliveryAliases);
                 emit(report_, Code::delivery_unknown, "/delivery",
                      "delivery " + quote_text(delivery) +
                          " is unknown: use \"profile\" (the default), \"declarative\" or \"auto\"." +

@@ -23,23 +23,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
-std::optional<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates,
-                                   Aliases aliases) {
+std::optional<std::string> suggest(std::string_view word, Names candidates, Aliases aliases) {
     for (const Alias& alias : aliases)
         if (iequals(word, alias.wrong)) return std::string(alias.right);
-    for (const auto& candidate : candidates)
-        if (iequals(word, candidate)) return candidate;
+    for (std::size_t i = 0; i < candidates.size(); ++i)
+        if (iequals(word, candidates[i])) return std::string(candidates[i]);
     // Long inputs cannot be close to our short names; skip the quadratic work.
     if (word.size() > 64) return std::nullopt;
     const std::string lower = ascii_lower(word);
     const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
     std::optional<std::string> best;
     std::size_t best_distance = limit + 1;
-    for (const auto& candidate : candidates) {
-        const std::size_t distance = edit_distance(lower, ascii_lower(candidate));
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const std::size_t distance = edit_distance(lower, ascii_lower(candidates[i]));
         if (distance < best_distance) {
             best_distance = distance;
-            best = candidate;
+            best = std::string(candidates[i]);
         }
     }
     return best;
