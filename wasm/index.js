@@ -12,6 +12,8 @@ const STATUS_NAMES = ['ok', 'invalid_input', 'bad_arguments', 'not_found', 'inte
 const STATUS_OK = 0;
 // Scratch input buffers above this size are released after the call instead of being kept for reuse.
 const SCRATCH_KEEP_BYTES = 64 * 1024;
+// The answer of a validation without findings, byte for byte as the core writes it (binding.cpp flags it).
+const CLEAN_REPORT = '{"diagnostics":[],"valid":true}';
 
 const isNode =
   typeof process === 'object' && process !== null && typeof process.versions === 'object' &&
@@ -80,7 +82,8 @@ function createCaller(module) {
   }
 
   // Calls export `fn` with each argument (a string, or a Uint8Array of bytes) as a (pointer, size) pair,
-  // and returns {status, json, bytes} with the result record already freed.
+  // and returns {status, json, bytes, clean} with the result record already freed (clean: the json is
+  // CLEAN_REPORT, known without decoding it).
   return function call(fn, ...inputs) {
     let capacity = 1;
     for (const input of inputs) capacity += typeof input === 'string' ? input.length * 3 : input.length;
@@ -105,10 +108,12 @@ function createCaller(module) {
       if (record === 0) throw new RangeError('acmepolicy: the wasm module is out of memory.');
       const words = module.HEAPU32; // read after the call: the heap may have grown
       const at = record >>> 2;
+      const clean = words[at + 5] === 1;
       return {
         status: words[at] | 0,
-        json: text(words[at + 1], words[at + 2]),
+        json: clean ? CLEAN_REPORT : text(words[at + 1], words[at + 2]),
         bytes: words[at + 4] === 0 ? null : text(words[at + 3], words[at + 4]),
+        clean,
       };
     } finally {
       if (record !== 0) module._acmepolicy_wasm_result_free(record);
@@ -216,6 +221,8 @@ function optionsText(options, what, documentKey) {
 // Parses a facade answer into a plain object carrying `status` (a name) and, for error documents
 // ({"error": {code, message}}), the error as one diagnostic so callers have a single place to look.
 function parseResult(raw) {
+  // The clean report is the answer to most validations: built directly, it is what JSON.parse would give.
+  if (raw.clean) return { value: { diagnostics: [], valid: true }, status: STATUS_NAMES[raw.status] ?? 'internal_error' };
   let value;
   try {
     value = JSON.parse(raw.json);

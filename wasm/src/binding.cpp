@@ -6,8 +6,10 @@
 //   - inputs are (pointer, byte length) pairs of UTF-8 text in the wasm heap, owned by the caller;
 //   - every call returns a WasmResult* that the caller must release with acmepolicy_wasm_result_free,
 //     or 0 when even the result record could not be allocated (out of memory);
-//   - the first five 32-bit words of a WasmResult are a fixed view: status, json pointer, json size,
-//     bytes pointer, bytes size. The pointed-to text lives until the result is freed.
+//   - the first six 32-bit words of a WasmResult are a fixed view: status, json pointer, json size,
+//     bytes pointer, bytes size, and 1 when the json is exactly the clean report (kCleanReport), which
+//     index.js then builds without decoding and parsing it. The pointed-to text lives until the result is
+//     freed.
 #include <cstddef>
 #include <cstdint>
 #include <malloc.h>
@@ -20,13 +22,17 @@
 
 namespace {
 
+// The answer of a validation without findings: what a portal gets on most keystrokes.
+constexpr std::string_view kCleanReport = R"({"diagnostics":[],"valid":true})";
+
 struct WasmResult {
-    // The view index.js reads: keep these five 32-bit fields first and in this order.
+    // The view index.js reads: keep these six 32-bit fields first and in this order.
     std::int32_t status = 0;
     const char* json = nullptr;
     std::uint32_t json_size = 0;
     const char* bytes = nullptr;
     std::uint32_t bytes_size = 0;
+    std::uint32_t clean_report = 0;
     // Owns the text the view points at.
     acmepolicy::ApiResult owner;
 };
@@ -34,7 +40,7 @@ struct WasmResult {
 static_assert(sizeof(void*) == 4, "index.js reads WasmResult as 32-bit words (wasm32)");
 static_assert(offsetof(WasmResult, status) == 0 && offsetof(WasmResult, json) == 4 &&
                   offsetof(WasmResult, json_size) == 8 && offsetof(WasmResult, bytes) == 12 &&
-                  offsetof(WasmResult, bytes_size) == 16,
+                  offsetof(WasmResult, bytes_size) == 16 && offsetof(WasmResult, clean_report) == 20,
               "index.js depends on this layout");
 
 std::string_view view(const char* data, std::uint32_t size) {
@@ -51,6 +57,7 @@ WasmResult* publish(acmepolicy::ApiResult&& result) noexcept {
     out->json_size = static_cast<std::uint32_t>(out->owner.json.size());
     out->bytes = out->owner.bytes.data();
     out->bytes_size = static_cast<std::uint32_t>(out->owner.bytes.size());
+    out->clean_report = out->owner.json == kCleanReport ? 1 : 0;
     return out;
 }
 

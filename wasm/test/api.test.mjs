@@ -62,6 +62,16 @@ describe('validate', () => {
     assert.ok(acme.validate('{').diagnostics.some((d) => d.code.startsWith('json.')));
   });
 
+  test('a clean answer is a fresh object each time, the same as the core\'s JSON', () => {
+    // The module flags the clean report and index.js builds it without parsing: it must not be shared.
+    const first = acme.validate(goodPolicy(), { now: NOW });
+    assert.deepEqual(first, { ...JSON.parse('{"diagnostics":[],"valid":true}'), status: 'ok' });
+    assert.deepEqual(Object.keys(first), ['diagnostics', 'valid', 'status']);
+    first.diagnostics.push('changed');
+    first.valid = false;
+    assert.deepEqual(acme.validate(goodPolicy(), { now: NOW }), { diagnostics: [], valid: true, status: 'ok' });
+  });
+
   test('answers come back whole whether short or long, ASCII or not', () => {
     // Short ASCII answers are decoded by a loop, the rest by TextDecoder: both must give the same text.
     for (const key of ['Cle', 'Clé', 'Cl\u{1F600}', `K${'x'.repeat(600)}`, `K${'é'.repeat(300)}`]) {
