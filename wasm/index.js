@@ -192,6 +192,10 @@ function nowText(now, what) {
   throw new TypeError(`${what}.now must be an RFC 3339 string or a Date, not ${describe(now)}.`);
 }
 
+// The last plain {now} options written, and their text (optionsText).
+let lastNow = null;
+let lastNowText = '';
+
 // Options for the core as JSON text; `document` (e.g. "device") may itself be a JSON string, spliced in
 // unchanged so the core reports its syntax errors.
 function optionsText(options, what, documentKey) {
@@ -201,7 +205,12 @@ function optionsText(options, what, documentKey) {
     const keys = Object.keys(options);
     if (keys.length === 0) return '{}';
     if (keys.length === 1 && keys[0] === 'now' && typeof options.now === 'string') {
-      return `{"now":${JSON.stringify(options.now)}}`;
+      // Callers pass the same time again and again (the portal: the current second): keep its text.
+      if (options.now !== lastNow) {
+        lastNowText = `{"now":${JSON.stringify(options.now)}}`;
+        lastNow = options.now;
+      }
+      return lastNowText;
     }
   }
   const { [documentKey ?? '']: document, ...rest } = options;

@@ -55,6 +55,18 @@ TEST(ReaderParity, SeveralFindingsKeepTheirOrderWhateverTheKeyOrderOfTheText) {
     expect_same_answer(good_with(R"("SubjectAltName": {"uri": "x", "dns": "{{bad}}", "email": 3})"));
 }
 
+TEST(ReaderParity, FindingsOfDifferentFieldsNeedNoSecondWalk) {
+    // Each finding is of its own field, met in the reverse of the format's order (members inserted first):
+    // the field order alone decides the answer, which check_policy then gives without a second walk.
+    for (const std::string& text : {good_with(R"("AllowAllAppsAccess": "yes")", R"("renewal": {"before_days": 0})"),
+                                    good_with(R"("KeyIsExtractable": 3)", R"("fallback": {"policy": 5})")}) {
+        expect_same_answer(text);
+        const auto diagnostics = check_policy(std::string_view(text)).report.diagnostics();
+        ASSERT_GE(diagnostics.size(), 2u) << text;
+        EXPECT_NE(diagnostics.front().path, diagnostics.back().path) << text;
+    }
+}
+
 TEST(ReaderParity, EscapesNumbersAndTextThatTheOwnReaderLeavesToReadJson) {
     expect_same_answer(good_with(R"("X": "a\u0041\ud83d\ude00")"));
     expect_same_answer(good_with(R"("X": "tab\tnew\nline \"q\" \\ \/")", R"("notes": "a\nb\u0007")"));

@@ -52,14 +52,15 @@ PolicyCheck check_once(validation::JsonValue document, const ValidationOptions& 
 }
 
 // Every rule over the document. Objects are first walked in the order of the text; the order of a walk
-// decides only the order of findings of the same field, so with fewer than two findings of the rules the
-// answer stands, and otherwise the rules run again over members sorted by key, the order findings have
-// always been reported in.
+// decides only the order of findings of the same field, so with fewer than two findings of the rules, or
+// no two findings of one field, the answer stands; otherwise the rules run again over members sorted by
+// key, the order findings have always been reported in.
 PolicyCheck check_document(validation::Document& document, const ValidationOptions& options, bool limits_checked,
                            const Report& reader_findings) {
     PolicyCheck check = check_once(document.root(), options, limits_checked, reader_findings);
     const std::size_t found = check.report.diagnostics().size() - reader_findings.diagnostics().size();
     if (found < 2 || !document.has_unsorted_objects()) return check;
+    if (!validation::shares_a_field(check.report.diagnostics())) return check;
     document.set_sorted_iteration(true);
     return check_once(document.root(), options, limits_checked, reader_findings);
 }

@@ -1,6 +1,7 @@
 // Deterministic diagnostic order: by field, in the order the policy format lists them; stable within one.
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "validation/rules.hpp"
@@ -80,8 +81,28 @@ std::size_t rank(const std::string& path) {
 }  // namespace
 
 void sort_by_field(std::vector<Diagnostic>& diagnostics) {
-    std::stable_sort(diagnostics.begin(), diagnostics.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return rank(a.path) < rank(b.path); });
+    if (diagnostics.size() < 2) return;
+    // Each path is ranked once (a rank is a walk over the field list), then the findings are moved into
+    // their places: a stable sort by rank, as before.
+    std::vector<std::pair<std::size_t, std::size_t>> order;  // (rank, position)
+    order.reserve(diagnostics.size());
+    for (std::size_t i = 0; i < diagnostics.size(); ++i) order.emplace_back(rank(diagnostics[i].path), i);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Diagnostic> sorted;
+    sorted.reserve(diagnostics.size());
+    for (const auto& entry : order) sorted.push_back(std::move(diagnostics[entry.second]));
+    diagnostics = std::move(sorted);
+}
+
+bool shares_a_field(const std::vector<Diagnostic>& diagnostics) {
+    std::size_t previous = 0;
+    for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+        const std::size_t current = rank(diagnostics[i].path);
+        if (i > 0 && current == previous) return true;
+        previous = current;
+    }
+    return false;
 }
 
 }  // namespace acmepolicy::validation

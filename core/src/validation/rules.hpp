@@ -69,4 +69,8 @@ void check_renewal(JsonValue document, PolicyDraft& draft, Report& report);
 /// rule order among diagnostics of one field.
 void sort_by_field(std::vector<Diagnostic>& diagnostics);
 
+/// Whether two of `diagnostics`, sorted by sort_by_field, belong to the same field: only then can the order
+/// in which a walk met them show in the answer.
+bool shares_a_field(const std::vector<Diagnostic>& diagnostics);
+
 }  // namespace acmepolicy::validation
