@@ -60,4 +60,17 @@ private:
     std::map<std::string, double> cpu_ns_;
 };
 
+/// The main() of a benchmark with peers: runs the benchmarks with a MedianReporter, then hands it to
+/// `print_ratios` to print ours beside the peers' figures. Returns main's exit status.
+template <typename PrintRatios>
+int run_beside_peers(int argc, char** argv, PrintRatios&& print_ratios) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    MedianReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_ratios(static_cast<const MedianReporter&>(reporter));
+    benchmark::Shutdown();
+    return 0;
+}
+
 }  // namespace acmepolicy::bench
