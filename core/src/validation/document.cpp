@@ -149,6 +149,18 @@ private:
         }
     }
 
+    enum class After { next, closed, malformed };
+
+    // What follows a member or an element: ',' (another one), `close` (the container ends) or anything
+    // else (malformed). Consumes the separator.
+    After after_item(char close) noexcept {
+        if (p_ == end_ || (*p_ != ',' && *p_ != close)) skip_space();
+        if (p_ == end_) return After::malformed;
+        const char c = *p_++;
+        if (c == ',') return After::next;
+        return c == close ? After::closed : After::malformed;
+    }
+
     std::uint32_t add(JsonKind kind) {
         document_.nodes_.emplace().kind = kind;
         return static_cast<std::uint32_t>(document_.nodes_.size() - 1);
@@ -384,15 +396,9 @@ private:
                 plain &= child & key_flags;
                 braces |= child & kTextBraces;
                 scratch_.push(JsonMember{key, node, key_flags});
-                if (p_ == end_ || (*p_ != ',' && *p_ != '}')) skip_space();
-                if (p_ == end_) return false;
-                if (*p_ == ',') {
-                    ++p_;
-                    continue;
-                }
-                if (*p_ != '}') return false;
-                ++p_;
-                break;
+                const After next = after_item('}');
+                if (next == After::malformed) return false;
+                if (next == After::closed) break;
             }
         }
         flags = static_cast<std::uint8_t>(plain | braces);
@@ -417,15 +423,9 @@ private:
                 plain &= child;
                 braces |= child & kTextBraces;
                 scratch_.push(JsonMember{std::string_view(), node, kTextPlain});
-                if (p_ == end_ || (*p_ != ',' && *p_ != ']')) skip_space();
-                if (p_ == end_) return false;
-                if (*p_ == ',') {
-                    ++p_;
-                    continue;
-                }
-                if (*p_ != ']') return false;
-                ++p_;
-                break;
+                const After next = after_item(']');
+                if (next == After::malformed) return false;
+                if (next == After::closed) break;
             }
         }
         flags = static_cast<std::uint8_t>(plain | braces);
